@@ -6,6 +6,7 @@
 #include "tconv/conv_transpose_gather.hpp"
 #include "tconv/conventions.hpp"
 #include "tconv/problem.hpp"
+#include "tconv/region.hpp"
 #include "tconv/symbolic.hpp"
 #include "tconv/tensor.hpp"
 #include "tconv/zero_insertion.hpp"

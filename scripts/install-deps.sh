@@ -6,6 +6,8 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build python3
   catch2 librapidcheck-dev libboost1.81-dev libcli11-dev nlohmann-json3-dev libfmt-dev
+  # the libraries verified by adapters/ (each plugin is built only when its package is present)
+  libtorch-dev libdnnl-dev libxnnpack-dev libpthreadpool-dev libopencv-dnn-dev libopenblas0-pthread
 )
 
 missing=()

@@ -1,0 +1,164 @@
+// Each mutant differs from the exact core on a small hand-made problem (its witness) and the
+// control equals the core there. Values are dyadic (k/8 + 2^-15 style) so every product and sum is
+// exact in double and the control's single rounding to float is the core's exact result rounded:
+// equality is exact, no tolerance.
+#define CATCH_CONFIG_MAIN
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "reference.hpp"
+#include "tconv/conv_transpose.hpp"
+
+namespace {
+
+using tconv::mutants::bug;
+
+struct layer {
+  tconv::problem p;
+  tconv::tensor<double> x, w, b;
+};
+
+// distinct, sign-mixed, non-flip-symmetric dyadic values; `fine` adds 2^-15 (lost under TF32)
+std::vector<double> values(std::int64_t n, std::int64_t salt, bool fine) {
+  std::vector<double> v;
+  for (std::int64_t i = 0; i < n; ++i) {
+    const double base = static_cast<double>((i * 7 + salt * 3) % 13 - 6) / 8.0 + 1.0;
+    v.push_back(fine ? base + std::ldexp(1.0, -15) : base);
+  }
+  return v;
+}
+
+layer make(tconv::problem p, bool fine = false) {
+  p.has_bias = true;
+  layer l{p, {}, {}, {}};
+  const auto xs = tconv::input_shape(p), ws = tconv::weight_shape(p, tconv::op_kind::conv_transpose);
+  l.x = tconv::tensor<double>(xs, values(tconv::checked_size(xs, "x"), 1, fine));
+  l.w = tconv::tensor<double>(ws, values(tconv::checked_size(ws, "w"), 2, fine));
+  l.b = tconv::tensor<double>({p.out_channels}, values(p.out_channels, 5, false));
+  return l;
+}
+
+tconv_problem to_abi(const tconv::problem& p) {
+  tconv_problem a{};
+  a.rank = p.rank;
+  a.batch = p.batch;
+  a.in_channels = p.in_channels;
+  a.out_channels = p.out_channels;
+  a.groups = p.groups;
+  const auto out = tconv::output_extents(p, tconv::op_kind::conv_transpose);
+  for (int i = 0; i < 3; ++i) {
+    a.input[i] = p.input[i];
+    a.kernel[i] = p.kernel[i];
+    a.stride[i] = p.stride[i];
+    a.dilation[i] = p.dilation[i];
+    a.pad_begin[i] = p.pad_begin[i];
+    a.pad_end[i] = p.pad_end[i];
+    a.output_padding[i] = p.output_padding[i];
+    a.output[i] = out[i];
+  }
+  a.has_bias = p.has_bias ? 1 : 0;
+  return a;
+}
+
+std::vector<float> as_float(const std::vector<double>& v) {
+  std::vector<float> r;
+  for (double d : v) r.push_back(static_cast<float>(d));
+  return r;
+}
+
+// true when the plugin's output equals the exact result rounded to float, bit for bit
+template <bug B>
+bool agrees(const layer& l) {
+  const auto exact = tconv::conv_transpose(l.p, l.x, l.w, &l.b);
+  const auto abi = to_abi(l.p);
+  const auto x = as_float(l.x.data), w = as_float(l.w.data), b = as_float(l.b.data);
+  std::vector<float> y(exact.data.size(), std::numeric_limits<float>::quiet_NaN());
+  if (tconv::mutants::conv_transpose<B>(&abi, x.data(), w.data(), b.data(), y.data()) != 0) return false;
+  for (std::size_t i = 0; i < y.size(); ++i)
+    if (!(y[i] == static_cast<float>(exact.data[i]))) return false;
+  return true;
+}
+
+tconv::problem rank2(std::int64_t in, std::int64_t k, std::int64_t s, std::int64_t d) {
+  tconv::problem p;
+  p.rank = 2;
+  p.batch = 2;
+  p.in_channels = 2;
+  p.out_channels = 2;
+  p.input = {in, in + 1, 1};
+  p.kernel = {k, k, 1};
+  p.stride = {s, s, 1};
+  p.dilation = {d, d, 1};
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("the control agrees with the exact core on every witness", "[mutation]") {
+  auto p = rank2(3, 3, 2, 2);
+  CHECK(agrees<bug::none>(make(p)));
+  p.pad_begin = {1, 2, 0};
+  p.pad_end = {2, 1, 0};
+  p.output_padding = {1, 1, 0};
+  p.groups = 2;
+  CHECK(agrees<bug::none>(make(p, true)));
+  tconv::problem q = p;
+  q.rank = 3;
+  q.input = {2, 3, 2};
+  q.kernel = {2, 3, 2};
+  q.stride = {1, 2, 3};
+  q.dilation = {1, 1, 2};
+  q.pad_begin = {0, 1, 1};
+  q.pad_end = {1, 0, 1};
+  q.output_padding = {0, 1, 1};
+  CHECK(agrees<bug::none>(make(q)));
+}
+
+TEST_CASE("every mutant is rejected on its witness", "[mutation]") {
+  auto base = rank2(3, 3, 2, 1);
+  auto asym = base;
+  asym.pad_begin = {1, 2, 0};
+  asym.pad_end = {2, 1, 0};
+  CHECK_FALSE(agrees<bug::same_split_swapped>(make(asym)));
+  CHECK_FALSE(agrees<bug::auto_pad_ignored>(make(asym)));
+  CHECK_FALSE(agrees<bug::axis_padding_swapped>(make(asym)));
+
+  auto dil = rank2(3, 3, 2, 2);
+  dil.pad_begin = dil.pad_end = {2, 2, 0};
+  CHECK_FALSE(agrees<bug::effective_kernel_k_plus_d>(make(dil)));
+  CHECK_FALSE(agrees<bug::dilation_ignored>(make(dil)));
+  CHECK_FALSE(agrees<bug::dilation_stride_offset>(make(dil)));
+
+  auto op = base;
+  op.pad_begin = op.pad_end = {1, 1, 0};
+  op.output_padding = {1, 1, 0};
+  CHECK_FALSE(agrees<bug::output_padding_dropped>(make(op)));
+  CHECK_FALSE(agrees<bug::output_padding_zero_fill>(make(op)));
+  CHECK_FALSE(agrees<bug::output_padding_as_input_padding>(make(op)));
+
+  auto gaps = rank2(3, 2, 3, 1);
+  CHECK_FALSE(agrees<bug::stride_gaps_unwritten>(make(gaps)));
+
+  tconv::problem d3;
+  d3.rank = 3;
+  d3.input = {2, 2, 2};
+  d3.kernel = {2, 2, 2};
+  d3.stride = {2, 2, 2};
+  d3.pad_begin = {0, 1, 0};
+  d3.pad_end = {0, 1, 0};
+  CHECK_FALSE(agrees<bug::depth_padding_typo>(make(d3)));
+
+  auto grouped = base;
+  grouped.in_channels = grouped.out_channels = 4;
+  grouped.groups = 2;
+  CHECK_FALSE(agrees<bug::group_weight_mapping>(make(grouped)));
+  CHECK_FALSE(agrees<bug::group0_bias>(make(grouped)));
+
+  CHECK_FALSE(agrees<bug::tf32_inputs>(make(base, true)));
+  CHECK_FALSE(agrees<bug::kernel_flipped>(make(base)));
+  CHECK_FALSE(agrees<bug::batch_stride_wrong>(make(base)));
+  CHECK_FALSE(agrees<bug::element_never_written>(make(base)));
+}

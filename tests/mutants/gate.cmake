@@ -1,0 +1,92 @@
+# The mutation gate: `tconv explore` against the control and every mutant plugin, one fixed seed,
+# a bounded number of cases. The control must be accepted (exit 0); every mutant must be killed
+# (exit 1 with a finding). Prints cases-to-kill per mutant and the mutation score; any survivor,
+# any rejected control and any other exit (usage error, hang, crash of the harness) fails the gate.
+#
+#   cmake -DTCONV=path/to/tconv -DPLUGINS=dir -DMUTANTS="a;b;..." -DCASES=N -DSEED=S
+#         -DWORK=dir [-DSHRINK_TIME=s] -P gate.cmake
+foreach(v TCONV PLUGINS MUTANTS CASES SEED WORK)
+  if(NOT DEFINED ${v})
+    message(FATAL_ERROR "gate.cmake: -D${v}= is required")
+  endif()
+endforeach()
+if(NOT DEFINED SHRINK_TIME)
+  set(SHRINK_TIME 5)
+endif()
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+
+# runs explore on one plugin; sets <prefix>_rc, <prefix>_json (file contents) and <prefix>_out
+function(explore plugin prefix)
+  set(json ${WORK}/${plugin}.json)
+  string(TIMESTAMP t0 "%s")
+  execute_process(
+    COMMAND ${TCONV} explore --impl ${PLUGINS}/${plugin}.so --cases ${CASES} --seed ${SEED}
+            --shrink-time ${SHRINK_TIME} --json ${json}
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 300)
+  string(TIMESTAMP t1 "%s")
+  math(EXPR secs "${t1} - ${t0}")
+  set(text "")
+  if(EXISTS ${json})
+    file(READ ${json} text)
+  endif()
+  set(${prefix}_rc "${rc}" PARENT_SCOPE)
+  set(${prefix}_json "${text}" PARENT_SCOPE)
+  set(${prefix}_out "${out}${err}" PARENT_SCOPE)
+  set(${prefix}_secs "${secs}" PARENT_SCOPE)
+endfunction()
+
+set(failures "")
+explore(reference control)
+if(NOT control_rc STREQUAL "0")
+  list(APPEND failures "the correct reference was rejected (exit ${control_rc}):\n${control_out}")
+endif()
+string(JSON control_cases ERROR_VARIABLE jerr GET "${control_json}" executed)
+message(STATUS "control  reference: exit ${control_rc}, ${control_cases} cases accepted (${control_secs} s)")
+
+set(killed 0)
+set(total 0)
+set(rows "")
+foreach(m ${MUTANTS})
+  math(EXPR total "${total} + 1")
+  explore(${m} mut)
+  set(kind "-")
+  set(index "-")
+  set(minimal "")
+  if(mut_json)
+    string(JSON n ERROR_VARIABLE jerr LENGTH "${mut_json}" findings)
+    if(NOT jerr AND n GREATER 0)
+      string(JSON kind GET "${mut_json}" findings 0 kind)
+      string(JSON index GET "${mut_json}" findings 0 case_index)
+      string(JSON origin GET "${mut_json}" findings 0 origin)
+      string(JSON minimal GET "${mut_json}" findings 0 problem)
+      string(JSON rank GET "${minimal}" rank)
+      set(minimal "rank ${rank}")
+    endif()
+  endif()
+  if(mut_rc STREQUAL "1" AND NOT kind STREQUAL "-")
+    math(EXPR killed "${killed} + 1")
+    if(index MATCHES "^[0-9]+$")
+      math(EXPR index "${index} + 1")  # case_index counts from 0: cases run until the kill
+    endif()
+    set(verdict "killed")
+  elseif(mut_rc STREQUAL "0")
+    set(verdict "SURVIVED")
+    list(APPEND failures "${m} survived ${CASES} cases (seed ${SEED})")
+  else()
+    set(verdict "ERROR")
+    list(APPEND failures "${m}: explore exit ${mut_rc}, no finding in the JSON:\n${mut_out}")
+  endif()
+  string(LENGTH "${m}" len)
+  math(EXPR padn "34 - ${len}")
+  string(REPEAT " " ${padn} pad)
+  string(APPEND rows "  ${m}${pad}${verdict}  cases-to-kill ${index}  (${kind}, shrunk to ${minimal}, ${mut_secs} s)\n")
+endforeach()
+
+math(EXPR score_pct "100 * ${killed} / ${total}")
+message("mutation gate: seed ${SEED}, at most ${CASES} cases per mutant\n${rows}"
+        "mutation score: ${killed}/${total} killed (${score_pct}%)")
+if(failures)
+  list(JOIN failures "\n" text)
+  message(FATAL_ERROR "mutation gate failed:\n${text}")
+endif()

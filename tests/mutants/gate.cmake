@@ -4,12 +4,15 @@
 # any rejected control and any other exit (usage error, hang, crash of the harness) fails the gate.
 #
 #   cmake -DTCONV=path/to/tconv -DPLUGINS=dir -DMUTANTS="a;b;..." -DCASES=N -DSEED=S
-#         -DWORK=dir [-DSHRINK_TIME=s] -P gate.cmake
+#         -DWORK=dir [-DCONTROL=reference] [-DSHRINK_TIME=s] -P gate.cmake
 foreach(v TCONV PLUGINS MUTANTS CASES SEED WORK)
   if(NOT DEFINED ${v})
     message(FATAL_ERROR "gate.cmake: -D${v}= is required")
   endif()
 endforeach()
+if(NOT DEFINED CONTROL)
+  set(CONTROL reference)
+endif()
 if(NOT DEFINED SHRINK_TIME)
   set(SHRINK_TIME 5)
 endif()
@@ -22,7 +25,7 @@ function(explore plugin prefix)
   string(TIMESTAMP t0 "%s")
   execute_process(
     COMMAND ${TCONV} explore --impl ${PLUGINS}/${plugin}.so --cases ${CASES} --seed ${SEED}
-            --shrink-time ${SHRINK_TIME} --json ${json}
+            --shrink-time ${SHRINK_TIME} --json ${json} --corpus ${WORK}/corpus-${plugin}
     RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 300)
   string(TIMESTAMP t1 "%s")
   math(EXPR secs "${t1} - ${t0}")
@@ -37,12 +40,12 @@ function(explore plugin prefix)
 endfunction()
 
 set(failures "")
-explore(reference control)
+explore(${CONTROL} control)
 if(NOT control_rc STREQUAL "0")
-  list(APPEND failures "the correct reference was rejected (exit ${control_rc}):\n${control_out}")
+  list(APPEND failures "the control ${CONTROL} was rejected (exit ${control_rc}):\n${control_out}")
 endif()
 string(JSON control_cases ERROR_VARIABLE jerr GET "${control_json}" executed)
-message(STATUS "control  reference: exit ${control_rc}, ${control_cases} cases accepted (${control_secs} s)")
+message(STATUS "control  ${CONTROL}: exit ${control_rc}, ${control_cases} cases accepted (${control_secs} s)")
 
 set(killed 0)
 set(total 0)

@@ -1,0 +1,611 @@
+#include "campaign.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <ostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "case_io.hpp"
+#include "generators.hpp"
+#include "judge.hpp"
+#include "tconv/region.hpp"
+#include "util.hpp"
+
+namespace tconv::explore {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+struct verdict {
+  enum class state { passed, unsupported, failed } s = state::passed;
+  finding_kind kind = finding_kind::error;
+  std::string message;
+  json details;
+};
+
+struct finding {
+  finding_kind kind = finding_kind::error;
+  std::string message;
+  json details;
+  explore_case c;
+  std::string origin;  // "case 123" or "corpus entry NAME"
+  std::int64_t case_index = -1;
+  std::uint64_t shrink_steps = 0, shrink_attempts = 0;
+  double shrink_seconds = 0;
+  std::string original_problem;
+  fs::path saved;
+  std::string replay;
+};
+
+struct shard_spec {
+  std::uint64_t index = 0, count = 1;
+};
+
+std::uint64_t parse_u64(const std::string& s, const std::string& what) {
+  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos || s.size() > 19)
+    throw usage_error(what + ": \"" + s + "\" is not a non-negative integer");
+  return std::stoull(s);
+}
+
+shard_spec parse_shard(const options& o) {
+  shard_spec sh;
+  if (!o.shard.empty()) {
+    const auto slash = o.shard.find('/');
+    if (slash == std::string::npos) throw usage_error("--shard: expected I/N (0 <= I < N), got \"" + o.shard + "\"");
+    sh.index = parse_u64(o.shard.substr(0, slash), "--shard I");
+    sh.count = parse_u64(o.shard.substr(slash + 1), "--shard N");
+    if (sh.count < 1 || sh.index >= sh.count)
+      throw usage_error("--shard " + o.shard + ": needs N >= 1 and 0 <= I < N (I counts from 0)");
+    return sh;
+  }
+  const char* total = std::getenv("TEST_TOTAL_SHARDS");
+  const char* index = std::getenv("TEST_SHARD_INDEX");
+  if (total != nullptr && *total != 0) {
+    sh.count = parse_u64(total, "TEST_TOTAL_SHARDS");
+    sh.index = parse_u64(index != nullptr ? index : "", "TEST_SHARD_INDEX");
+    if (sh.count < 1 || sh.index >= sh.count)
+      throw usage_error("TEST_SHARD_INDEX=" + std::to_string(sh.index) + " TEST_TOTAL_SHARDS=" +
+                        std::to_string(sh.count) + ": needs 0 <= index < total");
+  }
+  // Bazel asks test binaries that understand sharding to touch this file.
+  if (const char* status = std::getenv("TEST_SHARD_STATUS_FILE"); status != nullptr && *status != 0) {
+    std::ofstream touch(status, std::ios::app);
+  }
+  return sh;
+}
+
+std::uint64_t fingerprint(const explore_case& c) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  auto mix = [&](const void* data, std::size_t n) {
+    const auto* b = static_cast<const unsigned char*>(data);
+    for (std::size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 0x100000001b3ull;
+  };
+  const std::string pj = problem_to_json(c.p).dump();
+  mix(pj.data(), pj.size());
+  mix(c.x.data(), c.x.size() * sizeof(float));
+  mix(c.w.data(), c.w.size() * sizeof(float));
+  mix(c.b.data(), c.b.size() * sizeof(float));
+  return h;
+}
+
+std::string hex(std::uint64_t v, int digits) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%0*llx", digits, static_cast<unsigned long long>(v));
+  return buf;
+}
+
+std::string show(const problem& p) {
+  std::ostringstream s;
+  s << p;
+  return s.str();
+}
+
+std::string show_values(const std::vector<float>& v) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%s%.9g", i ? ", " : "", static_cast<double>(v[i]));
+    s += buf;
+  }
+  return s + "]";
+}
+
+// Simpler stand-ins for one value, simplest first (never v itself).
+std::vector<float> simpler(float v) {
+  std::vector<float> out;
+  auto add = [&](float c) {
+    if (std::bit_cast<std::uint32_t>(c) != std::bit_cast<std::uint32_t>(v) &&
+        std::find(out.begin(), out.end(), c) == out.end())
+      out.push_back(c);
+  };
+  add(1.0f);
+  add(std::copysign(1.0f, v));
+  add(std::copysign(std::exp2(std::floor(std::log2(std::fabs(v)))), v));
+  if (std::fabs(v) >= 1.0f) add(std::trunc(v));
+  // keep 8 significand bits: still inexact in bf16-like formats, but readable
+  int e = 0;
+  const float m = std::frexp(v, &e);
+  add(std::ldexp(std::round(m * 256.0f) / 256.0f, e));
+  return out;
+}
+
+class progress_line {
+ public:
+  explicit progress_line(std::ostream& err) : err_(err), tty_(::isatty(2) != 0) {}
+  void update(std::uint64_t done, std::uint64_t total, double rate, std::size_t findings, std::uint64_t unsupported,
+              bool force = false) {
+    if (!tty_) return;
+    const auto now = clock_type::now();
+    if (!force && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "\rtconv explore: %llu/%llu cases  %.0f cases/s  %zu findings  %llu unsupported\x1b[K",
+                  static_cast<unsigned long long>(done), static_cast<unsigned long long>(total), rate, findings,
+                  static_cast<unsigned long long>(unsupported));
+    err_ << buf << std::flush;
+    shown_ = true;
+  }
+  void status(const std::string& s) {
+    if (!tty_) return;
+    err_ << "\rtconv explore: " << s << "\x1b[K" << std::flush;
+    shown_ = true;
+  }
+  void clear() {
+    if (tty_ && shown_) err_ << "\r\x1b[K" << std::flush;
+    shown_ = false;
+  }
+
+ private:
+  std::ostream& err_;
+  bool tty_;
+  bool shown_ = false;
+  clock_type::time_point last_{};
+};
+
+std::string xml_escape(const std::string& s) {
+  std::string r;
+  for (char c : s) {
+    switch (c) {
+      case '&': r += "&amp;"; break;
+      case '<': r += "&lt;"; break;
+      case '>': r += "&gt;"; break;
+      case '"': r += "&quot;"; break;
+      case '\'': r += "&apos;"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') r += ' ';
+        else r += c;
+    }
+  }
+  return r;
+}
+
+class campaign {
+ public:
+  campaign(const options& o, std::ostream& out, std::ostream& err) : o_(o), out_(out), err_(err), bar_(err) {}
+
+  int run() {
+    if (o_.impl.empty() == o_.command.empty())
+      throw usage_error("give exactly one of --impl LIB.so or --cmd \"COMMAND ARGS\"");
+    if (o_.max_rank < 1 || o_.max_rank > max_rank) throw usage_error("--max-rank: must be 1, 2 or 3");
+    if (!(o_.timeout_s > 0)) throw usage_error("--timeout: must be > 0 seconds");
+    const shard_spec sh = parse_shard(o_);
+    if (!o_.impl.empty() && !fs::exists(o_.impl)) throw usage_error("--impl " + o_.impl + ": no such file");
+    impl_ = o_.impl.empty() ? make_command(o_.command, o_.timeout_s, o_.startup_s) : make_plugin(o_.impl, o_.timeout_s);
+    const auto t0 = clock_type::now();
+
+    if (!o_.replay.empty()) return replay();
+
+    out_ << "tconv explore: " << impl_->replay_flag() << ", seed " << o_.seed << ", " << o_.cases << " cases";
+    if (sh.count > 1) out_ << " (shard " << sh.index << "/" << sh.count << ")";
+    out_ << ", max rank " << o_.max_rank << ", precision " << name(o_.prec) << "\n";
+
+    // 1. the corpus: earlier findings first, as a regression database
+    std::vector<fs::path> entries;
+    if (!o_.corpus.empty() && fs::is_directory(o_.corpus)) {
+      for (const auto& e : fs::directory_iterator(o_.corpus))
+        if (e.is_directory() && fs::exists(e.path() / "problem.json")) entries.push_back(e.path());
+      std::sort(entries.begin(), entries.end());
+    }
+    std::uint64_t corpus_run = 0;
+    for (std::size_t j = 0; j < entries.size(); ++j) {
+      if (j % sh.count != sh.index) continue;
+      const explore_case c = read_case_dir(entries[j]);
+      bar_.status("corpus " + entries[j].filename().string());
+      const auto tc = clock_type::now();
+      const verdict v = evaluate(c, true);
+      ++corpus_run;
+      junit_corpus_.push_back({entries[j].filename().string(), v.s == verdict::state::failed ? v.message : "",
+                               v.s == verdict::state::unsupported, seconds_since(tc)});
+      if (v.s == verdict::state::failed) {
+        finding f;
+        f.kind = v.kind;
+        f.message = v.message;
+        f.details = v.details;
+        f.c = c;
+        f.origin = "corpus entry " + entries[j].filename().string();
+        f.saved = entries[j];
+        f.replay = replay_command(entries[j]);
+        findings_.push_back(std::move(f));
+      }
+    }
+    if (corpus_run > 0)
+      out_ << "corpus: " << corpus_run << " stored case" << (corpus_run == 1 ? "" : "s") << " replayed from "
+           << o_.corpus << ", " << findings_.size() << " failing\n";
+
+    // 2. the generated campaign: case i belongs to shard i mod N, generated from its own seed
+    gen::problem_space space;
+    space.max_rank = o_.max_rank;
+    const auto problems = gen::valid_problem(space);
+    const std::uint64_t planned = sh.count == 1 ? o_.cases
+                                                : o_.cases / sh.count + (sh.index < o_.cases % sh.count ? 1 : 0);
+    const auto tcamp = clock_type::now();
+    for (std::uint64_t i = sh.index; i < o_.cases && findings_.empty(); i += sh.count) {
+      const std::uint64_t seed_i = case_seed(o_.seed, i);
+      const auto shrinkable = problems(rc::Random(seed_i), static_cast<int>(i % 101));
+      const std::uint64_t vseed = seed_i ^ 0x5bd1e9955bd1e995ull;
+      const explore_case c = make_case(shrinkable.value(), vseed, o_.prec);
+      if (o_.json_cases) case_list_.push_back({i, hex(fingerprint(c), 16)});
+      const verdict v = evaluate(c, true);
+      ++executed_;
+      bar_.update(executed_, planned, static_cast<double>(executed_) / std::max(1e-9, seconds_since(tcamp)),
+                  findings_.size(), unsupported_);
+      if (v.s != verdict::state::failed) continue;
+      campaign_seconds_ = seconds_since(tcamp);
+      bar_.status("case " + std::to_string(i) + ": " + name(v.kind) + "; shrinking...");
+      finding f;
+      f.kind = v.kind;
+      f.message = v.message;
+      f.details = v.details;
+      f.c = c;
+      f.origin = "case " + std::to_string(i);
+      f.case_index = static_cast<std::int64_t>(i);
+      f.original_problem = show(c.p);
+      shrink(f, shrinkable, vseed);
+      save(f);
+      findings_.push_back(std::move(f));
+    }
+    if (findings_.empty() || campaign_seconds_ == 0) campaign_seconds_ = seconds_since(tcamp);
+    bar_.clear();
+    total_seconds_ = seconds_since(t0);
+    report(sh);
+    write_json(sh);
+    write_junit(sh);
+    return findings_.empty() ? 0 : 1;
+  }
+
+ private:
+  struct region_count {
+    std::uint64_t tested = 0, unsupported = 0;
+  };
+  struct junit_entry {
+    std::string name, failure;
+    bool skipped;
+    double seconds;
+  };
+
+  static double seconds_since(clock_type::time_point t) {
+    return std::chrono::duration<double>(clock_type::now() - t).count();
+  }
+
+  verdict evaluate(const explore_case& c, bool count) {
+    const call_result r = impl_->call(c);
+    verdict v;
+    if (r.state == call_result::status::unsupported) {
+      v.s = verdict::state::unsupported;
+    } else if (r.state == call_result::status::failed) {
+      v.s = verdict::state::failed;
+      v.kind = r.kind;
+      v.message = r.message;
+    } else {
+      judgement j = judge(c, r.y, o_.prec);
+      if (!j.passed) {
+        v.s = verdict::state::failed;
+        v.kind = finding_kind::wrong_result;
+        v.message = std::move(j.summary);
+        v.details = std::move(j.details);
+      }
+    }
+    if (count) {
+      const bool unsup = v.s == verdict::state::unsupported;
+      if (unsup) ++unsupported_;
+      for (const region reg : all_regions)
+        if (in_region(c.p, reg)) {
+          auto& rc = coverage_[reg];
+          (unsup ? rc.unsupported : rc.tested) += 1;
+        }
+    }
+    return v;
+  }
+
+  bool out_of_budget(clock_type::time_point t0) const { return seconds_since(t0) > o_.shrink_time_s; }
+
+  // RapidCheck's shrink tree for the problem (smallest rank, extents, channels first), then
+  // the values: zero whole chunks, then make each remaining value simpler.
+  void shrink(finding& f, rc::Shrinkable<problem> cur, std::uint64_t vseed) {
+    const auto t0 = clock_type::now();
+    auto still_fails = [&](const explore_case& cand) {
+      ++f.shrink_attempts;
+      const verdict v = evaluate(cand, false);
+      if (v.s != verdict::state::failed || v.kind != f.kind) return false;
+      f.c = cand;
+      f.message = v.message;
+      f.details = v.details;
+      ++f.shrink_steps;
+      return true;
+    };
+    for (bool progress = true; progress && !out_of_budget(t0);) {
+      progress = false;
+      auto seq = cur.shrinks();
+      while (auto next = seq.next()) {
+        if (out_of_budget(t0)) break;
+        if (still_fails(make_case(next->value(), vseed, o_.prec))) {
+          cur = std::move(*next);
+          progress = true;
+          break;
+        }
+      }
+    }
+    for (int t = 0; t < 3; ++t) {
+      auto tensor_of = [t](explore_case& c) -> std::vector<float>& { return t == 0 ? c.x : t == 1 ? c.w : c.b; };
+      const std::size_t n = tensor_of(f.c).size();
+      for (std::size_t chunk = n; chunk >= 1 && !out_of_budget(t0); chunk /= 2)
+        for (std::size_t start = 0; start < n && !out_of_budget(t0); start += chunk) {
+          explore_case cand = f.c;
+          auto& v = tensor_of(cand);
+          bool any = false;
+          for (std::size_t k = start; k < std::min(n, start + chunk); ++k) {
+            any = any || v[k] != 0.0f || std::signbit(v[k]);
+            v[k] = 0.0f;
+          }
+          if (any) still_fails(cand);
+        }
+      for (std::size_t k = 0; k < n && !out_of_budget(t0); ++k) {
+        const float v = tensor_of(f.c)[k];
+        if (v == 0.0f) continue;
+        for (const float s : simpler(v)) {
+          explore_case cand = f.c;
+          tensor_of(cand)[k] = s;
+          if (still_fails(cand)) break;
+        }
+      }
+    }
+    f.shrink_seconds = seconds_since(t0);
+  }
+
+  std::string replay_command(const fs::path& dir) const {
+    std::string cmd = "tconv explore " + impl_->replay_flag() + " --replay " + shell_quote(dir.string());
+    if (o_.prec != precision::fp32) cmd += std::string(" --precision ") + name(o_.prec);
+    return cmd;
+  }
+
+  void save(finding& f) {
+    const fs::path root = o_.corpus.empty() ? fs::path("tconv-explore-findings") : fs::path(o_.corpus);
+    f.saved = root / (std::string(name(f.kind)) + "-" + hex(fingerprint(f.c), 16));
+    json meta{{"finding", name(f.kind)},
+              {"message", f.message},
+              {"seed", o_.seed},
+              {"case_index", f.case_index},
+              {"precision", name(o_.prec)},
+              {"implementation", impl_->replay_flag()},
+              {"shrink_steps", f.shrink_steps}};
+    write_case_dir(f.saved, f.c, meta);
+    f.replay = replay_command(f.saved);
+  }
+
+  void print_finding(const finding& f) {
+    out_ << "\nFOUND " << name(f.kind) << " in " << f.origin;
+    if (f.case_index >= 0)
+      out_ << " (seed " << o_.seed << "), shrunk in " << f.shrink_steps << " steps (" << f.shrink_attempts
+           << " attempts, " << seconds(std::round(f.shrink_seconds * 100) / 100) << ")";
+    out_ << ":\n";
+    if (!f.original_problem.empty()) out_ << "  found:    " << f.original_problem << "\n";
+    out_ << "  problem:  " << show(f.c.p) << "\n";
+    const auto out = output_extents(f.c.p, op_kind::conv_transpose);
+    out_ << "  output:   [";
+    for (std::int64_t a = 0; a < f.c.p.rank; ++a) out_ << (a ? "," : "") << out[static_cast<std::size_t>(a)];
+    out_ << "]\n";
+    if (f.c.x.size() + f.c.w.size() + f.c.b.size() <= 64) {
+      out_ << "  x = " << show_values(f.c.x) << "\n  w = " << show_values(f.c.w) << "\n";
+      if (f.c.p.has_bias) out_ << "  b = " << show_values(f.c.b) << "\n";
+    }
+    out_ << "  what:     " << f.message << "\n";
+    out_ << "  replay:   " << f.replay << "\n";
+    out_ << "  saved:    " << f.saved.string() << "\n";
+  }
+
+  void report(const shard_spec&) {
+    for (const auto& f : findings_) print_finding(f);
+    out_ << "\ncoverage (cases per region; a case lies in several):\n";
+    char line[160];
+    std::snprintf(line, sizeof line, "  %-20s %10s %12s\n", "region", "tested", "unsupported");
+    out_ << line;
+    for (const region r : all_regions) {
+      const auto it = coverage_.find(r);
+      const region_count rc = it == coverage_.end() ? region_count{} : it->second;
+      std::snprintf(line, sizeof line, "  %-20s %10llu %12llu\n", std::string(name(r)).c_str(),
+                    static_cast<unsigned long long>(rc.tested), static_cast<unsigned long long>(rc.unsupported));
+      out_ << line;
+    }
+    const double rate = static_cast<double>(executed_) / std::max(1e-9, campaign_seconds_);
+    std::snprintf(line, sizeof line, "%llu cases in %.2f s (%.0f cases/s), %llu unsupported, ",
+                  static_cast<unsigned long long>(executed_), campaign_seconds_, rate,
+                  static_cast<unsigned long long>(unsupported_));
+    out_ << "\n" << line << findings_.size() << (findings_.size() == 1 ? " finding" : " findings") << "\n";
+    if (executed_ > 0 && unsupported_ == executed_)
+      out_ << "warning: the implementation declined every case: nothing was verified\n";
+    out_ << (findings_.empty() ? "result: no counterexample\n" : "result: COUNTEREXAMPLE FOUND\n");
+  }
+
+  json coverage_json() const {
+    json cov = json::object();
+    for (const region r : all_regions) {
+      const auto it = coverage_.find(r);
+      const region_count rc = it == coverage_.end() ? region_count{} : it->second;
+      cov[std::string(name(r))] = {{"tested", rc.tested}, {"unsupported", rc.unsupported}};
+    }
+    return cov;
+  }
+
+  void write_json(const shard_spec& sh) {
+    if (o_.json.empty()) return;
+    json j;
+    j["tool"] = "tconv explore";
+    j["implementation"] = impl_->replay_flag();
+    j["seed"] = o_.seed;
+    j["cases"] = o_.cases;
+    j["shard"] = {{"index", sh.index}, {"count", sh.count}};
+    j["max_rank"] = o_.max_rank;
+    j["precision"] = name(o_.prec);
+    j["executed"] = executed_;
+    j["unsupported"] = unsupported_;
+    j["seconds"] = campaign_seconds_;
+    j["cases_per_second"] = static_cast<double>(executed_) / std::max(1e-9, campaign_seconds_);
+    j["coverage"] = coverage_json();
+    j["verdict"] = findings_.empty() ? "pass" : "fail";
+    json fs_ = json::array();
+    for (const auto& f : findings_) {
+      fs_.push_back({{"kind", name(f.kind)},
+                     {"origin", f.origin},
+                     {"case_index", f.case_index},
+                     {"problem", problem_to_json(f.c.p)},
+                     {"message", f.message},
+                     {"check", f.details},
+                     {"shrink_steps", f.shrink_steps},
+                     {"shrink_attempts", f.shrink_attempts},
+                     {"saved", f.saved.string()},
+                     {"replay", f.replay}});
+    }
+    j["findings"] = fs_;
+    if (o_.json_cases) {
+      json list = json::array();
+      for (const auto& [i, fp] : case_list_) list.push_back({i, fp});
+      j["case_list"] = list;
+    }
+    std::ofstream out(o_.json, std::ios::trunc);
+    out << j.dump(2) << '\n';
+    if (!out) err_ << "tconv explore: cannot write --json " << o_.json << "\n";
+  }
+
+  void write_junit(const shard_spec& sh) {
+    if (o_.junit.empty()) return;
+    std::ostringstream cases;
+    std::size_t tests = 0, failures = 0, skipped = 0;
+    for (const auto& e : junit_corpus_) {
+      ++tests;
+      cases << "    <testcase classname=\"tconv.explore.corpus\" name=\"" << xml_escape(e.name) << "\" time=\""
+            << e.seconds << "\">";
+      if (!e.failure.empty()) {
+        ++failures;
+        cases << "<failure message=\"" << xml_escape(e.failure) << "\"/>";
+      } else if (e.skipped) {
+        ++skipped;
+        cases << "<skipped message=\"unsupported\"/>";
+      }
+      cases << "</testcase>\n";
+    }
+    ++tests;
+    std::string title = "campaign seed=" + std::to_string(o_.seed) + " cases=" + std::to_string(o_.cases);
+    if (sh.count > 1) title += " shard=" + std::to_string(sh.index) + "/" + std::to_string(sh.count);
+    cases << "    <testcase classname=\"tconv.explore\" name=\"" << xml_escape(title) << "\" time=\""
+          << campaign_seconds_ << "\">";
+    bool campaign_failed = false;
+    for (const auto& f : findings_)
+      if (f.case_index >= 0) {
+        campaign_failed = true;
+        std::ostringstream text;
+        print_to(text, f);
+        cases << "\n      <failure type=\"" << name(f.kind) << "\" message=\"" << xml_escape(f.message) << "\">"
+              << xml_escape(text.str()) << "</failure>\n    ";
+      }
+    if (campaign_failed) ++failures;
+    cases << "</testcase>\n";
+    for (const region r : all_regions) {
+      ++tests;
+      const auto it = coverage_.find(r);
+      const region_count rc = it == coverage_.end() ? region_count{} : it->second;
+      cases << "    <testcase classname=\"tconv.explore.coverage\" name=\"" << name(r) << "\" time=\"0\">";
+      if (rc.tested == 0) {
+        ++skipped;
+        cases << "<skipped message=\"no case tested (" << rc.unsupported << " unsupported)\"/>";
+      }
+      cases << "<system-out>tested " << rc.tested << ", unsupported " << rc.unsupported << "</system-out></testcase>\n";
+    }
+    std::ofstream out(o_.junit, std::ios::trunc);
+    out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        << "<testsuites name=\"tconv explore\" tests=\"" << tests << "\" failures=\"" << failures << "\" skipped=\""
+        << skipped << "\" time=\"" << total_seconds_ << "\">\n"
+        << "  <testsuite name=\"tconv explore " << xml_escape(impl_->replay_flag()) << "\" tests=\"" << tests
+        << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\"" << skipped << "\" time=\"" << total_seconds_
+        << "\">\n"
+        << cases.str() << "  </testsuite>\n</testsuites>\n";
+    if (!out) err_ << "tconv explore: cannot write --junit " << o_.junit << "\n";
+  }
+
+  static void print_to(std::ostream& s, const finding& f) {
+    s << name(f.kind) << " in " << f.origin << "\nproblem: " << show(f.c.p) << "\n" << f.message
+      << "\nreplay: " << f.replay << "\n";
+  }
+
+  int replay() {
+    fs::path where = o_.replay;
+    if (!fs::exists(where) && !o_.corpus.empty() && fs::exists(fs::path(o_.corpus) / o_.replay))
+      where = fs::path(o_.corpus) / o_.replay;
+    if (!fs::exists(where)) throw usage_error("--replay " + o_.replay + ": no such case directory");
+    const explore_case c = read_case_dir(where);
+    const verdict v = evaluate(c, true);
+    out_ << "tconv explore: replaying " << where.string() << " against " << impl_->replay_flag() << "\n";
+    out_ << "  problem:  " << show(c.p) << "\n";
+    if (v.s == verdict::state::unsupported) {
+      out_ << "result: unsupported (the implementation declines this problem)\n";
+      return 0;
+    }
+    if (v.s == verdict::state::passed) {
+      out_ << "result: passed\n";
+      return 0;
+    }
+    out_ << "  " << name(v.kind) << ": " << v.message << "\nresult: COUNTEREXAMPLE REPRODUCED\n";
+    return 1;
+  }
+
+  const options& o_;
+  std::ostream& out_;
+  std::ostream& err_;
+  progress_line bar_;
+  std::unique_ptr<implementation> impl_;
+  std::vector<finding> findings_;
+  std::map<region, region_count> coverage_;
+  std::uint64_t executed_ = 0, unsupported_ = 0;
+  double campaign_seconds_ = 0, total_seconds_ = 0;
+  std::vector<junit_entry> junit_corpus_;
+  std::vector<std::pair<std::uint64_t, std::string>> case_list_;
+};
+
+}  // namespace
+
+int run_explore(const options& o, std::ostream& out, std::ostream& err) {
+  try {
+    campaign c(o, out, err);
+    return c.run();
+  } catch (const usage_error& e) {
+    err << "tconv explore: " << e.what() << "\n";
+    return 2;
+  } catch (const invalid_problem& e) {
+    err << "tconv explore: " << e.what() << "\n";
+    return 2;
+  }
+}
+
+}  // namespace tconv::explore

@@ -1,0 +1,36 @@
+#pragma once
+// The case directory: problem.json (the ABI fields) + x.npy, w.npy and, with bias, b.npy.
+// The same layout is sent to --cmd implementations and stored in the --corpus directory.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "implementation.hpp"
+
+namespace tconv::explore {
+
+/// {"rank":2,"batch":1,...,"input":[3,4],...,"output":[7,9],"has_bias":0}: arrays hold `rank` entries.
+[[nodiscard]] nlohmann::json problem_to_json(const problem& p);
+/// The problem in problem.json; throws usage_error naming the field and the rule it breaks.
+[[nodiscard]] problem problem_from_json(const nlohmann::json& j, const std::string& where);
+
+/// Writes problem.json (plus "tconv_case": meta when meta is an object) and the .npy files.
+void write_case_dir(const std::filesystem::path& dir, const explore_case& c,
+                    const nlohmann::json& meta = nlohmann::json());
+/// Reads a case directory (or the directory of a problem.json); throws usage_error when malformed.
+[[nodiscard]] explore_case read_case_dir(const std::filesystem::path& dir);
+/// The "tconv_case" metadata of a stored case (null when absent).
+[[nodiscard]] nlohmann::json read_case_meta(const std::filesystem::path& dir);
+
+/// A float32 .npy file: writes C-order little-endian '<f4'.
+void write_npy_f32(const std::filesystem::path& file, const std::vector<std::int64_t>& shape,
+                   const std::vector<float>& data);
+/// Reads a float32 .npy (C order, version 1-3); throws usage_error naming the file and the problem.
+/// At most `max_elements` values are accepted, so a lying header cannot force a huge allocation.
+[[nodiscard]] std::vector<float> read_npy_f32(const std::filesystem::path& file,
+                                              std::vector<std::int64_t>& shape,
+                                              std::int64_t max_elements);
+
+}  // namespace tconv::explore

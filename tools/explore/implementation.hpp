@@ -1,0 +1,81 @@
+#pragma once
+// An implementation under test, seen from the harness: one call per case, each outcome classified.
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "tconv/impl.h"
+#include "tconv/problem.hpp"
+
+namespace tconv::explore {
+
+/// Bad flags, files or plugins: the command prints the message and exits with status 2.
+struct usage_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// One case: a valid conv_transpose problem and its float32 data (b is empty without bias).
+struct explore_case {
+  problem p;
+  std::vector<float> x, w, b;
+};
+
+/// What went wrong in a case (a finding), in the order reports list them.
+enum class finding_kind {
+  wrong_result,         // the checker's bound is violated (NaN sentinel left, wrong value)
+  crash,                // killed by a signal or exited during the call
+  timeout,              // did not answer within the per-case timeout
+  out_of_bounds_write,  // a guard region around a buffer was overwritten
+  input_modified,       // x, w or b changed although they are const
+  nonzero_return,       // tconv_conv_transpose_f32 returned non-zero
+  error,                // the command answered `error: ...`, or broke the protocol
+};
+
+/// Stable lower-case name ("wrong_result", "crash", ...), used in reports and corpus names.
+[[nodiscard]] constexpr const char* name(finding_kind k) {
+  switch (k) {
+    case finding_kind::wrong_result: return "wrong_result";
+    case finding_kind::crash: return "crash";
+    case finding_kind::timeout: return "timeout";
+    case finding_kind::out_of_bounds_write: return "out_of_bounds_write";
+    case finding_kind::input_modified: return "input_modified";
+    case finding_kind::nonzero_return: return "nonzero_return";
+    case finding_kind::error: return "error";
+  }
+  return "?";
+}
+
+/// The outcome of one call: y when it answered, `unsupported`, or a finding with its message.
+struct call_result {
+  enum class status { ok, unsupported, failed } state = status::ok;
+  finding_kind kind = finding_kind::error;  // when failed
+  std::string message;                      // when failed
+  std::vector<float> y;                     // when ok: N*C_out*prod(output) values
+};
+
+/// An implementation under test: a plugin in a sandboxed worker, or a command on a pipe.
+class implementation {
+ public:
+  virtual ~implementation() = default;
+  /// Runs one case; never throws for anything the implementation does (that is a finding).
+  [[nodiscard]] virtual call_result call(const explore_case& c) = 0;
+  /// The flag that selects it again, for replay commands: `--impl PATH` or `--cmd "..."`.
+  [[nodiscard]] virtual std::string replay_flag() const = 0;
+};
+
+/// The ABI view of a problem, with the output extents filled in.
+[[nodiscard]] tconv_problem to_abi(const problem& p);
+/// The problem an ABI struct describes (validated by the caller).
+[[nodiscard]] problem from_abi(const tconv_problem& a);
+
+/// A plugin (shared library exporting the ABI), run in a forked worker process that is restarted
+/// after every crash or timeout. Throws usage_error when the library cannot be loaded.
+[[nodiscard]] std::unique_ptr<implementation> make_plugin(const std::string& path, double timeout_s);
+
+/// A command speaking the directory protocol on stdin/stdout (started once, restarted when it dies).
+[[nodiscard]] std::unique_ptr<implementation> make_command(const std::string& command, double timeout_s,
+                                                           double startup_s);
+
+}  // namespace tconv::explore

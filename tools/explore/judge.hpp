@@ -1,0 +1,27 @@
+#pragma once
+// Judges one answer with the float checker's bound (tconv/check/check.hpp): the harness never
+// keeps a tolerance of its own.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "implementation.hpp"
+#include "values.hpp"
+
+namespace tconv::explore {
+
+/// The verdict on y for case c, with the first violation spelled out when there is one.
+struct judgement {
+  bool passed = true;
+  std::string summary;     // "y[0, 1, 3]: got 1.5, exact 2.25, |error| 0.75 > bound 1.2e-07"
+  nlohmann::json details;  // the checker's report
+};
+
+/// Checks y (N*C_out*prod(output) values) against the exact result of c at precision prec.
+[[nodiscard]] judgement judge(const explore_case& c, const std::vector<float>& y, precision prec);
+
+/// "fp32", "tf32", "bf16", "fp16".
+[[nodiscard]] const char* name(precision p);
+
+}  // namespace tconv::explore

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The whole CTest suite under AddressSanitizer + UndefinedBehaviorSanitizer (preset `asan`):
+# configure, build every target except the compile-time proof box, run every label but `proof`.
+# The proofs are static_asserts evaluated by the compiler: they contain no run-time code for a
+# sanitizer to watch, and the release job already builds them, so the sanitized job skips them.
+#   scripts/test-asan.sh                 (build dir: build/asan, or TCONV_ASAN_BUILD)
+#   TCONV_JOBS=N  parallel build and test jobs (default: nproc)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${TCONV_ASAN_BUILD:-build/asan}
+jobs=${TCONV_JOBS:-$(nproc)}
+t0=$(date +%s)
+cmake --preset asan -B "$build" >/dev/null
+# every primary target except the proofs, the libFuzzer binaries (clang-only) and CMake's own
+targets=$(cmake --build "$build" --target help | sed -n 's/^\([A-Za-z0-9_.+-]*\): phony$/\1/p' |
+  grep -Ev '^(all|clean|help|test|install|install/.*|list_install_components|edit_cache|rebuild_cache|package.*|Experimental.*|Nightly.*|Continuous.*|tconv_proofs|tconv-proof-report)$' |
+  grep -Ev '^fuzz_.*[^y]$' || true)
+cmake --build "$build" -j "$jobs" --target $targets
+t1=$(date +%s)
+# Intentional crashes in test plugins must stay signals (the harness reports "killed by SIGSEGV"),
+# so ASan leaves SEGV/ABRT/BUS/FPE to the default handlers; UB aborts at the first report.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-handle_segv=0:handle_abort=0:handle_sigbus=0:handle_sigfpe=0:detect_leaks=1:strict_string_checks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+status=0
+ctest --test-dir "$build" -LE proof -j "$jobs" --output-on-failure --timeout 900 || status=$?
+t2=$(date +%s)
+echo "test-asan: build $((t1 - t0)) s, tests $((t2 - t1)) s"
+exit $status

@@ -66,7 +66,13 @@ TCONV_EXPORT int tconv_conv_transpose_f32(const tconv_problem* p, const float* x
             for (std::int64_t v = 0; v < kw; ++v)
               wx[z((((gi * ocg + o) * kh + h) * kw + v) * icg + i)] =
                   w[z((((gi * icg + i) * ocg + o) * kh + h) * kw + v)];
-    std::vector<float> xn(z(n * ih * iw * ic) + slack), yn(z(n * oh * ow * oc) + slack), bx;
+    // yn is XNNPACK's output: guard regions around it catch writes out of bounds, which the
+    // harness's own guards cannot see once the values are copied out
+    constexpr std::size_t guard = 64;
+    constexpr float sentinel = -9.87654e29f;
+    const std::size_t ny = z(n * oh * ow * oc);
+    std::vector<float> xn(z(n * ih * iw * ic) + slack), ynb(guard + ny + guard, sentinel), bx;
+    float* const yn = ynb.data() + guard;
     if (b != nullptr) bx.assign(b, b + oc), bx.resize(z(oc) + slack);
     for (std::int64_t b0 = 0; b0 < n; ++b0)
       for (std::int64_t c = 0; c < ic; ++c)
@@ -81,10 +87,13 @@ TCONV_EXPORT int tconv_conv_transpose_f32(const tconv_problem* p, const float* x
           "xnn_create_deconvolution2d_nhwc_f32");
     const std::unique_ptr<xnn_operator, op_deleter> op(raw);
     check(xnn_setup_deconvolution2d_nhwc_f32(op.get(), z(n), z(ih), z(iw), u(p->output_padding[0]),
-                                             u(p->output_padding[1]), xn.data(), yn.data(),
+                                             u(p->output_padding[1]), xn.data(), yn,
                                              nullptr),
           "xnn_setup_deconvolution2d_nhwc_f32");
     check(xnn_run_operator(op.get(), nullptr), "xnn_run_operator");
+    for (std::size_t i = 0; i < guard; ++i)
+      if (ynb[i] != sentinel || ynb[guard + ny + i] != sentinel)
+        throw std::runtime_error("XNNPACK wrote outside its output tensor");
     for (std::int64_t b0 = 0; b0 < n; ++b0)
       for (std::int64_t c = 0; c < oc; ++c)
         for (std::int64_t h = 0; h < oh; ++h)

@@ -1,0 +1,520 @@
+#pragma once
+// Judging a float implementation's output against the exact result with a rigorous bound.
+//
+// Per output element with n products (any summation order, blocked or pairwise, FMA or not):
+//   |y_got - y_exact| <= gamma(n+1) * (sum |x||w| + |b|) + n * eta,   gamma(m) = m u / (1 - m u)
+// u the accumulation's unit roundoff, eta its underflow quantum per product. Reduced-precision
+// modes (tf32, bf16, fp16) first round the inputs (any rounding mode: relative error below one
+// ulp of that format, plus its subnormal quantum), which is added to the bound; y stored in a
+// coarser format than the accumulation (float16 y) adds one more rounding. The bound is computed
+// with upward rounding. Elements beyond the probabilistic level of Higham & Mary (2019), gamma
+// replaced by lambda * sqrt(n+1) * u, are counted as warnings: shown, never failing.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tconv/check/reference.hpp"
+#include "tconv/check/superacc.hpp"
+#include "tconv/problem.hpp"
+
+namespace tconv::check {
+
+/// The arithmetic the implementation under check claims to use.
+enum class precision { fp32, tf32, bf16, fp16, fp64 };
+
+[[nodiscard]] inline const char* name(precision p) {
+  switch (p) {
+    case precision::fp32: return "fp32";
+    case precision::tf32: return "tf32";
+    case precision::bf16: return "bf16";
+    case precision::fp16: return "fp16";
+    case precision::fp64: return "fp64";
+  }
+  return "?";
+}
+/// "fp32" -> precision::fp32; nullopt for an unknown name.
+[[nodiscard]] inline std::optional<precision> parse_precision(std::string_view s) {
+  for (auto p : {precision::fp32, precision::tf32, precision::bf16, precision::fp16, precision::fp64})
+    if (s == name(p)) return p;
+  return std::nullopt;
+}
+
+/// The error thrown for inputs the check cannot judge (e.g. values beyond the fp16 range).
+struct check_error : std::invalid_argument {
+  using std::invalid_argument::invalid_argument;
+};
+
+/// How the implementation rounds: its inputs, its accumulation.
+struct precision_model {
+  double u_acc, eta_acc;  // accumulation unit roundoff, underflow quantum per product
+  int in_bits;            // input significand bits (with the hidden one)
+  int in_min_exponent;    // input subnormal quantum 2^in_min_exponent
+  double u_in, eta_in;    // input rounding: relative (one ulp: any rounding mode), absolute
+  double in_max;          // largest finite input
+};
+
+[[nodiscard]] inline precision_model model_of(precision p) {
+  switch (p) {
+    case precision::fp64: return {0x1p-53, 0x1p-1074, 53, -1074, 0x1p-53, 0x1p-1074, 0x1.fffffffffffffp1023};
+    case precision::fp32: return {0x1p-24, 0x1p-149, 24, -149, 0x1p-24, 0x1p-149, 0x1.fffffep127};
+    // reduced precision: accumulators that truncate (some tensor cores) are covered by u = 2^-23
+    case precision::tf32: return {0x1p-23, 0x1p-149, 11, -136, 0x1p-10, 0x1p-136, 0x1.ffcp127};
+    case precision::bf16: return {0x1p-23, 0x1p-149, 8, -133, 0x1p-7, 0x1p-133, 0x1.fep127};
+    case precision::fp16: return {0x1p-23, 0x1p-149, 11, -24, 0x1p-10, 0x1p-24, 65504.0};
+  }
+  return model_of(precision::fp32);
+}
+
+/// Options of check_output.
+struct options {
+  double rtol = -1, atol = -1;  // >= 0 for either: tolerance mode |got - exact| <= atol + rtol |exact|
+  int max_listed = 10;          // violations and warnings listed in full
+  double lambda = 6;            // probabilistic tier: lambda * sqrt(n+1) * u
+  int threads = 0;              // 0: up to 2
+  std::optional<float_format> y_storage;  // format y was stored in (default: float32 / float64)
+  bool exact_everywhere = false;  // judge every element with exact arithmetic (slow; tests the fast path)
+};
+
+/// One listed element.
+struct finding {
+  std::vector<std::int64_t> index;
+  double got = 0, exact = 0, error = 0, bound = 0;
+  std::string exact_decimal, exact_hex, reason;
+};
+
+/// The outcome of a check.
+struct report {
+  bool ok = true;
+  std::string mode = "rigorous";  // or "tolerance"
+  std::string precision_name = "fp32";
+  std::string message;  // set when the output could not be judged element by element (wrong shape)
+  std::int64_t elements_checked = 0, violations = 0, warnings = 0, exact_fallbacks = 0, unbounded = 0;
+  double max_error_to_bound = 0, max_ulps = 0, lambda = 6;
+  std::vector<std::int64_t> max_ratio_index, max_ulps_index;
+  std::vector<finding> first_violations, first_warnings;
+
+  [[nodiscard]] const char* verdict() const { return ok ? "verified" : "violated"; }
+  [[nodiscard]] nlohmann::json to_json() const {
+    auto list = [](const std::vector<finding>& v) {
+      nlohmann::json a = nlohmann::json::array();
+      for (const auto& f : v)
+        a.push_back({{"index", f.index}, {"got", f.got}, {"exact", f.exact_decimal}, {"exact_hex", f.exact_hex},
+                     {"error", f.error}, {"bound", f.bound}, {"reason", f.reason}});
+      return a;
+    };
+    nlohmann::json j = {{"verdict", verdict()},
+                        {"mode", mode},
+                        {"precision", precision_name},
+                        {"elements_checked", elements_checked},
+                        {"violations", violations},
+                        {"warnings", warnings},
+                        {"probabilistic_lambda", lambda},
+                        {"exact_fallbacks", exact_fallbacks},
+                        {"unbounded_elements", unbounded},
+                        {"max_error_to_bound", max_error_to_bound},
+                        {"max_error_to_bound_index", max_ratio_index},
+                        {"max_error_ulps", max_ulps},
+                        {"max_error_ulps_index", max_ulps_index},
+                        {"first_violations", list(first_violations)},
+                        {"first_warnings", list(first_warnings)}};
+    if (!message.empty()) j["message"] = message;
+    return j;
+  }
+  [[nodiscard]] std::string to_text() const {
+    auto idx = [](const std::vector<std::int64_t>& v) {
+      std::string s = "y[";
+      for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i]);
+      return s + "]";
+    };
+    auto num = [](double v) {
+      char b[64];
+      std::snprintf(b, sizeof b, "%.9g", v);
+      return std::string(b);
+    };
+    auto hexf = [](double v) {
+      char b[64];
+      std::snprintf(b, sizeof b, "%a", v);
+      return std::string(b);
+    };
+    std::string t = std::string("verdict: ") + (ok ? "VERIFIED" : "VIOLATED") + "\n";
+    if (!message.empty()) t += "message: " + message + "\n";
+    if (mode == "tolerance")
+      t += "mode: tolerance (|got - exact| <= atol + rtol*|exact|; NOT a rigorous bound)\n";
+    else
+      t += "mode: rigorous bound, precision " + precision_name + "\n";
+    t += "elements checked: " + std::to_string(elements_checked) + "\n";
+    t += "violations: " + std::to_string(violations) + "\n";
+    if (mode != "tolerance")
+      t += "warnings (beyond the probabilistic level lambda*sqrt(n+1)*u, lambda=" + num(lambda) +
+           ", within the bound): " + std::to_string(warnings) + "\n";
+    t += "largest error / bound: " + num(max_error_to_bound) +
+         (max_ratio_index.empty() ? "" : " at " + idx(max_ratio_index)) + "\n";
+    t += "largest error in ulps: " + num(max_ulps) + (max_ulps_index.empty() ? "" : " at " + idx(max_ulps_index)) + "\n";
+    t += "elements decided with exact arithmetic: " + std::to_string(exact_fallbacks) + "\n";
+    if (unbounded) t += "elements with n*u >= 1 (infinite bound): " + std::to_string(unbounded) + "\n";
+    auto show = [&](const char* title, const std::vector<finding>& v) {
+      if (v.empty()) return;
+      t += title;
+      for (const auto& f : v)
+        t += "  " + idx(f.index) + ": got " + num(f.got) + " (" + hexf(f.got) + "), exact " + f.exact_decimal +
+             " (" + f.exact_hex + "), error " + num(f.error) + ", bound " + num(f.bound) +
+             (f.reason.empty() ? "" : " [" + f.reason + "]") + "\n";
+    };
+    show("first violations:\n", first_violations);
+    show("first warnings:\n", first_warnings);
+    return t;
+  }
+};
+
+/// A report for an output whose shape is not the layer's.
+[[nodiscard]] inline report wrong_shape_report(const std::vector<std::int64_t>& expected,
+                                               const std::vector<std::int64_t>& got) {
+  auto text = [](const std::vector<std::int64_t>& v) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
+    return s + "]";
+  };
+  report r;
+  r.ok = false;
+  r.violations = 1;
+  r.message = "output shape " + text(got) + " is not the layer's output shape " + text(expected);
+  return r;
+}
+
+namespace detail {
+
+// worst relative and absolute input rounding of one tensor in model m; throws if out of range
+template <class T>
+inline void input_rounding(const T* v, std::int64_t count, const precision_model& m, const char* what,
+                           double& rel, double& abs, double& maxabs) {
+  rel = abs = maxabs = 0;
+  bool exact = true;
+  for (std::int64_t i = 0; i < count; ++i) {
+    const double a = std::fabs(static_cast<double>(v[i]));
+    if (!std::isfinite(a)) continue;
+    maxabs = std::max(maxabs, a);
+    if (exact && a != 0) {
+      int e;
+      (void)std::frexp(a, &e);  // a = f 2^e, f in [0.5, 1)
+      const int q = std::max(e - m.in_bits, m.in_min_exponent);
+      const double scaled = std::ldexp(a, -q);
+      if (scaled != std::floor(scaled)) exact = false;
+    }
+  }
+  if (maxabs > m.in_max)
+    throw check_error(std::string(what) + ": holds a value of magnitude " + std::to_string(maxabs) +
+                      ", beyond the largest finite number of the precision under check (" +
+                      std::to_string(m.in_max) + ")");
+  if (!exact) rel = m.u_in, abs = m.eta_in;
+}
+
+struct bound_model {
+  precision_model m;
+  double dx = 0, ex = 0, xmax = 0, dw = 0, ew = 0, wmax = 0, db = 0, eb = 0;
+  bool inputs_exact = true;
+  bool storage_coarser = false;
+  double us = 0, es = 0;
+  double lambda = 6;
+
+  // rigorous bound and warning level for n products, a >= sum|x||w|, |b|, and |exact| <= t
+  void bounds(double n, double a, double babs, double t, double& rig, double& warn) const {
+    double in = 0, core = next_up(a + babs);
+    if (!inputs_exact) {
+      const double rho = next_up(next_up(next_up(1 + dx) * next_up(1 + dw)) - 1);
+      const double absx = next_up(next_up(ex * next_up(1 + dw)) * wmax);
+      const double absw = next_up(next_up(ew * next_up(1 + dx)) * xmax);
+      in = next_up(next_up(rho * a) + next_up(n * next_up(next_up(absx + absw) + next_up(ex * ew))));
+      in = next_up(in + next_up(next_up(db * babs) + eb));
+      core = next_up(next_up(a + in) + next_up(babs * next_up(1 + db)) + eb);
+    }
+    const double g = gamma_up(n + 1, m.u_acc);
+    const double under = next_up(next_up(n * m.eta_acc) * next_up(1 + g));
+    const double prob = next_up(lambda * std::sqrt(n + 1) * m.u_acc * 1.0000001);
+    rig = next_up(next_up(in + next_up(g * core)) + under);
+    warn = (prob * core) + in + under;
+    if (storage_coarser) {
+      rig = next_up(rig + next_up(next_up(us * next_up(t + rig)) + es));
+      warn = warn + us * (t + warn) + es;
+    }
+  }
+};
+
+inline double ulp_of(double t, const float_format& f) {
+  const double a = std::fabs(t);
+  int e = f.min_exponent + f.precision - 1;  // smallest normal exponent
+  if (a != 0 && std::isfinite(a)) e = std::max(std::ilogb(a), e);
+  return std::ldexp(1.0, e - f.precision + 1);
+}
+
+// exact test |T - got| <= bound on the accumulated exact value T; err receives |T - got| (rounded)
+inline bool exact_within(const superacc& exact, double got, double bound, double& err) {
+  superacc r = exact;
+  r.add(-got);
+  err = std::fabs(r.round_to(binary64));
+  if (std::isinf(bound)) return true;
+  superacc hi = r, lo = r;
+  hi.add(-bound);
+  lo.add(bound);
+  return hi.sign() <= 0 && lo.sign() >= 0;
+}
+
+inline std::vector<std::int64_t> full_index(const geometry& g, const problem& p, std::int64_t f) {
+  const auto e = g.split(f);
+  std::vector<std::int64_t> v{e[0], e[1]};
+  for (std::int64_t a = 0; a < p.rank; ++a) v.push_back(e[static_cast<std::size_t>(2 + a)]);
+  return v;
+}
+
+struct element_outcome {
+  bool violation = false, warning = false, exact_used = false, unbounded = false;
+  double err = 0, bound = 0, ulps = 0;
+  const char* reason = "";
+};
+
+template <class In, class Out>
+report check_impl(const problem& p, op_kind op, const In* x, const In* w, const In* b, const Out* y,
+                  std::int64_t y_count, precision prec, const options& opt) {
+  validate(p, op, output_padding_rule::extension);
+  const geometry g(p, op);
+  report rep;
+  rep.precision_name = name(prec);
+  rep.lambda = opt.lambda;
+  const bool tolerance = opt.rtol >= 0 || opt.atol >= 0;
+  const double rtol = std::max(opt.rtol, 0.0), atol = std::max(opt.atol, 0.0);
+  if (tolerance) rep.mode = "tolerance";
+  if (y_count != g.out_count()) {
+    report r = wrong_shape_report(output_shape(p, op), {y_count});
+    r.message = "output has " + std::to_string(y_count) + " elements; the layer's output " +
+                [&] {
+                  std::string s = "[";
+                  const auto sh = output_shape(p, op);
+                  for (std::size_t i = 0; i < sh.size(); ++i) s += (i ? ", " : "") + std::to_string(sh[i]);
+                  return s + "]";
+                }() +
+                " has " + std::to_string(g.out_count());
+    r.precision_name = rep.precision_name;
+    r.mode = rep.mode;
+    return r;
+  }
+  bound_model bm;
+  bm.m = model_of(prec);
+  bm.lambda = opt.lambda;
+  input_rounding(x, g.in_count(), bm.m, "x", bm.dx, bm.ex, bm.xmax);
+  input_rounding(w, g.weight_count(), bm.m, "w", bm.dw, bm.ew, bm.wmax);
+  if (b != nullptr) {
+    double bmax;
+    input_rounding(b, g.out_channels, bm.m, "b", bm.db, bm.eb, bmax);
+  }
+  bm.inputs_exact = bm.dx == 0 && bm.dw == 0 && bm.db == 0;
+  float_format storage = std::is_same_v<Out, float> ? binary32 : binary64;
+  if (opt.y_storage) storage = *opt.y_storage;
+  const int acc_bits = prec == precision::fp64 ? 53 : 24;
+  bm.storage_coarser = storage.precision < acc_bits;
+  bm.us = std::ldexp(1.0, -storage.precision);
+  bm.es = std::ldexp(1.0, storage.min_exponent);
+
+  const std::int64_t total = g.out_count();
+  int threads = opt.threads > 0 ? opt.threads : static_cast<int>(std::min(2u, std::max(1u, std::thread::hardware_concurrency())));
+  if (static_cast<double>(total) * static_cast<double>(g.cin_g) < 65536) threads = 1;
+
+  constexpr bool float_data = std::is_same_v<In, float>;
+  estimate est;
+  const bool fast = float_data && !opt.exact_everywhere;
+  if constexpr (float_data) {
+    if (fast) est = estimate_float(g, x, w, b, threads);
+  }
+
+  struct partial {
+    std::int64_t violations = 0, warnings = 0, exact = 0, unbounded = 0;
+    double max_ratio = -1, max_ulps = -1;
+    std::int64_t max_ratio_f = -1, max_ulps_f = -1;
+    std::vector<std::int64_t> viol, warn;
+  };
+  std::vector<partial> parts(static_cast<std::size_t>(threads));
+
+  auto judge = [&](std::int64_t f, superacc& acc) {
+    element_outcome out;
+    const auto fi = static_cast<std::size_t>(f);
+    const auto n = static_cast<double>(g.terms(f));
+    const double babs = b != nullptr ? std::fabs(static_cast<double>(b[g.channel(f)])) : 0.0;
+    const double got = static_cast<double>(y[f]);
+    double s = 0, a = 0, e = 0;
+    bool have_exact = false;
+    auto compute_exact = [&] {
+      exact_element(g, f, x, w, b, acc);
+      have_exact = true;
+      out.exact_used = true;
+    };
+    if (fast) {
+      s = est.s[fi];
+      a = est.a_up[fi];
+      e = next_up(gamma_up(n, 0x1p-53) * next_up(a + babs));
+    } else {
+      compute_exact();
+      double asum = 0;
+      g.for_each_term(f, [&](std::int64_t xi, std::int64_t wi) {
+        asum += std::fabs(static_cast<double>(x[xi]) * static_cast<double>(w[wi]));
+      });
+      if constexpr (float_data) {
+        a = a_from_double_sum(asum, static_cast<std::int64_t>(n));
+      } else {
+        a = next_up(next_up(asum + next_up(n * 0x1p-1074)) * next_up(1 + gamma_up(n, 0x1p-53)));
+      }
+      s = acc.round_to(binary64);
+      e = 0;
+    }
+    // non-finite inputs: the IEEE result is NaN or an infinity whatever the order
+    if (!std::isfinite(s) || (fast && !std::isfinite(a))) {
+      if (!have_exact) compute_exact();
+      if (acc.non_finite()) {
+        const double want = acc.non_finite_value();
+        const bool same = std::isnan(want) ? std::isnan(got) : got == want;
+        out.violation = !same;
+        out.reason = std::isnan(want) ? "non-finite inputs: expected NaN" : "non-finite inputs: expected an infinity";
+        return out;
+      }
+      s = acc.round_to(binary64);
+      e = 0;
+    }
+    const double tabs = next_up(std::fabs(s) + e);
+    double bound = 0, warn = 0, bound_lo = 0;
+    if (tolerance) {
+      bound = next_up(atol + next_up(rtol * tabs));
+      bound_lo = next_down(atol + next_down(rtol * std::max(0.0, next_down(std::fabs(s) - e))));
+      warn = std::numeric_limits<double>::infinity();
+    } else {
+      bm.bounds(n, a, babs, tabs, bound, warn);
+      bound_lo = bound;
+      if (std::isinf(bound)) out.unbounded = true;
+    }
+    out.bound = bound;
+    if (!std::isfinite(got)) {
+      out.violation = true;
+      out.err = std::numeric_limits<double>::infinity();
+      out.reason = std::isnan(got) ? "NaN where the exact value is finite" : "infinity where the exact value is finite";
+      return out;
+    }
+    const double d = std::fabs(got - s);
+    out.err = d;
+    if (!have_exact) {
+      const double hi = next_up(next_up(d) + e);
+      const double lo = std::max(0.0, next_down(next_down(d) - e));
+      if (hi <= bound_lo) {
+        out.violation = false;
+      } else if (lo > bound) {
+        out.violation = true;
+      } else {
+        compute_exact();
+      }
+    }
+    if (have_exact && !out.violation) {
+      if (tolerance) {
+        const double t = acc.round_to(binary64);
+        out.violation = !(std::fabs(got - t) <= atol + rtol * std::fabs(t));
+        out.err = std::fabs(got - t);
+      } else {
+        double err;
+        out.violation = !exact_within(acc, got, bound, err);
+        out.err = err;
+      }
+    }
+    if (!out.violation && out.err > warn) out.warning = true;
+    out.ulps = out.err / ulp_of(s, storage);
+    return out;
+  };
+
+  parallel_parts(total, threads, [&](int part, std::int64_t lo, std::int64_t hi) {
+    partial& pt = parts[static_cast<std::size_t>(part)];
+    superacc acc;
+    for (std::int64_t f = lo; f < hi; ++f) {
+      const element_outcome o = judge(f, acc);
+      if (o.exact_used) ++pt.exact;
+      if (o.unbounded) ++pt.unbounded;
+      const double ratio = o.bound > 0 ? o.err / o.bound : (o.err > 0 ? std::numeric_limits<double>::infinity() : 0.0);
+      if (ratio > pt.max_ratio) pt.max_ratio = ratio, pt.max_ratio_f = f;
+      if (o.ulps > pt.max_ulps) pt.max_ulps = o.ulps, pt.max_ulps_f = f;
+      if (o.violation) {
+        ++pt.violations;
+        if (static_cast<int>(pt.viol.size()) < opt.max_listed) pt.viol.push_back(f);
+      } else if (o.warning) {
+        ++pt.warnings;
+        if (static_cast<int>(pt.warn.size()) < opt.max_listed) pt.warn.push_back(f);
+      }
+    }
+  });
+
+  rep.elements_checked = total;
+  std::vector<std::int64_t> viol, warn;
+  double mr = -1, mu = -1;
+  for (const auto& pt : parts) {
+    rep.violations += pt.violations, rep.warnings += pt.warnings;
+    rep.exact_fallbacks += pt.exact, rep.unbounded += pt.unbounded;
+    if (pt.max_ratio > mr) mr = pt.max_ratio, rep.max_ratio_index = full_index(g, p, pt.max_ratio_f);
+    if (pt.max_ulps > mu) mu = pt.max_ulps, rep.max_ulps_index = full_index(g, p, pt.max_ulps_f);
+    viol.insert(viol.end(), pt.viol.begin(), pt.viol.end());
+    warn.insert(warn.end(), pt.warn.begin(), pt.warn.end());
+  }
+  rep.max_error_to_bound = std::max(mr, 0.0);
+  rep.max_ulps = std::max(mu, 0.0);
+  rep.ok = rep.violations == 0;
+  auto describe_list = [&](const std::vector<std::int64_t>& fs, std::vector<finding>& into) {
+    superacc acc;
+    for (std::size_t i = 0; i < fs.size() && static_cast<int>(i) < opt.max_listed; ++i) {
+      const std::int64_t f = fs[i];
+      const element_outcome o = judge(f, acc);
+      finding fd;
+      fd.index = full_index(g, p, f);
+      fd.got = static_cast<double>(y[f]);
+      exact_element(g, f, x, w, b, acc);
+      fd.exact = acc.round_to(binary64);
+      fd.exact_decimal = acc.decimal(25);
+      fd.exact_hex = acc.hex();
+      double err = std::numeric_limits<double>::infinity();
+      if (std::isfinite(fd.got) && !acc.non_finite()) {
+        superacc r = acc;
+        r.add(-fd.got);
+        err = std::fabs(r.round_to(binary64));
+      }
+      fd.error = err;
+      fd.bound = o.bound;
+      fd.reason = o.reason;
+      into.push_back(std::move(fd));
+    }
+  };
+  describe_list(viol, rep.first_violations);
+  describe_list(warn, rep.first_warnings);
+  return rep;
+}
+
+}  // namespace detail
+
+/// Judges y (y_count values, the layer's output in C order) as the output of op on (x, w, b),
+/// computed in `prec`. b is null when the layer has no bias.
+[[nodiscard]] inline report check_output(const problem& p, op_kind op, const float* x, const float* w,
+                                         const float* b, const float* y, std::int64_t y_count,
+                                         precision prec, const options& opt = {}) {
+  return detail::check_impl(p, op, x, w, b, y, y_count, prec, opt);
+}
+/// The same for double data (every element decided with exact arithmetic).
+[[nodiscard]] inline report check_output(const problem& p, op_kind op, const double* x, const double* w,
+                                         const double* b, const double* y, std::int64_t y_count,
+                                         precision prec, const options& opt = {}) {
+  return detail::check_impl(p, op, x, w, b, y, y_count, prec, opt);
+}
+/// Float inputs, double output (e.g. an output stored as float64).
+[[nodiscard]] inline report check_output(const problem& p, op_kind op, const float* x, const float* w,
+                                         const float* b, const double* y, std::int64_t y_count,
+                                         precision prec, const options& opt = {}) {
+  return detail::check_impl(p, op, x, w, b, y, y_count, prec, opt);
+}
+
+}  // namespace tconv::check

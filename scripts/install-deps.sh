@@ -8,6 +8,8 @@ PACKAGES=(
   catch2 librapidcheck-dev libboost1.81-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   # the libraries verified by adapters/ (each plugin is built only when its package is present)
   libtorch-dev libdnnl-dev libxnnpack-dev libpthreadpool-dev libopencv-dnn-dev libopenblas0-pthread
+  # the float checker's fast estimate (cblas_dgemm); without it tconv check falls back to direct loops
+  libopenblas-dev
   # tconv explore --cmd: the PyTorch Python adapter (adapters/pytorch_python), under /usr/bin/python3
   python3-torch python3-numpy
 )

@@ -226,7 +226,7 @@ struct bound_model {
   double lambda = 6;
 
   // rigorous bound and warning level for n products, a >= sum|x||w|, |b|, and |exact| <= t
-  void bounds(double n, double a, double babs, double t, double& rig, double& warn) const {
+  void bounds(double n, double g, double a, double babs, double t, double& rig, double& warn) const {
     double in = 0, core = next_up(a + babs);
     if (!inputs_exact) {
       const double rho = next_up(next_up(next_up(1 + dx) * next_up(1 + dw)) - 1);
@@ -236,9 +236,8 @@ struct bound_model {
       in = next_up(in + next_up(next_up(db * babs) + eb));
       core = next_up(next_up(a + in) + next_up(babs * next_up(1 + db)) + eb);
     }
-    const double g = gamma_up(n + 1, m.u_acc);
     const double under = next_up(next_up(n * m.eta_acc) * next_up(1 + g));
-    const double prob = next_up(lambda * std::sqrt(n + 1) * m.u_acc * 1.0000001);
+    const double prob = lambda * std::sqrt(n + 1) * m.u_acc;
     rig = next_up(next_up(in + next_up(g * core)) + under);
     warn = (prob * core) + in + under;
     if (storage_coarser) {
@@ -333,6 +332,8 @@ report check_impl(const problem& p, op_kind op, const In* x, const In* w, const 
     if (fast) est = estimate_float(g, x, w, b, threads);
   }
 
+  const gamma_table g53(g.max_terms, 0x1p-53);
+  const gamma_table gacc(g.max_terms + 1, bm.m.u_acc);
   struct partial {
     std::int64_t violations = 0, warnings = 0, exact = 0, unbounded = 0;
     double max_ratio = -1, max_ulps = -1;
@@ -344,7 +345,8 @@ report check_impl(const problem& p, op_kind op, const In* x, const In* w, const 
   auto judge = [&](std::int64_t f, superacc& acc) {
     element_outcome out;
     const auto fi = static_cast<std::size_t>(f);
-    const auto n = static_cast<double>(g.terms(f));
+    const std::int64_t nt = g.terms(f);
+    const auto n = static_cast<double>(nt);
     const double babs = b != nullptr ? std::fabs(static_cast<double>(b[g.channel(f)])) : 0.0;
     const double got = static_cast<double>(y[f]);
     double s = 0, a = 0, e = 0;
@@ -357,7 +359,7 @@ report check_impl(const problem& p, op_kind op, const In* x, const In* w, const 
     if (fast) {
       s = est.s[fi];
       a = est.a_up[fi];
-      e = next_up(gamma_up(n, 0x1p-53) * next_up(a + babs));
+      e = next_up(g53(nt) * next_up(a + babs));
     } else {
       compute_exact();
       double asum = 0;
@@ -392,7 +394,7 @@ report check_impl(const problem& p, op_kind op, const In* x, const In* w, const 
       bound_lo = next_down(atol + next_down(rtol * std::max(0.0, next_down(std::fabs(s) - e))));
       warn = std::numeric_limits<double>::infinity();
     } else {
-      bm.bounds(n, a, babs, tabs, bound, warn);
+      bm.bounds(n, gacc(nt + 1), a, babs, tabs, bound, warn);
       bound_lo = bound;
       if (std::isinf(bound)) out.unbounded = true;
     }

@@ -43,6 +43,22 @@ namespace tconv::check {
   return next_up(mu / next_down(1 - mu));
 }
 
+/// gamma_up(m, u) for m in [0, max_m], tabulated (computed on demand beyond 2^22).
+class gamma_table {
+ public:
+  gamma_table(std::int64_t max_m, double u) : u_(u) {
+    if (max_m <= (std::int64_t{1} << 22))
+      for (std::int64_t m = 0; m <= max_m; ++m) t_.push_back(gamma_up(static_cast<double>(m), u));
+  }
+  [[nodiscard]] double operator()(std::int64_t m) const {
+    return m < static_cast<std::int64_t>(t_.size()) ? t_[static_cast<std::size_t>(m)] : gamma_up(static_cast<double>(m), u_);
+  }
+
+ private:
+  double u_;
+  std::vector<double> t_;
+};
+
 /// Runs f(part, begin, end) over [0, count) split into up to `threads` parts, one thread each.
 template <class F>
 void parallel_parts(std::int64_t count, int threads, F&& f) {
@@ -72,6 +88,8 @@ struct geometry {
   std::int64_t kernel_volume = 1, in_volume = 1, out_volume = 1;
   // per axis and output position o: the taps (k, i) in [tap_begin[o], tap_begin[o+1])
   std::array<std::vector<std::int64_t>, 3> tap_begin, tap_k, tap_i;
+  std::vector<std::int64_t> spatial_terms;  // products per output position (same for every n, c)
+  std::int64_t max_terms = 0;
 
   /// The geometry of a valid problem p as op (p is validated by the caller).
   geometry(const problem& p, op_kind o) : op(o) {
@@ -104,6 +122,14 @@ struct geometry {
       }
       tb[static_cast<std::size_t>(out[a])] = static_cast<std::int64_t>(tap_k[a].size());
     }
+    spatial_terms.resize(static_cast<std::size_t>(out_volume));
+    for (std::int64_t o0 = 0, f = 0; o0 < out[0]; ++o0)
+      for (std::int64_t o1 = 0; o1 < out[1]; ++o1)
+        for (std::int64_t o2 = 0; o2 < out[2]; ++o2, ++f) {
+          const std::int64_t t = cin_g * taps(0, o0) * taps(1, o1) * taps(2, o2);
+          spatial_terms[static_cast<std::size_t>(f)] = t;
+          max_terms = std::max(max_terms, t);
+        }
   }
 
   [[nodiscard]] std::int64_t out_count() const { return batch * out_channels * out_volume; }
@@ -126,8 +152,7 @@ struct geometry {
   }
   /// Number of products in output element f.
   [[nodiscard]] std::int64_t terms(std::int64_t f) const {
-    const auto e = split(f);
-    return cin_g * taps(0, e[2]) * taps(1, e[3]) * taps(2, e[4]);
+    return spatial_terms[static_cast<std::size_t>(f % out_volume)];
   }
   /// The output channel of flat output index f.
   [[nodiscard]] std::int64_t channel(std::int64_t f) const { return (f / out_volume) % out_channels; }
@@ -290,14 +315,22 @@ inline void gemm_estimate(const geometry& g, const float* x, const float* w, con
   }
   const std::int64_t total = g.out_count();
   if (b != nullptr)
-    for (std::int64_t f = 0; f < total; ++f) s[static_cast<std::size_t>(f)] += static_cast<double>(b[g.channel(f)]);
+    parallel_for(g.batch * g.out_channels, threads, [&](std::int64_t lo, std::int64_t hi) {
+      for (std::int64_t blk = lo; blk < hi; ++blk) {
+        const double bv = static_cast<double>(b[blk % g.out_channels]);
+        double* row = s.data() + blk * g.out_volume;
+        for (std::int64_t o = 0; o < g.out_volume; ++o) row[o] += bv;
+      }
+    });
+  const gamma_table g24(g.max_terms, 0x1p-24);
   if (tight_abs) {
     // a holds float32 partial sums of float32-rounded products (then added in double): each of the
     // n products went through at most n roundings of unit 2^-24 plus an underflow of at most 2^-149
     parallel_for(total, threads, [&](std::int64_t lo, std::int64_t hi) {
       for (std::int64_t f = lo; f < hi; ++f) {
         const auto fi = static_cast<std::size_t>(f);
-        const auto n = static_cast<double>(g.terms(f));
+        const std::int64_t nt = g.terms(f);
+        const auto n = static_cast<double>(nt);
         if (!std::isfinite(a[fi])) {  // float32 overflow in the partial sums: redo in double
           double acc = 0;
           g.for_each_term(f, [&](std::int64_t xi, std::int64_t wi) {
@@ -307,7 +340,7 @@ inline void gemm_estimate(const geometry& g, const float* x, const float* w, con
           continue;
         }
         const double t = next_up(a[fi] + next_up(n * 0x1p-149));
-        est.a_up[fi] = next_up(t * next_up(1 + gamma_up(n, 0x1p-24)));
+        est.a_up[fi] = next_up(t * next_up(1 + g24(nt)));
       }
     });
   }
@@ -362,13 +395,14 @@ inline std::int64_t reference_float(const geometry& g, const float* x, const flo
   const std::int64_t total = g.out_count();
   std::vector<std::int64_t> doubt;
   std::mutex doubt_mutex;
+  const gamma_table g53(g.max_terms, 0x1p-53);
   parallel_for(total, threads, [&](std::int64_t lo, std::int64_t hi) {
     std::vector<std::int64_t> mine;
     for (std::int64_t f = lo; f < hi; ++f) {
       const auto fi = static_cast<std::size_t>(f);
       const double s = est.s[fi];
       const double bb = b != nullptr ? std::fabs(static_cast<double>(b[g.channel(f)])) : 0.0;
-      const double e = next_up(gamma_up(static_cast<double>(g.terms(f)), 0x1p-53) * next_up(est.a_up[fi] + bb));
+      const double e = next_up(g53(g.terms(f)) * next_up(est.a_up[fi] + bb));
       const float r0 = to_float_rn(next_down(s - e)), r1 = to_float_rn(next_up(s + e));
       if (std::isfinite(s) && std::isfinite(e) && r0 == r1) y[f] = r0;
       else mine.push_back(f);

@@ -14,10 +14,11 @@ using i64 = std::int64_t;
 using tconv::op_kind;
 using tconv::problem;
 
-// #15: Conv2d(10, 20, k=5, p=2, s=3) maps (1,10,16,16) to (1,20,6,6): floor((16 + 4 - 4 - 1)/3) + 1 = 6;
-// ConvTranspose2d(20, 10, k=5, p=2, s=3) maps (1,20,6,6) back: (6-1)*3 - 4 + 4 + 1 = 16.
+// #15: Conv2d(10, 20, k=5, p=2, s=3) maps (1,10,16,16) to (1,20,6,6): floor((16 + 4 - 4 - 1)/3) + 1
+// = 6; ConvTranspose2d(20, 10, k=5, p=2, s=3) maps (1,20,6,6) back: (6-1)*3 - 4 + 4 + 1 = 16.
 constexpr bool seed15() {
-  const auto c = tconv::from_pytorch({{1, 10, 16, 16}, 20, {5}, {3}, {2}, {}, {}, 1, false}, op_kind::conv);
+  const auto c =
+      tconv::from_pytorch({{1, 10, 16, 16}, 20, {5}, {3}, {2}, {}, {}, 1, false}, op_kind::conv);
   const auto t = tconv::from_pytorch({{1, 20, 6, 6}, 10, {5}, {3}, {2}, {}, {}, 1, false},
                                      op_kind::conv_transpose);
   return tconv::output_shape(c, op_kind::conv) == std::vector<i64>{1, 20, 6, 6} &&
@@ -44,7 +45,8 @@ constexpr bool conv_axis_inverts(const tconv::axis& a) {
   if (!tconv::is_valid(t, op_kind::conv_transpose)) return false;
   if (tconv::output_extents(t, op_kind::conv_transpose)[0] != a.input) return false;
   t.output_padding[0] = 0;
-  return (tconv::output_extents(t, op_kind::conv_transpose)[0] == a.input) == (span % a.stride == 0);
+  return (tconv::output_extents(t, op_kind::conv_transpose)[0] == a.input) ==
+         (span % a.stride == 0);
 }
 // every (input, kernel, stride, dilation, pad_begin, pad_end) of the per-axis box
 constexpr i64 conv_shape_inversions() {
@@ -65,9 +67,13 @@ static_assert(proved_conv_shapes == 4 * 3 * 3 * 2 * 3 * 3);
 
 // ---- validation: rejected, not miscomputed ---------------------------------------------------
 template <problem P>
-concept accepted = requires { requires tconv::is_valid(P, op_kind::conv_transpose); };
+concept accepted = requires {
+  requires tconv::is_valid(P, op_kind::conv_transpose);
+};
 template <problem P>
-concept accepted_conv = requires { requires tconv::is_valid(P, op_kind::conv); };
+concept accepted_conv = requires {
+  requires tconv::is_valid(P, op_kind::conv);
+};
 
 /// A valid 2-D transposed convolution: 3x4 input, 2x3 kernel, stride (2,3), dilation (1,2),
 /// pads (1,0 | 0,2), output_padding (1,2), C_in = 4, C_out = 6, groups = 2.
@@ -108,7 +114,10 @@ constexpr bool names(const problem& p, std::string_view parameter, i64 ax = -1,
 constexpr problem op_at_stride = with([](problem& p) { p.output_padding[0] = 2; });
 static_assert(!accepted<op_at_stride> && names(op_at_stride, "output_padding", 0));
 // ... but dilation 3 > stride 2 makes it valid (PyTorch's rule)
-static_assert(accepted<with([](problem& p) { p.output_padding[0] = 2; p.dilation[0] = 3; })>);
+static_assert(accepted<with([](problem& p) {
+  p.output_padding[0] = 2;
+  p.dilation[0] = 3;
+})>);
 // ... and conv has no output_padding at all
 static_assert(!accepted_conv<good()> && names(good(), "output_padding", 0, op_kind::conv));
 static_assert(accepted_conv<with([](problem& p) { p.output_padding = {0, 0, 0}; })>);
@@ -143,13 +152,22 @@ constexpr problem op_negative = with([](problem& p) { p.output_padding[1] = -1; 
 static_assert(!accepted<op_negative> && names(op_negative, "output_padding", 1));
 
 // padding that removes the whole output: (3-1)*2 - 4 - 3 + 1*(2-1) + 1 + 1 = 0 < 1
-constexpr problem cropped_away = with([](problem& p) { p.pad_begin[0] = 4; p.pad_end[0] = 3; });
+constexpr problem cropped_away = with([](problem& p) {
+  p.pad_begin[0] = 4;
+  p.pad_end[0] = 3;
+});
 static_assert(!accepted<cropped_away> && names(cropped_away, "output", 0));
 // with pad_end 2 exactly one element is left: 4 - 4 - 2 + 1 + 1 + 1 = 1
-static_assert(accepted<with([](problem& p) { p.pad_begin[0] = 4; p.pad_end[0] = 2; })>);
-// a convolution whose kernel reaches past the padded input: floor((3 + 0 + 0 - 1*(5-1) - 1)/1) + 1 = -1
-constexpr problem kernel_too_big =
-    with([](problem& p) { p.output_padding = p.pad_begin = p.pad_end = {0, 0, 0}; p.kernel[0] = 5; });
+static_assert(accepted<with([](problem& p) {
+  p.pad_begin[0] = 4;
+  p.pad_end[0] = 2;
+})>);
+// a convolution whose kernel reaches past the padded input: floor((3 + 0 + 0 - 1*(5-1) - 1)/1) + 1
+// = -1
+constexpr problem kernel_too_big = with([](problem& p) {
+  p.output_padding = p.pad_begin = p.pad_end = {0, 0, 0};
+  p.kernel[0] = 5;
+});
 static_assert(!accepted_conv<kernel_too_big> && names(kernel_too_big, "output", 0, op_kind::conv));
 
 constexpr problem rank4 = with([](problem& p) { p.rank = 4; });
@@ -157,7 +175,10 @@ static_assert(!accepted<rank4> && names(rank4, "rank"));
 constexpr problem rank0 = with([](problem& p) { p.rank = 0; });
 static_assert(!accepted<rank0> && names(rank0, "rank"));
 // axes past the rank are ignored: a rank-1 problem does not care about axis 1's zero stride
-static_assert(accepted<with([](problem& p) { p.rank = 1; p.stride[1] = 0; })>);
+static_assert(accepted<with([](problem& p) {
+  p.rank = 1;
+  p.stride[1] = 0;
+})>);
 
 }  // namespace
 

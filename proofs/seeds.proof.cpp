@@ -54,21 +54,25 @@ constexpr tensor<i64> k000() { return t({1, 1, 2, 2}, {1, 2, 3, 4}); }
 constexpr tensor<i64> k001() { return t({1, 1, 2, 2}, {4, 7, 2, 2}); }
 constexpr tensor<i64> k002() { return t({1, 1, 2, 2}, {0, 1, 2, 3}); }
 
-// #1: out = (2-1)*1 + 2 = 3; Y[1][1] = X00*K11 + X01*K10 + X10*K01 + X11*K00 = 0*4 + 1*3 + 2*2 + 3*1 = 10
-static_assert(transposed(layer(2, 2, 2), x01(), k000(), t({1, 1, 3, 3}, {0, 1, 2, 2, 10, 10, 6, 17, 12})));
+// #1: out = (2-1)*1 + 2 = 3; Y[1][1] = X00*K11 + X01*K10 + X10*K01 + X11*K00 = 0*4 + 1*3 + 2*2 +
+// 3*1 = 10
+static_assert(transposed(layer(2, 2, 2), x01(), k000(),
+                         t({1, 1, 3, 3}, {0, 1, 2, 2, 10, 10, 6, 17, 12})));
 // #2: padding 1 removes one border all round from #1's 3x3: only the centre, 10, is left
 static_assert(transposed(layer(2, 2, 2, 1, 1), x01(), k000(), t({1, 1, 1, 1}, {10})));
 // #3: stride 2 = kernel: the patches tile without overlap; Y[2][2] = X11*K00 = 3*1 = 3
 static_assert(transposed(layer(2, 2, 2, 2), x01(), k000(),
                          t({1, 1, 4, 4}, {0, 0, 1, 2, 0, 0, 3, 4, 2, 4, 3, 6, 6, 8, 9, 12})));
 // #4: Y[1][1] = 0*2 + 1*2 + 2*7 + 3*4 = 28; Y[2][0] = X10*K10 = 2*2 = 4
-static_assert(transposed(layer(2, 2, 2), x01(), k001(), t({1, 1, 3, 3}, {0, 4, 7, 8, 28, 23, 4, 10, 6})));
+static_assert(transposed(layer(2, 2, 2), x01(), k001(),
+                         t({1, 1, 3, 3}, {0, 4, 7, 8, 28, 23, 4, 10, 6})));
 // #5: padding 1 keeps #4's centre
 static_assert(transposed(layer(2, 2, 2, 1, 1), x01(), k001(), t({1, 1, 1, 1}, {28})));
 // #6: out = (2-1)*4 + 2 = 6; the patches sit 4 apart with zero gaps; Y[4][0] = X10*K00 = 2*4 = 8
 static_assert(transposed(layer(2, 2, 2, 4), x01(), k001(),
-                         t({1, 1, 6, 6}, {0, 0, 0, 0, 4,  7,  0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 0, 0,
-                                          0, 0, 0, 0, 0,  0,  8, 14, 0, 0, 12, 21, 4, 4, 0, 0, 6, 6})));
+                         t({1, 1, 6, 6},
+                           {0, 0, 0, 0, 4, 7, 0, 0,  0, 0, 2,  2,  0, 0, 0, 0, 0, 0,
+                            0, 0, 0, 0, 0, 0, 8, 14, 0, 0, 12, 21, 4, 4, 0, 0, 6, 6})));
 // #7: C_in = 2, C_out = 1, weight (2,1,2,2); each output sums both input channels:
 // Y[0][0] = X0_00*W0_00 + X1_00*W1_00 = 0*0 + 4*4 = 16;
 // Y[1][1] = (0*3 + 1*2 + 2*1 + 3*0) + (4*3 + 5*2 + 7*5 + 8*4) = 4 + 89 = 93
@@ -76,7 +80,8 @@ static_assert(transposed(layer(2, 2, 2, 1, 0, 2, 1), t({1, 2, 2, 2}, {0, 1, 2, 3
                          t({2, 1, 2, 2}, {0, 1, 2, 3, 4, 5, 2, 3}),
                          t({1, 1, 3, 3}, {16, 40, 26, 36, 93, 61, 18, 49, 33})));
 // #8: Y[1][1] = 0*3 + 1*2 + 2*1 + 3*0 = 4; Y[2][2] = X11*K11 = 9
-static_assert(transposed(layer(2, 2, 2), x01(), k002(), t({1, 1, 3, 3}, {0, 0, 1, 0, 4, 6, 4, 12, 9})));
+static_assert(transposed(layer(2, 2, 2), x01(), k002(),
+                         t({1, 1, 3, 3}, {0, 0, 1, 0, 4, 6, 4, 12, 9})));
 // #9: padding 1 keeps #8's centre
 static_assert(transposed(layer(2, 2, 2, 1, 1), x01(), k002(), t({1, 1, 1, 1}, {4})));
 // #10: Y[3][3] = X11*K11 = 3*3 = 9; Y[2][1] = X10*K01 = 2*1 = 2
@@ -102,7 +107,8 @@ static_assert(!convolved(layer(4, 4, 3), arange({1, 1, 4, 4}), arange({1, 1, 3, 
                          t({1, 1, 2, 2}, {258, 402, 294, 438})));
 // #14: transposed convolution of #13's result with the same kernel:
 // Y[0][1] = 258*K01 + 294*K00 = 258*1 + 294*0 = 258; Y[3][3] = 438*K22 = 438*8 = 3504
-static_assert(transposed(layer(2, 2, 3), t({1, 1, 2, 2}, {258, 294, 402, 438}), arange({1, 1, 3, 3}),
+static_assert(transposed(layer(2, 2, 3), t({1, 1, 2, 2}, {258, 294, 402, 438}),
+                         arange({1, 1, 3, 3}),
                          t({1, 1, 4, 4}, {0, 258, 810, 588, 774, 2316, 3708, 2346, 2754, 6492, 7884,
                                           4542, 2412, 5442, 6282, 3504})));
 

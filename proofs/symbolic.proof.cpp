@@ -21,7 +21,9 @@ constexpr problem line(tconv::axis a) {
   tconv::proof::set_axis(p, 0, a);
   return p;
 }
-constexpr tensor<bilinear> xs(const problem& p) { return tconv::symbols(tconv::input_shape(p), true); }
+constexpr tensor<bilinear> xs(const problem& p) {
+  return tconv::symbols(tconv::input_shape(p), true);
+}
 constexpr tensor<bilinear> ws(const problem& p) {
   return tconv::symbols(tconv::weight_shape(p, op_kind::conv_transpose), false);
 }

@@ -28,9 +28,11 @@ TEST_CASE("dense and sparse W hold the same entries", "[conv_matrix]") {
   // conv output: floor((4 + 1 - 1 - 1)/2) + 1 = 2 and floor((5 + 2 - 4 - 1)/1) + 1 = 3
   CHECK(d.rows == 4 * 2 * 3);
   CHECK(d.cols == 2 * 4 * 5);
-  dense_matrix<i64> from_sparse{s.rows, s.cols, std::vector<i64>(static_cast<std::size_t>(s.rows * s.cols))};
+  dense_matrix<i64> from_sparse{s.rows, s.cols,
+                                std::vector<i64>(static_cast<std::size_t>(s.rows * s.cols))};
   for (i64 r = 0; r < s.rows; ++r)
-    for (i64 e = s.row_start[static_cast<std::size_t>(r)]; e < s.row_start[static_cast<std::size_t>(r + 1)]; ++e)
+    for (i64 e = s.row_start[static_cast<std::size_t>(r)];
+         e < s.row_start[static_cast<std::size_t>(r + 1)]; ++e)
       from_sparse.at(r, s.col[static_cast<std::size_t>(e)]) += s.value[static_cast<std::size_t>(e)];
   CHECK(from_sparse == d);
   // groups: output channel 0 (group 0) never reads input channel 1 (group 1)
@@ -58,8 +60,10 @@ TEST_CASE("W of a transposed convolution is W of its adjoint convolution", "[con
   REQUIRE(output_extents(c, op_kind::conv)[0] == 3);
   CHECK(conv_transpose_matrix_dense(t, w) == conv_matrix_dense(c, w));
   const auto x = make<i64>(input_shape(t), test::varied(6, 10));
-  CHECK(multiply_transposed(conv_transpose_matrix_dense(t, w), x.data) == conv_transpose(t, x, w).data);
-  CHECK(multiply_transposed(conv_transpose_matrix_sparse(t, w), x.data) == conv_transpose(t, x, w).data);
+  CHECK(multiply_transposed(conv_transpose_matrix_dense(t, w), x.data) ==
+        conv_transpose(t, x, w).data);
+  CHECK(multiply_transposed(conv_transpose_matrix_sparse(t, w), x.data) ==
+        conv_transpose(t, x, w).data);
 }
 
 TEST_CASE("matrix builders validate like the formulations", "[conv_matrix]") {

@@ -6,9 +6,9 @@
 #include "test_support.hpp"
 
 using namespace tconv;
+using boost::multiprecision::checked_int128_t;
 using test::i64;
 using test::make;
-using boost::multiprecision::checked_int128_t;
 
 namespace {
 
@@ -55,7 +55,8 @@ TEST_CASE("rank 1: dilation spreads the kernel taps", "[conv_transpose][rank1]")
     CHECK(y == make<i64>({1, 1, 7}, {1, 2, 10, 20, 100, 200, 0}));
 }
 
-TEST_CASE("rank 1: groups keep channels apart, bias adds per output channel", "[conv_transpose][groups]") {
+TEST_CASE("rank 1: groups keep channels apart, bias adds per output channel",
+          "[conv_transpose][groups]") {
   problem p = line(2, 1);
   p.in_channels = p.out_channels = p.groups = 2;
   p.has_bias = true;
@@ -133,14 +134,16 @@ TEST_CASE("ranks 1-3: the formulations agree on varied values", "[conv_transpose
     // the adjoint identity <conv(z), x> = <z, conv_transpose(x)> ties conv to them (no bias)
     problem nb = p;
     nb.has_bias = false;
-    const auto z = make<i64>(output_shape(p, op_kind::conv_transpose),
-                             test::varied(checked_size(output_shape(p, op_kind::conv_transpose), "z"), 4));
+    const auto z =
+        make<i64>(output_shape(p, op_kind::conv_transpose),
+                  test::varied(checked_size(output_shape(p, op_kind::conv_transpose), "z"), 4));
     const problem c = adjoint_conv(nb);
     CHECK(dot(conv(c, z, w), x) == dot(z, conv_transpose(nb, x, w)));
   }
 }
 
-TEST_CASE("checked 128-bit arithmetic: exact past int64, loud on overflow", "[conv_transpose][int128]") {
+TEST_CASE("checked 128-bit arithmetic: exact past int64, loud on overflow",
+          "[conv_transpose][int128]") {
   problem p = line(2, 2);
   const checked_int128_t big = checked_int128_t(1) << 62;
   // x = [2^62, 2^62], w = [4, 4]: the middle output 2^64 + 2^64 = 2^65 does not fit int64

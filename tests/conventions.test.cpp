@@ -6,9 +6,9 @@
 #include "test_support.hpp"
 
 using namespace tconv;
+using Catch::Matchers::Contains;
 using test::i64;
 using test::make;
-using Catch::Matchers::Contains;
 
 namespace {
 
@@ -55,14 +55,16 @@ TEST_CASE("PyTorch: per-axis lists, broadcasting, symmetric padding", "[conventi
   // (3-1)*2 - 2 + 1 + 1 + 1 = 5; (5-1)*1 + 2 + 1 = 7
   CHECK(output_shape(p, op_kind::conv_transpose) == std::vector<i64>{1, 6, 5, 7});
   // one value broadcasts to every axis (rank 3)
-  const auto q = from_pytorch({{2, 1, 4, 4, 4}, 1, {3}, {2}, {1}, {}, {2}, 1, false}, op_kind::conv);
+  const auto q =
+      from_pytorch({{2, 1, 4, 4, 4}, 1, {3}, {2}, {1}, {}, {2}, 1, false}, op_kind::conv);
   CHECK(q.rank == 3);
   CHECK(q.kernel == extents{3, 3, 3});
   CHECK(q.dilation == extents{2, 2, 2});
   // floor((4 + 2 - 2*2 - 1)/2) + 1 = 1
   CHECK(output_shape(q, op_kind::conv) == std::vector<i64>{2, 1, 1, 1, 1});
   // rank 1
-  CHECK(from_pytorch({{1, 1, 7}, 1, {3}, {}, {}, {}, {}, 1, false}, op_kind::conv).input == extents{7, 1, 1});
+  CHECK(from_pytorch({{1, 1, 7}, 1, {3}, {}, {}, {}, {}, 1, false}, op_kind::conv).input ==
+        extents{7, 1, 1});
 }
 
 TEST_CASE("PyTorch: bad layers are refused with a message", "[conventions][pytorch]") {
@@ -73,7 +75,8 @@ TEST_CASE("PyTorch: bad layers are refused with a message", "[conventions][pytor
              Contains("input_shape: [1, 1, 4, 4, 4, 4] must be [N, C, D1[, D2[, D3]]]"));
   CHECK(fault_of({{1, 1, 4}, 1, {2}, {2}, {}, {2}, {}, 1, false}) ==
         "output_padding[0] = 2: must be < max(stride, dilation) = 2");
-  CHECK(fault_of({{1, 3, 4}, 2, {2}, {}, {}, {}, {}, 2, false}) == "groups = 2: must divide in_channels = 3");
+  CHECK(fault_of({{1, 3, 4}, 2, {2}, {}, {}, {}, {}, 2, false}) ==
+        "groups = 2: must divide in_channels = 3");
   // a convolution has no output_padding
   CHECK_THAT(fault_of({{1, 1, 4}, 1, {2}, {2}, {}, {1}, {}, 1, false}, op_kind::conv),
              Contains("must be 0 for a convolution"));
@@ -126,7 +129,8 @@ TEST_CASE("ONNX auto_pad VALID and SAME_*", "[conventions][onnx]") {
   CHECK(from_onnx(e).pad_end[0] == 1);
 }
 
-TEST_CASE("ONNX output_shape: split, and extension past the natural extent", "[conventions][onnx]") {
+TEST_CASE("ONNX output_shape: split, and extension past the natural extent",
+          "[conventions][onnx]") {
   // natural extent (3-1)*2 + 2 + 1 = 7
   auto o = onnx1(3, 3, 2);
   o.output_shape = {6};  // total 1: NOTSET puts it at the begin (the spec's "else" branch)
@@ -164,7 +168,8 @@ TEST_CASE("ONNX output_shape: split, and extension past the natural extent", "[c
   CHECK(conv_transpose_gather(p, x, w, no_bias, ext) == expected);
   CHECK(conv_transpose_via_matrix(p, x, w, no_bias, ext) == expected);
   CHECK(conv_transpose_zero_insertion(p, x, w, no_bias, ext) == expected);
-  CHECK_THROWS_WITH(conv_transpose(p, x, w), Contains("output_padding[0] = 3: must be < max(stride, dilation)"));
+  CHECK_THROWS_WITH(conv_transpose(p, x, w),
+                    Contains("output_padding[0] = 3: must be < max(stride, dilation)"));
 }
 
 TEST_CASE("ONNX and PyTorch describe the same layer the same way", "[conventions]") {
@@ -205,7 +210,8 @@ TEST_CASE("ONNX: bad attributes are refused with a message", "[conventions][onnx
   CHECK_THAT(fault_of(o), Contains("must have the same rank"));
   o = onnx1(3, 3, 2);
   o.output_shape = {6, 6};
-  CHECK_THAT(fault_of(o), Contains("output_shape: [6, 6] must hold the spatial extents (1 values)"));
+  CHECK_THAT(fault_of(o),
+             Contains("output_shape: [6, 6] must hold the spatial extents (1 values)"));
   o.output_shape = {0};
   CHECK(fault_of(o) == "output_shape[0] = 0: must be in [1, 2^30]");
   o = onnx1(3, 3, 2);

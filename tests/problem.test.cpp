@@ -7,9 +7,9 @@
 #include "test_support.hpp"
 
 using namespace tconv;
+using Catch::Matchers::Contains;
 using test::i64;
 using test::make;
-using Catch::Matchers::Contains;
 
 namespace {
 
@@ -82,7 +82,10 @@ TEST_CASE("each validation rule names its parameter and rule", "[problem][valida
   CHECK(with([](problem& p) { p.rank = 4; }) == "rank = 4: the spatial rank must be 1, 2 or 3");
   CHECK(with([](problem& p) { p.rank = 0; }) == "rank = 0: the spatial rank must be 1, 2 or 3");
   // (3-1)*2 - 4 - 3 + 1*(2-1) + 1 + 1 = 0
-  CHECK_THAT(with([](problem& p) { p.pad_begin[0] = 4; p.pad_end[0] = 3; }),
+  CHECK_THAT(with([](problem& p) {
+               p.pad_begin[0] = 4;
+               p.pad_end[0] = 3;
+             }),
              Contains("output[0] = 0: the output extent must be >= 1"));
   // output_padding on a convolution
   CHECK(fault_of(good(), op_kind::conv) ==
@@ -109,11 +112,13 @@ TEST_CASE("PyTorch's output_padding rule depends on stride and dilation", "[prob
 
 TEST_CASE("sizes that overflow int64 or a limit are refused", "[problem][overflow]") {
   const i64 big = i64{1} << 31;
-  CHECK_THROWS_WITH(checked_size({big, big, 4}, "x"),
-                    Contains("x: [2147483648, 2147483648, 4] has more than 4611686018427387904 elements"));
+  CHECK_THROWS_WITH(
+      checked_size({big, big, 4}, "x"),
+      Contains("x: [2147483648, 2147483648, 4] has more than 4611686018427387904 elements"));
   CHECK_THROWS_AS(checked_size({big, big, big, big}, "x"), invalid_problem);  // 2^124: past int64
   CHECK(checked_size({big, big}, "x") == i64{1} << 62);                       // exactly the limit
-  CHECK_THROWS_WITH(checked_size({10, 10}, "w", 99), Contains("w: [10, 10] has more than 99 elements"));
+  CHECK_THROWS_WITH(checked_size({10, 10}, "w", 99),
+                    Contains("w: [10, 10] has more than 99 elements"));
   CHECK(checked_size({}, "scalar") == 1);
   CHECK(checked_size({3, 0}, "empty") == 0);
 
@@ -144,20 +149,25 @@ TEST_CASE("operands of the wrong shape are refused by every formulation", "[prob
                                       const tensor<i64>*)>;
   const std::vector<std::pair<const char*, f>> formulations = {
       {"scatter", [](auto& q, auto& a, auto& c, auto* d) { return conv_transpose(q, a, c, d); }},
-      {"gather", [](auto& q, auto& a, auto& c, auto* d) { return conv_transpose_gather(q, a, c, d); }},
-      {"matrix", [](auto& q, auto& a, auto& c, auto* d) { return conv_transpose_via_matrix(q, a, c, d); }},
-      {"zero insertion",
-       [](auto& q, auto& a, auto& c, auto* d) { return conv_transpose_zero_insertion(q, a, c, d); }},
+      {"gather",
+       [](auto& q, auto& a, auto& c, auto* d) { return conv_transpose_gather(q, a, c, d); }},
+      {"matrix",
+       [](auto& q, auto& a, auto& c, auto* d) { return conv_transpose_via_matrix(q, a, c, d); }},
+      {"zero insertion", [](auto& q, auto& a, auto& c,
+                            auto* d) { return conv_transpose_zero_insertion(q, a, c, d); }},
   };
   for (const auto& [name, run] : formulations) {
     INFO(name);
     CHECK(run(p, x, w, nullptr) == make<i64>({1, 1, 3}, {3, 10, 8}));  // [1*3, 1*4 + 2*3, 2*4]
-    CHECK_THROWS_WITH(run(p, x3, w, nullptr), "x: shape [1, 1, 3] does not match the problem's [1, 1, 2]");
-    CHECK_THROWS_WITH(run(p, x, w3, nullptr), "w: shape [1, 1, 3] does not match the problem's [1, 1, 2]");
+    CHECK_THROWS_WITH(run(p, x3, w, nullptr),
+                      "x: shape [1, 1, 3] does not match the problem's [1, 1, 2]");
+    CHECK_THROWS_WITH(run(p, x, w3, nullptr),
+                      "w: shape [1, 1, 3] does not match the problem's [1, 1, 2]");
     CHECK_THROWS_WITH(run(p, x, w, &b), "b: the problem says has_bias = 0 but a bias was given");
     problem pb = p;
     pb.has_bias = true;
-    CHECK_THROWS_WITH(run(pb, x, w, nullptr), "b: the problem says has_bias = 1 but no bias was given");
+    CHECK_THROWS_WITH(run(pb, x, w, nullptr),
+                      "b: the problem says has_bias = 1 but no bias was given");
     CHECK_THROWS_WITH(run(pb, x, w, &b2), "b: shape [2] does not match the problem's [1]");
     CHECK(run(pb, x, w, &b) == make<i64>({1, 1, 3}, {8, 15, 13}));
     problem bad = p;
@@ -170,7 +180,8 @@ TEST_CASE("operands of the wrong shape are refused by every formulation", "[prob
   c.kernel[0] = 2;
   CHECK(conv(c, x3, w) == make<i64>({1, 1, 2}, {11, 18}));  // [1*3 + 2*4, 2*3 + 3*4]
   CHECK_THROWS_WITH(conv(c, x, w), "x: shape [1, 1, 2] does not match the problem's [1, 1, 3]");
-  CHECK_THROWS_WITH(conv_via_matrix(c, x3, w3), "w: shape [1, 1, 3] does not match the problem's [1, 1, 2]");
+  CHECK_THROWS_WITH(conv_via_matrix(c, x3, w3),
+                    "w: shape [1, 1, 3] does not match the problem's [1, 1, 2]");
   // a tensor whose values do not fill its shape
   CHECK_THROWS_WITH(make<i64>({2, 2}, {1, 2, 3}), "tensor: [2, 2] needs 4 values, got 3");
 }

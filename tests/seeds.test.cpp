@@ -10,15 +10,16 @@
 namespace {
 
 using namespace tconv;
-using test::i64;
-using test::make;
 using boost::multiprecision::checked_int128_t;
 using boost::multiprecision::cpp_int;
 using boost::multiprecision::cpp_rational;
+using test::i64;
+using test::make;
 
 // every formulation of e.op applied to (x, w)
 template <class T>
-std::vector<tensor<T>> all_formulations(const seeds::example& e, const tensor<T>& x, const tensor<T>& w) {
+std::vector<tensor<T>> all_formulations(const seeds::example& e, const tensor<T>& x,
+                                        const tensor<T>& w) {
   if (e.op == op_kind::conv) return {conv(e.p, x, w), conv_via_matrix(e.p, x, w)};
   return {conv_transpose(e.p, x, w), conv_transpose_gather(e.p, x, w),
           conv_transpose_via_matrix(e.p, x, w), conv_transpose_zero_insertion(e.p, x, w)};
@@ -31,7 +32,8 @@ TEMPLATE_TEST_CASE("every seed example is reproduced by every formulation", "[se
   for (const auto& e : seeds::examples()) {
     INFO("SEEDS.md #" << e.number << ": " << e.name);
     const auto expected = make<TestType>(e.y_shape, e.y);
-    const auto results = all_formulations(e, make<TestType>(e.x_shape, e.x), make<TestType>(e.w_shape, e.w));
+    const auto results =
+        all_formulations(e, make<TestType>(e.x_shape, e.x), make<TestType>(e.w_shape, e.w));
     for (std::size_t f = 0; f < results.size(); ++f) {
       INFO("formulation " << f);
       CHECK(results[f] == expected);
@@ -71,7 +73,8 @@ TEST_CASE("seed example #12: kernel2matrix", "[seeds][matrix]") {
   // W^T vec(Y) = trans_conv(Y, K), Y = #11's result; Z[1][1] = 27*4 + 37*3 + 57*2 + 67*1 = 400
   const std::vector<i64> z{27, 91, 74, 138, 400, 282, 171, 429, 268};
   CHECK(multiply_transposed(w, std::vector<i64>{27, 37, 57, 67}) == z);
-  CHECK(conv_transpose(seeds::layer(2, 2, 2), make<i64>({1, 1, 2, 2}, {27, 37, 57, 67}), k).data == z);
+  CHECK(conv_transpose(seeds::layer(2, 2, 2), make<i64>({1, 1, 2, 2}, {27, 37, 57, 67}), k).data ==
+        z);
   // the sparse form multiplies the same
   const auto s = conv_matrix_sparse(p, k);
   CHECK(s.nonzeros() == 16);
@@ -80,7 +83,8 @@ TEST_CASE("seed example #12: kernel2matrix", "[seeds][matrix]") {
 }
 
 TEST_CASE("seed example #15: shape inversion", "[seeds][shape]") {
-  const auto c = from_pytorch({{1, 10, 16, 16}, 20, {5}, {3}, {2}, {}, {}, 1, false}, op_kind::conv);
+  const auto c =
+      from_pytorch({{1, 10, 16, 16}, 20, {5}, {3}, {2}, {}, {}, 1, false}, op_kind::conv);
   CHECK(output_shape(c, op_kind::conv) == std::vector<i64>{1, 20, 6, 6});
   const auto t =
       from_pytorch({{1, 20, 6, 6}, 10, {5}, {3}, {2}, {}, {}, 1, false}, op_kind::conv_transpose);

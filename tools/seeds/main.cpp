@@ -26,7 +26,8 @@ std::string show(const std::vector<i64>& shape, const std::vector<i64>& v) {
     for (i64 r = 0; r < rows; ++r) {
       s += r > 0 ? ",[" : "[";
       for (i64 q = 0; q < cols; ++q)
-        s += (q > 0 ? "," : "") + std::to_string(v[static_cast<std::size_t>((c * rows + r) * cols + q)]);
+        s += (q > 0 ? "," : "") +
+             std::to_string(v[static_cast<std::size_t>((c * rows + r) * cols + q)]);
       s += "]";
     }
     s += "]";
@@ -63,7 +64,8 @@ void run(const tconv::seeds::example& e) {
   const tensor<i64> x{e.x_shape, e.x}, w{e.w_shape, e.w};
   std::printf("    %-22s X %s = %s\n", e.op == op_kind::conv ? "conv" : "conv_transpose",
               show_shape(e.x_shape).c_str(), show(e.x_shape, e.x).c_str());
-  std::printf("    %-22s K %s = %s\n", "", show_shape(e.w_shape).c_str(), show(e.w_shape, e.w).c_str());
+  std::printf("    %-22s K %s = %s\n", "", show_shape(e.w_shape).c_str(),
+              show(e.w_shape, e.w).c_str());
   const std::string expected = show(e.y_shape, e.y);
   std::printf("    %-22s %s\n", "expected (SEEDS.md)", expected.c_str());
   if (e.op == op_kind::conv) {
@@ -72,7 +74,8 @@ void run(const tconv::seeds::example& e) {
   } else {
     line("scatter (trans_conv)", show(e.y_shape, tconv::conv_transpose(e.p, x, w).data), expected);
     line("gather", show(e.y_shape, tconv::conv_transpose_gather(e.p, x, w).data), expected);
-    line("matrix (W^T y)", show(e.y_shape, tconv::conv_transpose_via_matrix(e.p, x, w).data), expected);
+    line("matrix (W^T y)", show(e.y_shape, tconv::conv_transpose_via_matrix(e.p, x, w).data),
+         expected);
     line("zero insertion", show(e.y_shape, tconv::conv_transpose_zero_insertion(e.p, x, w).data),
          expected);
   }
@@ -81,15 +84,16 @@ void run(const tconv::seeds::example& e) {
 
 void run12() {
   const int before = mismatches;
-  header(12, "kernel2matrix: the convolution as a matrix W, the transposed one as W^T", "000, 002, 004",
-         "K = [[1,2],[3,4]] over a 3x3 input: W is 4x9");
+  header(12, "kernel2matrix: the convolution as a matrix W, the transposed one as W^T",
+         "000, 002, 004", "K = [[1,2],[3,4]] over a 3x3 input: W is 4x9");
   const tconv::problem p = tconv::seeds::layer(3, 3, 2);
   const tensor<i64> k{{1, 1, 2, 2}, {1, 2, 3, 4}};
   const auto w = tconv::conv_matrix_dense(p, k);
   const auto expected_w = tconv::seeds::w12();
   for (i64 r = 0; r < 4; ++r)
     std::printf("    %-22s %s\n", r == 0 ? "expected W (SEEDS.md)" : "",
-                show(std::vector<i64>(expected_w.begin() + r * 9, expected_w.begin() + (r + 1) * 9)).c_str());
+                show(std::vector<i64>(expected_w.begin() + r * 9, expected_w.begin() + (r + 1) * 9))
+                    .c_str());
   for (i64 r = 0; r < 4; ++r)
     line(r == 0 ? "W built by tconv" : "",
          show(std::vector<i64>(w.data.begin() + r * 9, w.data.begin() + (r + 1) * 9)),
@@ -97,7 +101,8 @@ void run12() {
   const std::vector<i64> y11{27, 37, 57, 67};  // #11's result
   line("W vec(arange(9))", show(tconv::multiply(w, tconv::seeds::arange(9))), show(y11));
   // trans_conv(Y, K) computed by the scatter formulation must equal W^T vec(Y)
-  const auto z = tconv::conv_transpose(tconv::seeds::layer(2, 2, 2), tensor<i64>{{1, 1, 2, 2}, y11}, k);
+  const auto z =
+      tconv::conv_transpose(tconv::seeds::layer(2, 2, 2), tensor<i64>{{1, 1, 2, 2}, y11}, k);
   line("W^T vec(#11 result)", show(tconv::multiply_transposed(w, y11)), show(z.data));
   std::printf("    %-22s (= trans_conv(#11 result, K), by the scatter formulation)\n", "");
   std::printf("    verdict: %s\n\n", mismatches == before ? "ok" : "MISMATCH");
@@ -107,11 +112,13 @@ void run15() {
   const int before = mismatches;
   header(15, "shape inversion (shapes only)", "000-004",
          "Conv2d(10,20,k=5,p=2,s=3) then ConvTranspose2d(20,10,k=5,p=2,s=3)");
-  const auto c = tconv::from_pytorch({{1, 10, 16, 16}, 20, {5}, {3}, {2}, {}, {}, 1, false}, op_kind::conv);
+  const auto c =
+      tconv::from_pytorch({{1, 10, 16, 16}, 20, {5}, {3}, {2}, {}, {}, 1, false}, op_kind::conv);
   const auto t = tconv::from_pytorch({{1, 20, 6, 6}, 10, {5}, {3}, {2}, {}, {}, 1, false},
                                      op_kind::conv_transpose);
   line("conv (1,10,16,16) ->", show_shape(tconv::output_shape(c, op_kind::conv)), "(1,20,6,6)");
-  line("conv_transpose ->", show_shape(tconv::output_shape(t, op_kind::conv_transpose)), "(1,10,16,16)");
+  line("conv_transpose ->", show_shape(tconv::output_shape(t, op_kind::conv_transpose)),
+       "(1,10,16,16)");
   std::printf("    verdict: %s\n\n", mismatches == before ? "ok" : "MISMATCH");
 }
 
@@ -119,15 +126,17 @@ void run15() {
 
 int main(int argc, char** argv) {
   if (argc > 1) {
-    std::fprintf(stderr,
-                 "usage: %s\n  prints every worked example of the seeds (SEEDS.md #1-#15), computed by\n"
-                 "  the library, with a verdict; exit 0 if all agree, 1 on any mismatch\n",
-                 argv[0]);
+    std::fprintf(
+        stderr,
+        "usage: %s\n  prints every worked example of the seeds (SEEDS.md #1-#15), computed by\n"
+        "  the library, with a verdict; exit 0 if all agree, 1 on any mismatch\n",
+        argv[0]);
     return 2;
   }
   try {
-    std::printf("tconv-seeds: the worked examples of the seed documents, computed by tconv\n"
-                "(expected numbers from SEEDS.md, checked there against PyTorch)\n\n");
+    std::printf(
+        "tconv-seeds: the worked examples of the seed documents, computed by tconv\n"
+        "(expected numbers from SEEDS.md, checked there against PyTorch)\n\n");
     auto all = tconv::seeds::examples();
     for (const auto& e : all) {
       if (e.number == 13) run12();

@@ -47,6 +47,8 @@ inline std::vector<example> examples() {
   const S s22{1, 1, 2, 2}, s33{1, 1, 3, 3}, s44{1, 1, 4, 4}, s11{1, 1, 1, 1};
   constexpr auto ct = op_kind::conv_transpose;
   constexpr auto cv = op_kind::conv;
+  // one example per row, like SEEDS.md's table
+  // clang-format off
   return {
       {1, "trans_conv of a 2x2 input with a 2x2 kernel", "000, 004", "k=2", ct, layer(2, 2, 2),
        s22, x01, s22, k000, s33, {0, 1, 2, 2, 10, 10, 6, 17, 12}},
@@ -81,6 +83,7 @@ inline std::vector<example> examples() {
        {258, 294, 402, 438}, s33, arange(9), s44,
        {0, 258, 810, 588, 774, 2316, 3708, 2346, 2754, 6492, 7884, 4542, 2412, 5442, 6282, 3504}},
   };
+  // clang-format on
 }
 
 /// #12: kernel2matrix of [[1,2],[3,4]] for a 3x3 input, 4 x 9, row-major.

@@ -21,20 +21,31 @@ namespace tconv::detail {
   const bool neg = v < 0;
   // work in unsigned so that INT64_MIN has a magnitude
   std::uint64_t m = neg ? std::uint64_t{0} - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
+  // digits are appended backwards then reversed: std::string::insert at the front trips a
+  // GCC 12 -O3 false -Wrestrict (PR 105329)
   std::string s;
   while (m != 0) {
-    s.insert(s.begin(), static_cast<char>('0' + m % 10));
+    s += static_cast<char>('0' + m % 10);
     m /= 10;
   }
-  if (neg) s.insert(s.begin(), '-');
+  if (neg) s += '-';
+  for (std::size_t i = 0, j = s.size() - 1; i < j; ++i, --j) {
+    const char c = s[i];
+    s[i] = s[j];
+    s[j] = c;
+  }
   return s;
 }
 
 /// "[a, b, c]"
 [[nodiscard]] constexpr std::string to_string(const std::vector<std::int64_t>& v) {
   std::string s = "[";
-  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + to_string(v[i]);
-  return s + "]";
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i != 0) s += ", ";
+    s += to_string(v[i]);
+  }
+  s += ']';
+  return s;
 }
 
 }  // namespace tconv::detail

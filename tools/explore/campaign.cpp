@@ -34,6 +34,7 @@ struct verdict {
   finding_kind kind = finding_kind::error;
   std::string message;
   json details;
+  std::vector<float> y;  // the answer, when there was one (for classify)
 };
 
 struct finding {
@@ -48,6 +49,7 @@ struct finding {
   std::string original_problem;
   fs::path saved;
   std::string replay;
+  std::string known;  // the known finding it belongs to (options::classify), "" when unknown
 };
 
 struct shard_spec {
@@ -197,24 +199,32 @@ class campaign {
   campaign(const options& o, std::ostream& out, std::ostream& err) : o_(o), out_(out), err_(err), bar_(err) {}
 
   int run() {
-    if (o_.impl.empty() == o_.command.empty())
+    if (o_.use_impl == nullptr && o_.impl.empty() == o_.command.empty())
       throw usage_error("give exactly one of --impl LIB.so or --cmd \"COMMAND ARGS\"");
     if (o_.max_rank < 1 || o_.max_rank > max_rank) throw usage_error("--max-rank: must be 1, 2 or 3");
     if (!(o_.timeout_s > 0)) throw usage_error("--timeout: must be > 0 seconds");
     const shard_spec sh = parse_shard(o_);
-    if (!o_.impl.empty() && !fs::exists(o_.impl)) throw usage_error("--impl " + o_.impl + ": no such file");
-    impl_ = o_.impl.empty() ? make_command(o_.command, o_.timeout_s, o_.startup_s) : make_plugin(o_.impl, o_.timeout_s);
+    if (o_.use_impl == nullptr && !o_.impl.empty() && !fs::exists(o_.impl)) throw usage_error("--impl " + o_.impl + ": no such file");
+    if (o_.use_impl != nullptr) {
+      impl_ = o_.use_impl;
+    } else {
+      owned_impl_ = o_.impl.empty() ? make_command(o_.command, o_.timeout_s, o_.startup_s)
+                                    : make_plugin(o_.impl, o_.timeout_s);
+      impl_ = owned_impl_.get();
+    }
     const auto t0 = clock_type::now();
 
     if (!o_.replay.empty()) return replay();
 
     out_ << "tconv explore: " << impl_->replay_flag() << ", seed " << o_.seed << ", " << o_.cases << " cases";
     if (sh.count > 1) out_ << " (shard " << sh.index << "/" << sh.count << ")";
-    out_ << ", max rank " << o_.max_rank << ", precision " << name(o_.prec) << "\n";
+    out_ << ", max rank " << o_.max_rank << ", precision " << name(o_.prec);
+    if (!o_.keep_name.empty()) out_ << ", problems: " << o_.keep_name;
+    out_ << "\n";
 
     // 1. the corpus: earlier findings first, as a regression database
     std::vector<fs::path> entries;
-    if (!o_.corpus.empty() && fs::is_directory(o_.corpus)) {
+    if (o_.replay_corpus && !o_.corpus.empty() && fs::is_directory(o_.corpus)) {
       for (const auto& e : fs::directory_iterator(o_.corpus))
         if (e.is_directory() && fs::exists(e.path() / "problem.json")) entries.push_back(e.path());
       std::sort(entries.begin(), entries.end());
@@ -248,13 +258,33 @@ class campaign {
     // 2. the generated campaign: case i belongs to shard i mod N, generated from its own seed
     gen::problem_space space;
     space.max_rank = o_.max_rank;
+    if (o_.tune_space) o_.tune_space(space);
     const auto problems = gen::valid_problem(space);
+    // case i is the i-th draw (with a `keep` filter: the i-th kept draw; rejected draws are skipped)
+    std::uint64_t next_draw = 0, kept = 0;
+    const std::uint64_t max_draws = o_.cases * std::max<std::uint64_t>(1, o_.max_draws_per_case);
+    auto draw = [&](std::uint64_t i) -> std::optional<std::pair<std::uint64_t, rc::Shrinkable<problem>>> {
+      if (!o_.keep) return std::pair{i, problems(rc::Random(case_seed(o_.seed, i)), static_cast<int>(i % 101))};
+      while (next_draw < max_draws) {
+        const std::uint64_t j = next_draw++;
+        auto s = problems(rc::Random(case_seed(o_.seed, j)), static_cast<int>(j % 101));
+        if (!o_.keep(s.value())) continue;
+        if (kept++ == i) return std::pair{j, std::move(s)};
+      }
+      return std::nullopt;
+    };
     const std::uint64_t planned = sh.count == 1 ? o_.cases
                                                 : o_.cases / sh.count + (sh.index < o_.cases % sh.count ? 1 : 0);
     const auto tcamp = clock_type::now();
-    for (std::uint64_t i = sh.index; i < o_.cases && findings_.empty(); i += sh.count) {
-      const std::uint64_t seed_i = case_seed(o_.seed, i);
-      const auto shrinkable = problems(rc::Random(seed_i), static_cast<int>(i % 101));
+    bool stop = false;
+    for (std::uint64_t i = sh.index; i < o_.cases && !stop; i += sh.count) {
+      auto drawn = draw(i);
+      if (!drawn) {
+        exhausted_ = true;
+        break;
+      }
+      const std::uint64_t seed_i = case_seed(o_.seed, drawn->first);
+      const auto shrinkable = std::move(drawn->second);
       const std::uint64_t vseed = seed_i ^ 0x5bd1e9955bd1e995ull;
       const explore_case c = make_case(shrinkable.value(), vseed, o_.prec);
       if (o_.json_cases) case_list_.push_back({i, hex(fingerprint(c), 16)});
@@ -263,7 +293,13 @@ class campaign {
       bar_.update(executed_, planned, static_cast<double>(executed_) / std::max(1e-9, seconds_since(tcamp)),
                   findings_.size(), unsupported_);
       if (v.s != verdict::state::failed) continue;
-      campaign_seconds_ = seconds_since(tcamp);
+      std::string known;
+      if (o_.classify) {
+        known = o_.classify(c, v.kind, v.y);
+        if (!known.empty() && known_hits_[known]++ > 0) continue;  // already shrunk and reported
+      }
+      stop = known.empty();
+      if (stop) campaign_seconds_ = seconds_since(tcamp);
       bar_.status("case " + std::to_string(i) + ": " + name(v.kind) + "; shrinking...");
       finding f;
       f.kind = v.kind;
@@ -273,11 +309,12 @@ class campaign {
       f.origin = "case " + std::to_string(i);
       f.case_index = static_cast<std::int64_t>(i);
       f.original_problem = show(c.p);
+      f.known = known;
       shrink(f, shrinkable, vseed);
       save(f);
       findings_.push_back(std::move(f));
     }
-    if (findings_.empty() || campaign_seconds_ == 0) campaign_seconds_ = seconds_since(tcamp);
+    if (!stop || campaign_seconds_ == 0) campaign_seconds_ = seconds_since(tcamp);
     bar_.clear();
     total_seconds_ = seconds_since(t0);
     report(sh);
@@ -316,6 +353,7 @@ class campaign {
         v.kind = finding_kind::wrong_result;
         v.message = std::move(j.summary);
         v.details = std::move(j.details);
+        if (o_.classify) v.y = r.y;
       }
     }
     if (count) {
@@ -340,6 +378,8 @@ class campaign {
       ++f.shrink_attempts;
       const verdict v = evaluate(cand, false);
       if (v.s != verdict::state::failed || v.kind != f.kind) return false;
+      // a shrink step must not turn one finding into another
+      if (o_.classify && o_.classify(cand, v.kind, v.y) != f.known) return false;
       f.c = cand;
       f.message = v.message;
       f.details = v.details;
@@ -351,6 +391,7 @@ class campaign {
       auto seq = cur.shrinks();
       while (auto next = seq.next()) {
         if (out_of_budget(t0)) break;
+        if (o_.keep && !o_.keep(next->value())) continue;
         if (still_fails(make_case(next->value(), vseed, o_.prec))) {
           cur = std::move(*next);
           progress = true;
@@ -444,6 +485,9 @@ class campaign {
                   static_cast<unsigned long long>(executed_), campaign_seconds_, rate,
                   static_cast<unsigned long long>(unsupported_));
     out_ << "\n" << line << findings_.size() << (findings_.size() == 1 ? " finding" : " findings") << "\n";
+    if (exhausted_)
+      out_ << "note: only " << executed_ << " problems in '" << o_.keep_name << "' within " << o_.cases * o_.max_draws_per_case
+           << " draws\n";
     if (executed_ > 0 && unsupported_ == executed_)
       out_ << "warning: the implementation declined every case: nothing was verified\n";
     out_ << (findings_.empty() ? "result: no counterexample\n" : "result: COUNTEREXAMPLE FOUND\n");
@@ -460,7 +504,7 @@ class campaign {
   }
 
   void write_json(const shard_spec& sh) {
-    if (o_.json.empty()) return;
+    if (o_.json.empty() && o_.report == nullptr) return;
     json j;
     j["tool"] = "tconv explore";
     j["implementation"] = impl_->replay_flag();
@@ -468,6 +512,8 @@ class campaign {
     j["cases"] = o_.cases;
     j["shard"] = {{"index", sh.index}, {"count", sh.count}};
     j["max_rank"] = o_.max_rank;
+    if (!o_.keep_name.empty()) j["problems"] = o_.keep_name;
+    j["draws_exhausted"] = exhausted_;
     j["precision"] = name(o_.prec);
     j["executed"] = executed_;
     j["unsupported"] = unsupported_;
@@ -486,14 +532,18 @@ class campaign {
                      {"shrink_steps", f.shrink_steps},
                      {"shrink_attempts", f.shrink_attempts},
                      {"saved", f.saved.string()},
-                     {"replay", f.replay}});
+                     {"replay", f.replay},
+                     {"known", f.known}});
     }
     j["findings"] = fs_;
+    j["known_hits"] = known_hits_;
     if (o_.json_cases) {
       json list = json::array();
       for (const auto& [i, fp] : case_list_) list.push_back({i, fp});
       j["case_list"] = list;
     }
+    if (o_.report != nullptr) *o_.report = j;
+    if (o_.json.empty()) return;
     std::ofstream out(o_.json, std::ios::trunc);
     out << j.dump(2) << '\n';
     if (!out) err_ << "tconv explore: cannot write --json " << o_.json << "\n";
@@ -584,7 +634,10 @@ class campaign {
   std::ostream& out_;
   std::ostream& err_;
   progress_line bar_;
-  std::unique_ptr<implementation> impl_;
+  std::unique_ptr<implementation> owned_impl_;
+  implementation* impl_ = nullptr;
+  bool exhausted_ = false;
+  std::map<std::string, std::uint64_t> known_hits_;  // failures per known finding (options::classify)
   std::vector<finding> findings_;
   std::map<region, region_count> coverage_;
   std::uint64_t executed_ = 0, unsupported_ = 0;

@@ -3,11 +3,18 @@
 // runs the generated cases of this shard, shrinks the first finding to a minimal counterexample,
 // saves it, and reports (text, JSON, JUnit) with a coverage summary per region.
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "values.hpp"
+
+namespace tconv::gen {
+struct problem_space;  // properties/generators.hpp
+}
 
 namespace tconv::explore {
 
@@ -28,6 +35,27 @@ struct options {
   double startup_s = 60.0;         // --startup-timeout: extra for a --cmd's first case
   double shrink_time_s = 60.0;     // --shrink-time: budget for shrinking one finding
   bool json_cases = false;         // --json-cases: list every case (index, fingerprint) in the JSON
+
+  // For callers that run many campaigns (tconv verify), not flags:
+  // only problems satisfying `keep` are drawn (case i is the i-th kept draw) and shrinking stays
+  // among them; `keep_name` names that subset in the report. At most max_draws_per_case draws are
+  // made per case: a subset too rare to fill the budget ends the campaign early (reported).
+  std::function<bool(const problem&)> keep;
+  std::string keep_name;
+  std::uint64_t max_draws_per_case = 2000;
+  // adjusts the generator's bounds before drawing (e.g. no groups, no bias)
+  std::function<void(gen::problem_space&)> tune_space;
+  // runs against this implementation instead of loading --impl / starting --cmd (kept alive)
+  implementation* use_impl = nullptr;
+  // receives the JSON report (the --json content) when set
+  nlohmann::json* report = nullptr;
+  bool replay_corpus = true;  // false: the corpus directory only receives findings
+  // names the known finding a failure belongs to ("" = unknown). When set, a failure of a known
+  // finding does not end the campaign: its first occurrence is shrunk (among failures of the same
+  // finding) and reported, later ones are only counted ("known_hits" in the JSON report); the first
+  // unknown failure is shrunk (among unknown failures) and ends the campaign as usual.
+  // y holds the output when the implementation answered (empty otherwise).
+  std::function<std::string(const explore_case& c, finding_kind kind, const std::vector<float>& y)> classify;
 };
 
 /// Runs the campaign; returns the exit status (0 no counterexample, 1 finding, 2 usage error).

@@ -1,0 +1,251 @@
+#!/usr/bin/env python3
+"""Tests of `tconv verify` (CTest label verify): verify_test.py NAME TCONV PLUGIN_DIR SOURCE_DIR.
+
+Each NAME runs `tconv verify` in a scratch directory on the test plugins of tests/plugins (one
+correct, one declining some problems, one declining all, three wrong in one feature each) and
+checks the exit status, the matrix rows, the JSON structure, the HTML highlighting and the
+baseline semantics. `real_libraries` runs the adapters of adapters/ (exit 77 = skipped when none
+is built)."""
+import html.parser
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+NAME, TCONV, PLUGINS, SOURCE = sys.argv[1:5]
+REGIONS = ["rank1", "rank2", "rank3", "gaps", "dilation", "groups", "asymmetric_padding", "output_padding", "bias"]
+SMALL = ["--cases-per-cell", "60", "--shrink-time", "5"]
+
+
+def fail(msg, out=""):
+    print(out)
+    print("FAIL: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def verify(args, want, cwd):
+    r = subprocess.run([TCONV, "verify"] + args, cwd=cwd, capture_output=True, text=True, timeout=600)
+    out = r.stdout + r.stderr
+    if r.returncode != want:
+        fail(f"exit status {r.returncode}, expected {want}", out)
+    return out
+
+
+def rows(out, impl):
+    """{region: cell text} of one implementation's column in the printed matrix."""
+    lines = out.splitlines()
+    header = next(i for i, l in enumerate(lines) if re.match(r"^ {20}\S", l))
+    cols = [(m.start(), m.group()) for m in re.finditer(r"\S+", lines[header])]
+    names = [c[1] for c in cols]
+    if impl not in names:
+        fail(f"no column {impl} in the matrix header", out)
+    k = names.index(impl)
+    start = cols[k][0]
+    end = cols[k + 1][0] if k + 1 < len(cols) else None
+    table = {}
+    for l in lines[header + 1: header + 1 + len(REGIONS)]:
+        table[l[:20].strip()] = l[start:end].strip()
+    if list(table) != REGIONS:
+        fail(f"matrix rows {list(table)}", out)
+    return table
+
+
+def expect_cells(out, impl, failing, other):
+    """failing: regions whose cell must be FAIL; every other one must match `other`."""
+    t = rows(out, impl)
+    for reg, text in t.items():
+        want = r"FAIL( |$)" if reg in failing else other
+        if not re.match(want, text):
+            fail(f"{impl} x {reg}: '{text}' does not match /{want}/", out)
+
+
+def plugin(name):
+    return f"{name}={PLUGINS}/{name}.so"
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+class Parser(html.parser.HTMLParser):
+    """Checks that every element opened is closed in order (void and optional-end elements aside)."""
+    VOID = {"meta", "br", "hr", "img", "input", "link"}
+    OPTIONAL = {"p", "tr", "td", "th", "li"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.errors, self.wrong_cells = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "td" and ("class", "wrong") in attrs:
+            self.wrong_cells.append(dict(attrs).get("title", ""))
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        while self.stack and self.stack[-1] != tag and self.stack[-1] in self.OPTIONAL:
+            self.stack.pop()
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"unexpected </{tag}> (open: {self.stack[-3:]})")
+            return
+        self.stack.pop()
+
+
+def main():
+    with tempfile.TemporaryDirectory() as d:
+        if NAME == "correct":
+            out = verify(["--impl", plugin("correct"), "--baseline", "none"] + SMALL, 0, d)
+            expect_cells(out, "correct", [], r"pass 60$")
+            if "0 known, 0 new" not in out:
+                fail("findings line", out)
+        elif NAME == "partial":
+            # declines groups and rank 3: those cells are unsupported, never failures
+            out = verify(["--impl", plugin("partial"), "--baseline", "none"] + SMALL, 0, d)
+            t = rows(out, "partial")
+            if t["rank3"] != "unsupported" or t["groups"] != "unsupported":
+                fail(f"rank3 / groups cells: {t}", out)
+            for reg in ["rank1", "rank2", "gaps", "dilation", "asymmetric_padding", "output_padding", "bias"]:
+                if not re.match(r"pass \d+(/60)?$", t[reg]):
+                    fail(f"partial x {reg}: {t[reg]}", out)
+        elif NAME == "unsupported_all":
+            out = verify(["--impl", plugin("unsupported_all"), "--baseline", "none"] + SMALL, 0, d)
+            expect_cells(out, "unsupported_all", [], r"unsupported$")
+        elif NAME == "wrong":
+            # each wrong plugin fails its own feature's cell and the rank cells (every feature
+            # mixed), and passes the cells of the other features
+            args = ["--impl", plugin("wrong_groups"), "--impl", plugin("missing_output_padding"),
+                    "--impl", plugin("swapped_pads"), "--baseline", "none"] + SMALL
+            out = verify(args, 1, d)
+            ranks = ["rank1", "rank2", "rank3"]
+            expect_cells(out, "wrong_groups", ranks + ["groups"], r"pass \d+$")
+            expect_cells(out, "missing_output_padding", ranks + ["output_padding"], r"pass \d+$")
+            expect_cells(out, "swapped_pads", ranks + ["asymmetric_padding"], r"pass \d+$")
+            if "NEW (not in the baseline)" not in out or "replay:  tconv explore --impl" not in out:
+                fail("finding lines", out)
+            # every replay command reproduces its counterexample
+            for cmd in re.findall(r"replay:  (tconv explore .*)", out):
+                argv = [TCONV] + cmd.split()[1:]
+                r = subprocess.run(argv, cwd=d, capture_output=True, text=True, timeout=60)
+                if r.returncode != 1 or "COUNTEREXAMPLE REPRODUCED" not in r.stdout:
+                    fail(f"replay '{cmd}' gave {r.returncode}", r.stdout + r.stderr)
+        elif NAME == "json":
+            verify(["--impl", plugin("missing_output_padding"), "--impl", plugin("correct"), "--baseline", "none",
+                    "--json", "m.json"] + SMALL, 1, d)
+            r = load(os.path.join(d, "m.json"))
+            for key in ["seed", "cases_per_cell", "regions", "implementations", "cells", "baseline", "exit_status"]:
+                if key not in r:
+                    fail(f"JSON lacks {key}")
+            if r["regions"] != REGIONS or r["exit_status"] != 1:
+                fail("regions / exit_status")
+            if len(r["cells"]) != 2 * len(REGIONS):
+                fail(f"{len(r['cells'])} cells")
+            for c in r["cells"]:
+                for key in ["implementation", "region", "status", "executed", "tested", "unsupported", "coverage",
+                            "campaigns", "findings"]:
+                    if key not in c:
+                        fail(f"cell lacks {key}: {c}")
+                if c["implementation"] == "correct" and (c["status"] != "pass" or c["tested"] != 60):
+                    fail(f"correct cell {c['region']}: {c['status']} {c['tested']}")
+                if set(c["coverage"]) != set(REGIONS):
+                    fail("coverage regions")
+            op = next(c for c in r["cells"] if c["implementation"] == "missing_output_padding"
+                      and c["region"] == "output_padding")
+            if op["status"] != "fail" or len(op["findings"]) != 1:
+                fail(f"output_padding cell: {op['status']}")
+            f = op["findings"][0]
+            for key in ["kind", "problem", "problem_text", "message", "replay", "saved", "got", "exact", "wrong",
+                        "output_shape", "x", "w"]:
+                if key not in f:
+                    fail(f"counterexample lacks {key}")
+            if f["kind"] != "wrong_result" or not f["wrong"] or f["known"] != "":
+                fail("counterexample content")
+            # the minimal counterexample: one input, 1-wide kernel, output_padding 1; the element
+            # output_padding adds is the one never written
+            if f["problem"]["input"] != [1] or f["problem"]["output_padding"] != [1]:
+                fail(f"not minimal: {f['problem_text']}")
+            last = f["wrong"][0]
+            if last["got"] != "nan" or last["flat"] != len(f["got"]) - 1:
+                fail(f"wrong element: {last}")
+            if not os.path.isfile(os.path.join(d, f["saved"], "problem.json")):
+                fail("saved case")
+        elif NAME == "html":
+            verify(["--impl", plugin("missing_output_padding"), "--regions", "output_padding", "--baseline", "none",
+                    "--out-dir", "rep"] + SMALL, 1, d)
+            text = open(os.path.join(d, "rep", "verify.html")).read()
+            p = Parser()
+            p.feed(text)
+            p.close()
+            if p.errors or [t for t in p.stack if t not in Parser.OPTIONAL]:
+                fail(f"HTML structure: {p.errors} {p.stack}")
+            if re.search(r"<(link|script)\b|src=|https?://", text):
+                fail("HTML is not self-contained")
+            if not any(t.startswith("got nan, exact ") and "&gt; bound" in t or "> bound" in t for t in p.wrong_cells):
+                fail(f"no highlighted never-written element: {p.wrong_cells}")
+            if "FAIL NEW" not in text or 'href="#cx1"' not in text or 'id="cx1"' not in text:
+                fail("matrix cell links to its counterexample")
+            if not os.path.isfile(os.path.join(d, "rep", "verify.json")):
+                fail("default JSON path")
+        elif NAME == "baseline":
+            ranks = ["rank1", "rank2", "rank3", "groups"]
+            base = {"campaign": {"seed": 1, "cases_per_cell": 60, "cmd_cases_per_cell": 80},
+                    "findings": [{"id": "G1", "implementation": "wrong_groups", "signature": "any",
+                                  "title": "reads the next group", "cells": ranks}]}
+            run = ["--impl", plugin("wrong_groups"), "--baseline", "b.json"] + SMALL
+
+            def with_base(b, want):
+                with open(os.path.join(d, "b.json"), "w") as f:
+                    json.dump(b, f)
+                return verify(run, want, d)
+
+            out = with_base(base, 0)  # every finding known, every expected cell reproduced
+            if "known G1 (reads the next group)" not in out or "4 known, 0 new" not in out:
+                fail("known findings", out)
+            base["findings"][0]["cells"] = ranks + ["bias"]  # expected where it does not occur
+            out = with_base(base, 1)
+            if "NOT REPRODUCED: G1 in wrong_groups x bias" not in out:
+                fail("missing finding", out)
+            base["campaign"]["seed"] = 2  # another campaign: known findings need not reproduce
+            with_base(base, 0)
+            base["findings"][0]["implementation"] = "someone_else"  # not this one's: new
+            out = with_base(base, 1)
+            if "0 known, 4 new" not in out:
+                fail("new findings", out)
+            base["findings"][0]["signature"] = "telepathy"
+            out = with_base(base, 2)
+            if "unknown signature \"telepathy\"" not in out:
+                fail("bad signature message", out)
+            with open(os.path.join(d, "b.json"), "w") as f:
+                f.write("{not json")
+            verify(run, 2, d)
+        elif NAME == "usage":
+            for args, msg in [(["--regions", "rank4"], "unknown region \"rank4\""),
+                              (["--only", "nobody"], "--only nobody: no implementation"),
+                              (["--impl", "x=/nonexistent.so"], "no such file"),
+                              (["--impl", plugin("correct"), "--impl", plugin("correct")], "already used"),
+                              (["--cases-per-cell", "0"], "--cases-per-cell"),
+                              (["--impl", f"bad={SOURCE}/tests/verify/verify_test.py"], "cannot load")]:
+                out = verify(args, 2, d)
+                if msg not in out:
+                    fail(f"{args}: message lacks '{msg}'", out)
+        elif NAME == "real_libraries":
+            adapters = os.path.join(os.path.dirname(os.path.dirname(TCONV)), "adapters")
+            if not os.path.isdir(adapters) or not any(n.startswith("libtconv_") for n in os.listdir(adapters)):
+                print("SKIP: no adapter plugin built (install the libraries with scripts/install-deps.sh)")
+                sys.exit(77)
+            # a reduced budget of the main job, against the committed baseline: known findings only
+            out = verify(["--cases-per-cell", "30", "--cmd-cases-per-cell", "6", "--shrink-time", "5"], 0, d)
+            print(out)
+            for impl in ["torch", "onednn", "xnnpack", "opencv"]:
+                if os.path.isfile(os.path.join(adapters, f"libtconv_{impl}.so")):
+                    t = rows(out, impl)
+                    if all(v in ("n/a", "unsupported") for v in t.values()):
+                        fail(f"{impl}: nothing verified", out)
+        else:
+            fail(f"unknown test {NAME}")
+    print("PASS")
+
+
+main()

@@ -1,0 +1,159 @@
+#include "known.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "tconv/check/check.hpp"
+
+namespace tconv::verify {
+
+using explore::usage_error;
+using nlohmann::json;
+
+namespace {
+
+bool any_axis(const problem& p, auto pred) {
+  for (std::size_t a = 0; a < static_cast<std::size_t>(p.rank); ++a)
+    if (pred(a)) return true;
+  return false;
+}
+
+// F1: XNNPACK's subconv2d path (stride > 1, dilation 1, stride <= kernel) with an output
+// narrower than stride - 1 on some axis: a superset (docs/findings.md).
+bool subconv_narrow_output(const problem& p) {
+  if (p.rank != 2) return false;
+  const bool subconv = std::max(p.stride[0], p.stride[1]) > 1 && std::max(p.dilation[0], p.dilation[1]) == 1 &&
+                       p.stride[0] <= p.kernel[0] && p.stride[1] <= p.kernel[1];
+  const auto out = output_extents(p, op_kind::conv_transpose);
+  return subconv && (out[1] < p.stride[1] - 1 || out[0] < p.stride[0] - 1);
+}
+
+// F4: OpenCV's is1x1() (kernel, stride and dilation 1) ignores padding.
+bool kernel1_stride1_padding(const problem& p) {
+  bool one = true;
+  for (std::size_t a = 0; a < static_cast<std::size_t>(p.rank); ++a)
+    one = one && p.kernel[a] == 1 && p.stride[a] == 1 && p.dilation[a] == 1;
+  return one && any_axis(p, [&](std::size_t a) { return p.pad_begin[a] > 0 || p.pad_end[a] > 0; });
+}
+
+// F5: every wrong element is within the bound plus what flushing subnormals can cost: each of
+// its products (and the bias) may lose up to 2^-126 times the largest input magnitude.
+bool flush_to_zero(const explore::explore_case& c, explore::finding_kind kind, const std::vector<float>& y) {
+  if (kind != explore::finding_kind::wrong_result || y.empty()) return false;
+  double xmax = 1;
+  for (const auto* v : {&c.x, &c.w, &c.b})
+    for (const float e : *v) xmax = std::max(xmax, static_cast<double>(std::fabs(e)));
+  double products = static_cast<double>(c.p.in_channels / c.p.groups);
+  for (std::size_t a = 0; a < static_cast<std::size_t>(c.p.rank); ++a) products *= static_cast<double>(c.p.kernel[a]);
+  const double slack = (products + 1) * 0x1p-126 * xmax;
+  check::options opt;
+  opt.threads = 1;
+  opt.max_listed = static_cast<int>(std::min<std::size_t>(y.size(), 1u << 20));
+  const check::report r = check::check_output(c.p, op_kind::conv_transpose, c.x.data(), c.w.data(),
+                                              c.p.has_bias ? c.b.data() : nullptr, y.data(),
+                                              static_cast<std::int64_t>(y.size()), check::precision::fp32, opt);
+  if (r.ok || r.first_violations.empty() || static_cast<std::int64_t>(r.first_violations.size()) != r.violations)
+    return false;
+  return std::all_of(r.first_violations.begin(), r.first_violations.end(), [&](const check::finding& f) {
+    return std::isfinite(f.got) && f.error <= f.bound + slack;
+  });
+}
+
+std::vector<std::string> strings(const json& j, const std::string& where) {
+  std::vector<std::string> v;
+  if (j.is_null()) return v;
+  if (!j.is_array()) throw usage_error(where + ": must be an array of strings");
+  for (const auto& e : j) {
+    if (!e.is_string()) throw usage_error(where + ": must be an array of strings");
+    v.push_back(e.get<std::string>());
+  }
+  return v;
+}
+
+}  // namespace
+
+const std::vector<std::string>& signature_names() {
+  static const std::vector<std::string> names{"any", "dilation", "kernel1_stride1_padding",
+                                              "xnnpack_subconv_narrow_output", "flush_to_zero"};
+  return names;
+}
+
+bool signature_matches(const std::string& sig, const explore::explore_case& c, explore::finding_kind kind,
+                       const std::vector<float>& y) {
+  const problem& p = c.p;
+  if (sig == "any") return true;
+  if (sig == "dilation") return any_axis(p, [&](std::size_t a) { return p.dilation[a] > 1; });
+  if (sig == "kernel1_stride1_padding") return kernel1_stride1_padding(p);
+  if (sig == "xnnpack_subconv_narrow_output") return subconv_narrow_output(p);
+  if (sig == "flush_to_zero") return flush_to_zero(c, kind, y);
+  return false;
+}
+
+std::string classify(const baseline& b, const std::string& impl, const explore::explore_case& c,
+                     explore::finding_kind kind, const std::vector<float>& y) {
+  for (const auto& k : b.findings) {
+    if (k.implementation != impl) continue;
+    if (!k.kinds.empty() && std::find(k.kinds.begin(), k.kinds.end(), explore::name(kind)) == k.kinds.end()) continue;
+    if (signature_matches(k.signature, c, kind, y)) return k.id;
+  }
+  return "";
+}
+
+baseline load_baseline(const std::string& file) {
+  std::ifstream in(file);
+  if (!in) throw usage_error("--baseline " + file + ": cannot open");
+  json j;
+  try {
+    in >> j;
+  } catch (const json::exception& e) {
+    throw usage_error("--baseline " + file + ": not valid JSON (" + e.what() + ")");
+  }
+  const std::string at = "--baseline " + file;
+  if (!j.is_object() || !j.contains("findings") || !j["findings"].is_array())
+    throw usage_error(at + ": expected an object with a \"findings\" array");
+  baseline b;
+  b.file = file;
+  if (j.contains("campaign")) {
+    const auto& c = j["campaign"];
+    auto num = [&](const char* key) -> std::uint64_t {
+      if (!c.contains(key) || !c[key].is_number_unsigned())
+        throw usage_error(at + ": \"campaign\".\"" + key + "\" must be a non-negative integer");
+      return c[key].get<std::uint64_t>();
+    };
+    b.seed = num("seed");
+    b.cases_per_cell = num("cases_per_cell");
+    b.cmd_cases_per_cell = num("cmd_cases_per_cell");
+  }
+  const auto& sigs = signature_names();
+  for (std::size_t i = 0; i < j["findings"].size(); ++i) {
+    const auto& e = j["findings"][i];
+    const std::string where = at + ": findings[" + std::to_string(i) + "]";
+    auto str = [&](const char* key, bool required) -> std::string {
+      if (!e.contains(key)) {
+        if (required) throw usage_error(where + ": \"" + key + "\" is missing");
+        return "";
+      }
+      if (!e[key].is_string() || e[key].get<std::string>().empty())
+        throw usage_error(where + ": \"" + key + "\" must be a non-empty string");
+      return e[key].get<std::string>();
+    };
+    if (!e.is_object()) throw usage_error(where + ": must be an object");
+    known_finding k;
+    k.id = str("id", true);
+    k.implementation = str("implementation", true);
+    k.signature = str("signature", true);
+    k.title = str("title", false);
+    if (std::find(sigs.begin(), sigs.end(), k.signature) == sigs.end())
+      throw usage_error(where + ": unknown signature \"" + k.signature + "\" (known: any, dilation, "
+                        "kernel1_stride1_padding, xnnpack_subconv_narrow_output, flush_to_zero)");
+    k.kinds = strings(e.value("kinds", json()), where + ".kinds");
+    k.cells = strings(e.value("cells", json()), where + ".cells");
+    b.findings.push_back(std::move(k));
+  }
+  return b;
+}
+
+}  // namespace tconv::verify

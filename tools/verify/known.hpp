@@ -1,0 +1,41 @@
+#pragma once
+// The baseline of known findings (docs/known-findings.json) and the signatures that recognise a
+// failure as one of them.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "implementation.hpp"
+
+namespace tconv::verify {
+
+/// One known finding of one implementation (an F-number of docs/findings.md).
+struct known_finding {
+  std::string id, implementation, signature, title;
+  std::vector<std::string> kinds;  // finding kinds it shows as ("crash", ...); empty: any
+  std::vector<std::string> cells;  // regions where the baseline's campaign finds it
+};
+
+/// The baseline: known findings, and the campaign their `cells` were recorded with.
+struct baseline {
+  std::string file;  // empty: no baseline (every failure is new)
+  std::uint64_t seed = 0, cases_per_cell = 0, cmd_cases_per_cell = 0;
+  std::vector<known_finding> findings;
+};
+
+/// Reads a baseline file; throws explore::usage_error naming the file and the field that is wrong.
+[[nodiscard]] baseline load_baseline(const std::string& file);
+
+/// The signatures a baseline may name: "any", "dilation", "kernel1_stride1_padding",
+/// "xnnpack_subconv_narrow_output", "flush_to_zero".
+[[nodiscard]] const std::vector<std::string>& signature_names();
+
+/// Whether a failure (case c, its kind, the output y when there was one) has signature `sig`.
+[[nodiscard]] bool signature_matches(const std::string& sig, const explore::explore_case& c,
+                                     explore::finding_kind kind, const std::vector<float>& y);
+
+/// The id of the first known finding of `impl` that the failure matches, "" when none does.
+[[nodiscard]] std::string classify(const baseline& b, const std::string& impl, const explore::explore_case& c,
+                                   explore::finding_kind kind, const std::vector<float>& y);
+
+}  // namespace tconv::verify

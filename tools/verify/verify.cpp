@@ -267,6 +267,11 @@ class verifier {
     std::vector<region> regions;
     for (const auto& s : o_.regions) regions.push_back(parse_region(s, "--regions"));
     if (regions.empty()) regions.assign(all_regions.begin(), all_regions.end());
+    // matrix rows in the canonical order, each once
+    std::vector<region> canonical;
+    for (const region r : all_regions)
+      if (std::find(regions.begin(), regions.end(), r) != regions.end()) canonical.push_back(r);
+    regions = canonical;
     load_the_baseline();
     const auto impls = discover(o_);
     if (impls.empty()) throw usage_error("no implementation to verify");

@@ -29,7 +29,8 @@ template <bug B, class T>
   tensor<T> y(output_shape(p, op_kind::conv_transpose));
   const std::int64_t cin_g = q.in_channels / q.groups, cout_g = q.out_channels / q.groups;
   auto land = [&](std::size_t a, std::int64_t i, std::int64_t k) {
-    if constexpr (B == bug::padding_swapped) return i * q.stride[a] + k * q.dilation[a] - q.pad_end[a];
+    if constexpr (B == bug::padding_swapped)
+      return i * q.stride[a] + k * q.dilation[a] - q.pad_end[a];
     if constexpr (B == bug::stride_dilation_swapped)
       return i * q.dilation[a] + k * q.stride[a] - q.pad_begin[a];
     return i * q.stride[a] + k * q.dilation[a] - q.pad_begin[a];
@@ -46,7 +47,8 @@ template <bug B, class T>
               for (std::int64_t k0 = 0; k0 < q.kernel[0]; ++k0)
                 for (std::int64_t k1 = 0; k1 < q.kernel[1]; ++k1)
                   for (std::int64_t k2 = 0; k2 < q.kernel[2]; ++k2) {
-                    const std::int64_t o0 = land(0, i0, k0), o1 = land(1, i1, k1), o2 = land(2, i2, k2);
+                    const std::int64_t o0 = land(0, i0, k0), o1 = land(1, i1, k1),
+                                       o2 = land(2, i2, k2);
                     if (o0 < 0 || o0 >= out[0] || o1 < 0 || o1 >= out[1] || o2 < 0 || o2 >= out[2])
                       continue;
                     y[tconv::detail::at5(n, co, q.out_channels, full, o0, o1, o2)] +=
@@ -74,8 +76,8 @@ inline constexpr auto formulation = [](const problem& p, const auto& x, const au
 
 /// Zero insertion that forgets to flip the kernel: the core's zero insertion on a pre-flipped
 /// kernel (flipping twice is the identity).
-inline constexpr auto zero_insertion_unflipped = [](const problem& p, const auto& x,
-                                                    const auto& w, const auto* b) {
+inline constexpr auto zero_insertion_unflipped = [](const problem& p, const auto& x, const auto& w,
+                                                    const auto* b) {
   return tconv::conv_transpose_zero_insertion(p, x, ops::flip_spatial(w), b);
 };
 

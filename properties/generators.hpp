@@ -6,15 +6,15 @@
 // Shrinking: a problem is a fixed list of independent raw draws (rank first, then batch,
 // channels, then three axes whatever the rank) mapped into valid ranges, so RapidCheck shrinks
 // each draw towards its minimum without ever producing an invalid problem or a discard.
+#include <rapidcheck.h>
+
 #include <algorithm>
+#include <boost/multiprecision/cpp_int.hpp>
 #include <cstdint>
 #include <ostream>
 #include <string>
 #include <type_traits>
 #include <vector>
-
-#include <boost/multiprecision/cpp_int.hpp>
-#include <rapidcheck.h>
 
 #include "tconv/problem.hpp"
 #include "tconv/region.hpp"
@@ -26,11 +26,13 @@ namespace tconv {
 using big_int = boost::multiprecision::cpp_int;
 using rational = boost::multiprecision::cpp_rational;
 
-/// "rank=2 N=1 C_in=2 C_out=4 g=2 in=[3,1] k=[2,1] s=[3,1] d=[1,2] pb=[1,0] pe=[0,0] op=[2,0] bias=1"
+/// "rank=2 N=1 C_in=2 C_out=4 g=2 in=[3,1] k=[2,1] s=[3,1] d=[1,2] pb=[1,0] pe=[0,0] op=[2,0]
+/// bias=1"
 inline std::ostream& operator<<(std::ostream& os, const problem& p) {
   auto list = [&](const char* name, const extents& e) {
     os << ' ' << name << "=[";
-    for (std::int64_t a = 0; a < p.rank; ++a) os << (a ? "," : "") << e[static_cast<std::size_t>(a)];
+    for (std::int64_t a = 0; a < p.rank; ++a)
+      os << (a ? "," : "") << e[static_cast<std::size_t>(a)];
     os << ']';
   };
   os << "rank=" << p.rank << " N=" << p.batch << " C_in=" << p.in_channels
@@ -76,11 +78,11 @@ namespace tconv::gen {
 /// Bounds of the drawn problems. The defaults keep exact arithmetic fast (a few ms per case).
 struct problem_space {
   std::int64_t max_rank = 3;
-  std::int64_t max_extent = 8;      // input extent per axis (see max_input_elements)
-  std::int64_t max_kernel = 4;      // kernel extent per axis (see max_kernel_elements)
+  std::int64_t max_extent = 8;  // input extent per axis (see max_input_elements)
+  std::int64_t max_kernel = 4;  // kernel extent per axis (see max_kernel_elements)
   std::int64_t max_stride = 4;
   std::int64_t max_dilation = 3;
-  std::int64_t max_padding = 6;     // per side, before the map that keeps the output >= 1
+  std::int64_t max_padding = 6;  // per side, before the map that keeps the output >= 1
   std::int64_t max_channels_per_group = 2;
   std::int64_t max_groups = 3;
   std::int64_t max_batch = 3;
@@ -163,8 +165,8 @@ inline raw_axis draw_axis(const problem_space& s) {
       p.dilation[a] = r.dilation;
       p.output_padding[a] = r.output_padding % std::max(r.stride, r.dilation);
       // the uncropped output; padding may remove all of it but one element
-      const std::int64_t full = (p.input[a] - 1) * p.stride[a] +
-                                p.dilation[a] * (p.kernel[a] - 1) + p.output_padding[a] + 1;
+      const std::int64_t full = (p.input[a] - 1) * p.stride[a] + p.dilation[a] * (p.kernel[a] - 1) +
+                                p.output_padding[a] + 1;
       p.pad_begin[a] = std::min(r.pad_begin, full - 1);
       p.pad_end[a] = std::min(r.symmetric ? r.pad_begin : r.pad_end, full - 1 - p.pad_begin[a]);
     }
@@ -330,8 +332,8 @@ inline void tag_regions(const problem& p) {
 [[nodiscard]] inline std::vector<std::string> all_tags() {
   std::vector<std::string> t;
   for (const region r : all_regions) t.emplace_back(name(r));
-  for (const char* f : {"padding_beyond_kernel", "extent1_input", "kernel1_axis",
-                        "max_output_padding", "batch>1"})
+  for (const char* f :
+       {"padding_beyond_kernel", "extent1_input", "kernel1_axis", "max_output_padding", "batch>1"})
     t.emplace_back(f);
   return t;
 }

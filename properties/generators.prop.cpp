@@ -36,42 +36,46 @@ problem shrunk_failure(Gen g, bool (*fails)(const problem&)) {
 TEST_CASE("generators: valid_problem is valid by construction and covers every region",
           "[property][generators]") {
   const gen::problem_space s;
-  tconv::prop("valid_problem: valid conv_transpose within its problem_space, never discarded",
-              [s] {
-                const problem p = laws::draw(gen::valid_problem(s));
-                RC_ASSERT(is_valid(p, op_kind::conv_transpose));
-                RC_ASSERT(p.batch <= s.max_batch && p.groups <= s.max_groups);
-                RC_ASSERT(p.in_channels <= s.max_groups * s.max_channels_per_group);
-                for (std::size_t a = 0; a < 3; ++a) {
-                  if (static_cast<std::int64_t>(a) >= p.rank) {
-                    RC_ASSERT(p.input[a] == 1 && p.kernel[a] == 1 && p.pad_begin[a] == 0);
-                    continue;
-                  }
-                  RC_ASSERT(p.output_padding[a] < std::max(p.stride[a], p.dilation[a]));
-                  RC_ASSERT(p.stride[a] <= s.max_stride && p.dilation[a] <= s.max_dilation);
-                  RC_ASSERT(p.pad_begin[a] <= s.max_padding && p.pad_end[a] <= s.max_padding);
-                }
-              });
-  tconv::prop("valid_conv_problem: valid conv", [] {
-    const problem p = laws::draw(gen::valid_conv_problem());
-    RC_ASSERT(is_valid(p, op_kind::conv));
-  }, laws::required({"output_padding", "max_output_padding"}));
+  tconv::prop("valid_problem: valid conv_transpose within its problem_space, never discarded", [s] {
+    const problem p = laws::draw(gen::valid_problem(s));
+    RC_ASSERT(is_valid(p, op_kind::conv_transpose));
+    RC_ASSERT(p.batch <= s.max_batch && p.groups <= s.max_groups);
+    RC_ASSERT(p.in_channels <= s.max_groups * s.max_channels_per_group);
+    for (std::size_t a = 0; a < 3; ++a) {
+      if (static_cast<std::int64_t>(a) >= p.rank) {
+        RC_ASSERT(p.input[a] == 1 && p.kernel[a] == 1 && p.pad_begin[a] == 0);
+        continue;
+      }
+      RC_ASSERT(p.output_padding[a] < std::max(p.stride[a], p.dilation[a]));
+      RC_ASSERT(p.stride[a] <= s.max_stride && p.dilation[a] <= s.max_dilation);
+      RC_ASSERT(p.pad_begin[a] <= s.max_padding && p.pad_end[a] <= s.max_padding);
+    }
+  });
+  tconv::prop(
+      "valid_conv_problem: valid conv",
+      [] {
+        const problem p = laws::draw(gen::valid_conv_problem());
+        RC_ASSERT(is_valid(p, op_kind::conv));
+      },
+      laws::required({"output_padding", "max_output_padding"}));
 }
 
 TEST_CASE("generators: exact values reach every magnitude", "[property][generators]") {
-  tconv::prop("cpp_int / cpp_rational values: zero, negative, beyond 2^53 and 2^64, fractions", [] {
-    const auto v = *gen::exact_scalar<rational>();
-    const auto i = *gen::exact_scalar<big_int>();
-    const auto n = *gen::exact_scalar<std::int64_t>();
-    RC_ASSERT(n >= -32768);
-    RC_ASSERT(n <= 32767);
-    const big_int two53 = big_int(1) << 53, two64 = big_int(1) << 64;
-    if (i == 0) RC_TAG(std::string("zero"));
-    if (i < 0) RC_TAG(std::string("negative"));
-    if (abs(i) > two53) RC_TAG(std::string("beyond_2^53"));
-    if (abs(i) > two64) RC_TAG(std::string("beyond_2^64"));
-    if (denominator(v) != 1) RC_TAG(std::string("non_integer"));
-  }, {"zero", "negative", "beyond_2^53", "beyond_2^64", "non_integer"});
+  tconv::prop("cpp_int / cpp_rational values: zero, negative, beyond 2^53 and 2^64, fractions",
+              [] {
+                const auto v = *gen::exact_scalar<rational>();
+                const auto i = *gen::exact_scalar<big_int>();
+                const auto n = *gen::exact_scalar<std::int64_t>();
+                RC_ASSERT(n >= -32768);
+                RC_ASSERT(n <= 32767);
+                const big_int two53 = big_int(1) << 53, two64 = big_int(1) << 64;
+                if (i == 0) RC_TAG(std::string("zero"));
+                if (i < 0) RC_TAG(std::string("negative"));
+                if (abs(i) > two53) RC_TAG(std::string("beyond_2^53"));
+                if (abs(i) > two64) RC_TAG(std::string("beyond_2^64"));
+                if (denominator(v) != 1) RC_TAG(std::string("non_integer"));
+              },
+              {"zero", "negative", "beyond_2^53", "beyond_2^64", "non_integer"});
   tconv::prop("asymmetric_kernel differs from its flip whenever some kernel extent is > 1", [] {
     const problem p = laws::draw(gen::valid_problem());
     bool flippable = false;
@@ -102,6 +106,21 @@ TEST_CASE("generators: shrinking reaches minimal problems", "[property][generato
   CHECK(shrunk_failure(gen::valid_problem(), [](const problem& p) {
           return p.groups > 1 && p.out_channels / p.groups > 1;
         }) == grouped);
+}
+
+TEST_CASE("harness: the coverage check names a region the cases never hit", "[property][harness]") {
+  auto tagged = [](gen::problem_space s) {
+    return [s] { (void)laws::draw(gen::valid_problem(s)); };
+  };
+  const auto all = check_quietly(tagged({}), fixed_params());
+  REQUIRE(all.is<rc::detail::SuccessResult>());
+  CHECK(missing_tags(all.get<rc::detail::SuccessResult>(), gen::all_tags()).empty());
+  gen::problem_space no_groups;
+  no_groups.max_groups = 1;
+  const auto blind = check_quietly(tagged(no_groups), fixed_params());
+  REQUIRE(blind.is<rc::detail::SuccessResult>());
+  CHECK(missing_tags(blind.get<rc::detail::SuccessResult>(), gen::all_tags()) ==
+        std::vector<std::string>{"groups"});
 }
 
 TEST_CASE("harness: a failure's reproduce= string replays its counterexample",

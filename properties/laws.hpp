@@ -3,13 +3,15 @@
 // takes that formulation as a parameter (`candidate`): the suite passes the core's, the teeth
 // test passes deliberately broken ones and expects a shrunk counterexample.
 // A formulation is callable as f(problem, x, w, const tensor<T>* bias) for every exact T.
+#include <rapidcheck.h>
+
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <numeric>
 #include <string>
 #include <type_traits>
 #include <vector>
-
-#include <rapidcheck.h>
 
 #include "generators.hpp"
 #include "tconv/tconv.hpp"
@@ -105,7 +107,8 @@ template <class F>
       const tensor<T> y = candidate(p, o.x, o.w, o.bias());
       RC_ASSERT(y == tconv::conv_transpose_via_matrix(p, o.x, o.w, o.bias()));
       const std::int64_t rows = checked_size(input_shape(p), "x") / p.batch;
-      const std::int64_t cols = checked_size(output_shape(p, op_kind::conv_transpose), "y") / p.batch;
+      const std::int64_t cols =
+          checked_size(output_shape(p, op_kind::conv_transpose), "y") / p.batch;
       if (rows * cols > dense_limit) return;
       RC_TAG(std::string("dense"));
       const auto m = tconv::conv_transpose_matrix_dense(p, o.w);
@@ -272,7 +275,8 @@ template <class F>
 
 // ---- law 7: groups ---------------------------------------------------------------------------
 /// A grouped candidate equals the ungrouped candidate on each group's channels, concatenated:
-/// group g reads x[:, g C_in/g ...], w[g C_in/g ...], b[g C_out/g ...] and writes y[:, g C_out/g ...].
+/// group g reads x[:, g C_in/g ...], w[g C_in/g ...], b[g C_out/g ...] and writes y[:, g C_out/g
+/// ...].
 template <class F>
 [[nodiscard]] auto groups(F candidate) {
   return [candidate] {
@@ -289,7 +293,8 @@ template <class F>
         tensor<T> bg;
         if (p.has_bias) bg = ops::slice(o.b, 0, g * cout_g, cout_g);
         parts.push_back(candidate(q, ops::slice(o.x, 1, g * cin_g, cin_g),
-                                  ops::slice(o.w, 0, g * cin_g, cin_g), p.has_bias ? &bg : nullptr));
+                                  ops::slice(o.w, 0, g * cin_g, cin_g),
+                                  p.has_bias ? &bg : nullptr));
       }
       RC_ASSERT(candidate(p, o.x, o.w, o.bias()) == ops::concat(parts, 1));
     });
@@ -301,8 +306,8 @@ namespace detail {
 
 // One axis of one phase r of a stride-s transposed convolution. Output u = i s + k d (before
 // the begin crop) lies in phase r = u mod s iff k d = r (mod s). With g = gcd(d, s) those taps
-// are k0, k0 + s/g, k0 + 2 s/g, ... (none unless g | r), and tap j lands on u = (i + m0 + j d/g) s + r
-// with m0 = (k0 d - r) / s: a stride-1 transposed convolution with dilation d/g, shifted by m0.
+// are k0, k0 + s/g, k0 + 2 s/g, ... (none unless g | r), and tap j lands on u = (i + m0 + j d/g) s
+// + r with m0 = (k0 d - r) / s: a stride-1 transposed convolution with dilation d/g, shifted by m0.
 struct phase_axis {
   std::int64_t first = 0, count = 0, step = 1, shift = 0, dilation = 1;
 };
@@ -454,12 +459,15 @@ template <class F>
 [[nodiscard]] inline auto conventions() {
   return [] {
     problem p = *gen::valid_problem();
-    for (std::size_t a = 0; a < static_cast<std::size_t>(p.rank); ++a)  // PyTorch pads symmetrically
+    for (std::size_t a = 0; a < static_cast<std::size_t>(p.rank);
+         ++a)  // PyTorch pads symmetrically
       p.pad_begin[a] = p.pad_end[a] = std::min(p.pad_begin[a], p.pad_end[a]);
     current_problem() = p;
     gen::tag_regions(p);
     const auto rank = static_cast<std::size_t>(p.rank);
-    auto axes = [&](const extents& e) { return std::vector<std::int64_t>(e.begin(), e.begin() + p.rank); };
+    auto axes = [&](const extents& e) {
+      return std::vector<std::int64_t>(e.begin(), e.begin() + p.rank);
+    };
 
     pytorch_layer pt;
     pt.input_shape = input_shape(p);
@@ -502,7 +510,8 @@ template <class F>
     const problem from_shape = from_onnx(shape_only);
     bool same_begin = true;
     for (std::size_t a = 0; a < rank; ++a) {
-      const std::int64_t begin = std::max<std::int64_t>(0, p.pad_begin[a] - p.output_padding[a] / 2);
+      const std::int64_t begin =
+          std::max<std::int64_t>(0, p.pad_begin[a] - p.output_padding[a] / 2);
       RC_ASSERT(from_shape.pad_begin[a] == begin);
       same_begin = same_begin && begin == p.pad_begin[a];
     }
@@ -530,14 +539,16 @@ template <class F>
         eq.padding[a] = begin;
         eq.output_padding[a] = op;
         RC_ASSERT(from_same.pad_begin[a] == begin);
-        RC_ASSERT(output_extents(from_same, op_kind::conv_transpose)[a] == p.input[a] * p.stride[a]);
+        RC_ASSERT(output_extents(from_same, op_kind::conv_transpose)[a] ==
+                  p.input[a] * p.stride[a]);
       }
       if (!expressible) continue;
       RC_TAG(std::string(mode));
       const problem from_eq = from_pytorch(eq, op_kind::conv_transpose);
       RC_ASSERT(normalized(from_same) == normalized(from_eq));
       const auto x = *gen::exact_tensor<std::int64_t>(input_shape(p));
-      const auto w = *gen::asymmetric_kernel<std::int64_t>(weight_shape(p, op_kind::conv_transpose));
+      const auto w =
+          *gen::asymmetric_kernel<std::int64_t>(weight_shape(p, op_kind::conv_transpose));
       tensor<std::int64_t> b;
       if (p.has_bias) b = *gen::exact_tensor<std::int64_t>(bias_shape(p));
       const tensor<std::int64_t>* bp = p.has_bias ? &b : nullptr;
@@ -550,7 +561,8 @@ template <class F>
       const auto o = draw_operands<T>(p);
       const tensor<T> y = tconv::conv_transpose(from_pt, o.x, o.w, o.bias());
       for (const problem& q : same_layer)
-        RC_ASSERT(tconv::conv_transpose(q, o.x, o.w, o.bias(), output_padding_rule::extension) == y);
+        RC_ASSERT(tconv::conv_transpose(q, o.x, o.w, o.bias(), output_padding_rule::extension) ==
+                  y);
     });
   };
 }
@@ -585,8 +597,10 @@ template <class... F>
     for (const auto& v : y.data)
       for (const auto& t : v.terms) {
         RC_ASSERT(t.c == 1);
-        if (t.x >= 0) ++products;
-        else ++biases;
+        if (t.x >= 0)
+          ++products;
+        else
+          ++biases;
       }
     std::int64_t expected = p.batch * p.in_channels * (p.out_channels / p.groups);
     for (std::int64_t a = 0; a < p.rank; ++a) expected *= hits(p.axis_at(a));

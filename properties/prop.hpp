@@ -6,7 +6,10 @@
 //
 // Budget, in increasing priority: TCONV_PROPERTY_CASES at compile time (1000; 100000 with
 // -DTCONV_DEEP=ON), the TCONV_PROPERTY_CASES environment variable, max_success in RC_PARAMS.
+#include <rapidcheck.h>
+
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <cstdlib>
 #include <iomanip>
@@ -16,9 +19,6 @@
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <catch2/catch.hpp>
-#include <rapidcheck.h>
 
 #include "generators.hpp"
 
@@ -76,6 +76,16 @@ inline constexpr int coverage_min_cases = 500;
   return counts;
 }
 
+/// The tags of `required` that no successful case carried.
+[[nodiscard]] inline std::vector<std::string> missing_tags(
+    const rc::detail::SuccessResult& r, const std::vector<std::string>& required) {
+  const auto counts = tag_counts(r);
+  std::vector<std::string> missing;
+  for (const auto& t : required)
+    if (counts.find(t) == counts.end()) missing.push_back(t);
+  return missing;
+}
+
 /// A listener that prints nothing (for properties that are meant to fail: the teeth test).
 struct quiet_listener : rc::detail::TestListener {
   void onTestCaseFinished(const rc::detail::CaseDescription&) override {}
@@ -121,9 +131,7 @@ void prop(const std::string& description, Testable&& testable,
     for (const auto& [tag, n] : counts)
       std::cout << "    " << std::setw(24) << std::left << tag << std::right << std::setw(6)
                 << std::fixed << std::setprecision(1) << 100.0 * n / success.numSuccess << "%\n";
-    std::vector<std::string> missing;
-    for (const auto& t : required)
-      if (counts.find(t) == counts.end()) missing.push_back(t);
+    const auto missing = missing_tags(success, required);
     if (!missing.empty() && success.numSuccess >= coverage_min_cases) {
       for (const auto& t : missing) msg << t << ' ';
       INFO("regions never hit in " << success.numSuccess << " cases: " << msg.str());

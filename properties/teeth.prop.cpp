@@ -65,10 +65,12 @@ bool any_axis(const problem& p, const std::function<bool(std::size_t)>& f) {
 
 // The law must reject the formulation, shrink, and end on a problem showing the mistake.
 template <class Law>
-void must_reject(const std::string& what, Law law, const std::function<bool(const problem&)>& shows) {
+void must_reject(const std::string& what, Law law,
+                 const std::function<bool(const problem&)>& shows) {
   const auto r = attack(law);
   std::cout << "- teeth: " << what << ": "
-            << (r.failed ? "rejected after " + std::to_string(r.shrinks) + " shrinks" : "NOT rejected")
+            << (r.failed ? "rejected after " + std::to_string(r.shrinks) + " shrinks"
+                         : "NOT rejected")
             << "\n    first failing: " << r.first << "\n    shrunk to:     " << r.last << "\n";
   INFO(what << "\nfirst failing: " << r.first << "\nshrunk to: " << r.last << "\n" << r.report);
   REQUIRE(r.failed);
@@ -82,44 +84,49 @@ using broken::bug;
 }  // namespace
 
 TEST_CASE("teeth: kernel not flipped in zero insertion", "[property][teeth]") {
-  auto shows = [](const problem& p) { return any_axis(p, [&](std::size_t a) { return p.kernel[a] > 1; }); };
+  auto shows = [](const problem& p) {
+    return any_axis(p, [&](std::size_t a) { return p.kernel[a] > 1; });
+  };
   must_reject("law 3 vs unflipped zero insertion",
               laws::formulations_agree(broken::zero_insertion_unflipped), shows);
-  must_reject("law 11 vs unflipped zero insertion", laws::symbolic(broken::zero_insertion_unflipped),
-              shows);
+  must_reject("law 11 vs unflipped zero insertion",
+              laws::symbolic(broken::zero_insertion_unflipped), shows);
 }
 
 TEST_CASE("teeth: output_padding ignored", "[property][teeth]") {
   auto shows = [](const problem& p) {
     return any_axis(p, [&](std::size_t a) { return p.output_padding[a] > 0; });
   };
-  must_reject("law 3 vs op ignored", laws::formulations_agree(broken::formulation<bug::output_padding_ignored>),
-              shows);
+  must_reject("law 3 vs op ignored",
+              laws::formulations_agree(broken::formulation<bug::output_padding_ignored>), shows);
   // law 4 also checks that no other op in [0, max(s, d)) inverts the shape
   must_reject("law 4 vs op ignored in the extent",
               laws::shape_inversion(broken::extent_without_output_padding), [](const problem& p) {
-                return any_axis(p, [&](std::size_t a) { return std::max(p.stride[a], p.dilation[a]) > 1; });
+                return any_axis(
+                    p, [&](std::size_t a) { return std::max(p.stride[a], p.dilation[a]) > 1; });
               });
-  must_reject("law 11 vs op ignored", laws::symbolic(broken::formulation<bug::output_padding_ignored>),
-              shows);
+  must_reject("law 11 vs op ignored",
+              laws::symbolic(broken::formulation<bug::output_padding_ignored>), shows);
 }
 
 TEST_CASE("teeth: padding begin/end swapped", "[property][teeth]") {
   auto shows = [](const problem& p) {
     return any_axis(p, [&](std::size_t a) { return p.pad_begin[a] != p.pad_end[a]; });
   };
-  must_reject("law 3 vs pads swapped", laws::formulations_agree(broken::formulation<bug::padding_swapped>),
+  must_reject("law 3 vs pads swapped",
+              laws::formulations_agree(broken::formulation<bug::padding_swapped>), shows);
+  must_reject("law 5 vs pads swapped", laws::adjoint(broken::formulation<bug::padding_swapped>),
               shows);
-  must_reject("law 5 vs pads swapped", laws::adjoint(broken::formulation<bug::padding_swapped>), shows);
-  must_reject("law 11 vs pads swapped", laws::symbolic(broken::formulation<bug::padding_swapped>), shows);
+  must_reject("law 11 vs pads swapped", laws::symbolic(broken::formulation<bug::padding_swapped>),
+              shows);
 }
 
 TEST_CASE("teeth: groups mapped wrongly", "[property][teeth]") {
   auto shows = [](const problem& p) { return p.groups > 1 && p.out_channels / p.groups > 1; };
   must_reject("law 3 vs groups interleaved",
               laws::formulations_agree(broken::formulation<bug::groups_interleaved>), shows);
-  must_reject("law 7 vs groups interleaved", laws::groups(broken::formulation<bug::groups_interleaved>),
-              shows);
+  must_reject("law 7 vs groups interleaved",
+              laws::groups(broken::formulation<bug::groups_interleaved>), shows);
   must_reject("law 11 vs groups interleaved",
               laws::symbolic(broken::formulation<bug::groups_interleaved>), shows);
 }
@@ -138,7 +145,8 @@ TEST_CASE("teeth: bias added twice", "[property][teeth]") {
   auto shows = [](const problem&) { return true; };  // law 9 adds its own bias
   must_reject("law 3 vs bias twice", laws::formulations_agree(broken::formulation<bug::bias_twice>),
               [](const problem& p) { return p.has_bias; });
-  must_reject("law 9 vs bias twice", laws::batch_and_bias(broken::formulation<bug::bias_twice>), shows);
+  must_reject("law 9 vs bias twice", laws::batch_and_bias(broken::formulation<bug::bias_twice>),
+              shows);
 }
 
 // Hidden (not in CTest): shows what a falsified law prints, reproduce string included.

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <ostream>
 #include <sstream>
@@ -370,8 +371,158 @@ class campaign {
 
   bool out_of_budget(clock_type::time_point t0) const { return seconds_since(t0) > o_.shrink_time_s; }
 
-  // RapidCheck's shrink tree for the problem (smallest rank, extents, channels first), then
-  // the values: zero whole chunks, then make each remaining value simpler.
+  // The values of `from`, carried onto problem q: each element keeps its (n, c, i0, i1, i2)
+  // coordinates where they exist in q's shape (aligned at the start, or with `from_end` at the
+  // end of every axis), dropped axes read index 0 (or their last index), new elements are 0.
+  // A shrunk problem thus keeps the simple values found so far instead of fresh random ones.
+  static explore_case project(const explore_case& from, const problem& q, bool from_end,
+                              std::array<std::int64_t, 3> axis_of = {0, 1, 2}) {
+    explore_case c;
+    c.p = q;
+    const problem& o = from.p;
+    auto carry = [from_end](const std::vector<float>& src, std::array<std::int64_t, 5> src_ext,
+                            const std::array<std::int64_t, 5>& dst_ext) {
+      std::array<std::int64_t, 5> shift{};
+      if (from_end)
+        for (std::size_t d = 0; d < 5; ++d) shift[d] = std::max<std::int64_t>(0, src_ext[d] - dst_ext[d]);
+      std::vector<float> dst(static_cast<std::size_t>(dst_ext[0] * dst_ext[1] * dst_ext[2] *
+                                                      dst_ext[3] * dst_ext[4]));
+      std::size_t f = 0;
+      for (std::int64_t a = 0; a < dst_ext[0]; ++a)
+        for (std::int64_t b = 0; b < dst_ext[1]; ++b)
+          for (std::int64_t i = 0; i < dst_ext[2]; ++i)
+            for (std::int64_t j = 0; j < dst_ext[3]; ++j)
+              for (std::int64_t k = 0; k < dst_ext[4]; ++k, ++f) {
+                const std::int64_t sa = a + shift[0], sb = b + shift[1], si = i + shift[2],
+                                   sj = j + shift[3], sk = k + shift[4];
+                if (sa >= src_ext[0] || sb >= src_ext[1] || si >= src_ext[2] || sj >= src_ext[3] ||
+                    sk >= src_ext[4])
+                  continue;
+                dst[f] = src[static_cast<std::size_t>(
+                    (((sa * src_ext[1] + sb) * src_ext[2] + si) * src_ext[3] + sj) * src_ext[4] + sk)];
+              }
+      return dst;
+    };
+    auto spatial = [](const problem& r, const extents& e, std::int64_t d0, std::int64_t d1) {
+      std::array<std::int64_t, 5> s{d0, d1, 1, 1, 1};
+      for (std::int64_t a = 0; a < r.rank; ++a) s[static_cast<std::size_t>(a + 2)] = e[a];
+      return s;
+    };
+    // q's axis j reads o's axis axis_of[j]: o's tensors are first viewed with their axes in q's
+    // order (a permuted copy), so that removing a middle axis keeps the others' values
+    auto permuted = [&](const std::vector<float>& src, const extents& e, std::int64_t d0,
+                        std::int64_t d1, std::array<std::int64_t, 5>& ext) {
+      const auto se = spatial(o, e, d0, d1);
+      std::array<std::int64_t, 5> pe = se;
+      std::array<std::int64_t, 3> src_axis{};
+      std::int64_t used = 0;
+      for (std::int64_t j = 0; j < max_rank; ++j)
+        if (axis_of[j] >= 0 && axis_of[j] < o.rank) src_axis[used++] = axis_of[j];
+      for (std::int64_t a = 0; a < o.rank; ++a) {  // axes not kept go last (read at index 0)
+        bool kept = false;
+        for (std::int64_t j = 0; j < used; ++j) kept = kept || src_axis[j] == a;
+        if (!kept && used < max_rank) src_axis[used++] = a;
+      }
+      for (std::int64_t j = used; j < max_rank; ++j) src_axis[j] = j;
+      for (std::int64_t j = 0; j < max_rank; ++j) pe[j + 2] = se[src_axis[j] + 2];
+      std::vector<float> dst(src.size());
+      std::size_t f = 0;
+      std::array<std::int64_t, 5> idx{};
+      for (idx[0] = 0; idx[0] < pe[0]; ++idx[0])
+        for (idx[1] = 0; idx[1] < pe[1]; ++idx[1])
+          for (idx[2] = 0; idx[2] < pe[2]; ++idx[2])
+            for (idx[3] = 0; idx[3] < pe[3]; ++idx[3])
+              for (idx[4] = 0; idx[4] < pe[4]; ++idx[4], ++f) {
+                std::array<std::int64_t, 5> si{idx[0], idx[1], 0, 0, 0};
+                for (std::int64_t j = 0; j < max_rank; ++j) si[src_axis[j] + 2] = idx[j + 2];
+                dst[f] = src[static_cast<std::size_t>(
+                    (((si[0] * se[1] + si[1]) * se[2] + si[2]) * se[3] + si[3]) * se[4] + si[4])];
+              }
+      ext = pe;
+      return dst;
+    };
+    std::array<std::int64_t, 5> xe{}, we{};
+    const auto px = permuted(from.x, o.input, o.batch, o.in_channels, xe);
+    const auto pw = permuted(from.w, o.kernel, o.in_channels, o.out_channels / o.groups, we);
+    c.x = carry(px, xe, spatial(q, q.input, q.batch, q.in_channels));
+    c.w = carry(pw, we, spatial(q, q.kernel, q.in_channels, q.out_channels / q.groups));
+    if (q.has_bias) {
+      if (o.has_bias)
+        c.b = carry(from.b, {o.out_channels, 1, 1, 1, 1}, {q.out_channels, 1, 1, 1, 1});
+      else
+        c.b.assign(static_cast<std::size_t>(q.out_channels), 0.0f);
+    }
+    return c;
+  }
+
+  // Smaller neighbours of p, simplest first: an axis removed, then each count and per-axis
+  // hyperparameter lowered to its minimum or by one, bias dropped. Only valid problems (PyTorch's
+  // rule) are returned; the axis map tells project() where each remaining axis came from.
+  static std::vector<std::pair<problem, std::array<std::int64_t, 3>>> smaller(const problem& p) {
+    std::vector<std::pair<problem, std::array<std::int64_t, 3>>> out;
+    auto add = [&](const problem& q, std::array<std::int64_t, 3> map = {0, 1, 2}) {
+      if (q != p && is_valid(q, op_kind::conv_transpose)) out.emplace_back(q, map);
+    };
+    for (std::int64_t drop = 0; drop < p.rank && p.rank > 1; ++drop) {
+      problem q = p;
+      std::array<std::int64_t, 3> map{-1, -1, -1};
+      std::int64_t j = 0;
+      for (std::int64_t a = 0; a < p.rank; ++a) {
+        if (a == drop) continue;
+        for (auto* f : {&q.input, &q.kernel, &q.stride, &q.dilation, &q.pad_begin, &q.pad_end,
+                        &q.output_padding})
+          (*f)[j] = (*f)[a];
+        map[j++] = a;
+      }
+      q.rank = p.rank - 1;
+      for (std::int64_t a = q.rank; a < max_rank; ++a) {
+        q.input[a] = q.kernel[a] = q.stride[a] = q.dilation[a] = 1;
+        q.pad_begin[a] = q.pad_end[a] = q.output_padding[a] = 0;
+      }
+      add(q, map);
+    }
+    auto lower = [&](auto setter, std::int64_t v, std::int64_t lo) {
+      if (v > lo) {
+        problem q = p;
+        setter(q, lo);
+        add(q);
+        if (v - 1 > lo) {
+          q = p;
+          setter(q, v - 1);
+          add(q);
+        }
+      }
+    };
+    lower([](problem& q, std::int64_t v) { q.batch = v; }, p.batch, 1);
+    {
+      problem q = p;  // one group, channels per group kept
+      q.groups = 1;
+      q.in_channels = p.in_channels / p.groups;
+      q.out_channels = p.out_channels / p.groups;
+      add(q);
+    }
+    lower([&](problem& q, std::int64_t v) { q.in_channels = v * p.groups; }, p.in_channels / p.groups, 1);
+    lower([&](problem& q, std::int64_t v) { q.out_channels = v * p.groups; }, p.out_channels / p.groups, 1);
+    for (std::int64_t a = 0; a < p.rank; ++a) {
+      lower([a](problem& q, std::int64_t v) { q.input[a] = v; }, p.input[a], 1);
+      lower([a](problem& q, std::int64_t v) { q.kernel[a] = v; }, p.kernel[a], 1);
+      lower([a](problem& q, std::int64_t v) { q.stride[a] = v; }, p.stride[a], 1);
+      lower([a](problem& q, std::int64_t v) { q.dilation[a] = v; }, p.dilation[a], 1);
+      lower([a](problem& q, std::int64_t v) { q.pad_begin[a] = v; }, p.pad_begin[a], 0);
+      lower([a](problem& q, std::int64_t v) { q.pad_end[a] = v; }, p.pad_end[a], 0);
+      lower([a](problem& q, std::int64_t v) { q.output_padding[a] = v; }, p.output_padding[a], 0);
+    }
+    if (p.has_bias) {
+      problem q = p;
+      q.has_bias = false;
+      add(q);
+    }
+    return out;
+  }
+
+  // RapidCheck's shrink tree for the problem (smallest rank, extents, channels first) with fresh
+  // values; then, until nothing shrinks, the values (zero whole chunks, then make each value
+  // simpler) and the problem again, greedily, with the current values carried over.
   void shrink(finding& f, rc::Shrinkable<problem> cur, std::uint64_t vseed) {
     const auto t0 = clock_type::now();
     auto still_fails = [&](const explore_case& cand) {
@@ -386,42 +537,74 @@ class campaign {
       ++f.shrink_steps;
       return true;
     };
-    for (bool progress = true; progress && !out_of_budget(t0);) {
-      progress = false;
-      auto seq = cur.shrinks();
-      while (auto next = seq.next()) {
-        if (out_of_budget(t0)) break;
-        if (o_.keep && !o_.keep(next->value())) continue;
-        if (still_fails(make_case(next->value(), vseed, o_.prec))) {
-          cur = std::move(*next);
-          progress = true;
-          break;
-        }
-      }
-    }
-    for (int t = 0; t < 3; ++t) {
-      auto tensor_of = [t](explore_case& c) -> std::vector<float>& { return t == 0 ? c.x : t == 1 ? c.w : c.b; };
-      const std::size_t n = tensor_of(f.c).size();
-      for (std::size_t chunk = n; chunk >= 1 && !out_of_budget(t0); chunk /= 2)
-        for (std::size_t start = 0; start < n && !out_of_budget(t0); start += chunk) {
-          explore_case cand = f.c;
-          auto& v = tensor_of(cand);
-          bool any = false;
-          for (std::size_t k = start; k < std::min(n, start + chunk); ++k) {
-            any = any || v[k] != 0.0f || std::signbit(v[k]);
-            v[k] = 0.0f;
+    auto shrink_problem = [&] {
+      bool any = false;
+      for (bool progress = true; progress && !out_of_budget(t0);) {
+        progress = false;
+        auto seq = cur.shrinks();
+        while (auto next = seq.next()) {
+          if (out_of_budget(t0)) break;
+          if (o_.keep && !o_.keep(next->value())) continue;
+          if (still_fails(make_case(next->value(), vseed, o_.prec))) {
+            cur = std::move(*next);
+            progress = any = true;
+            break;
           }
-          if (any) still_fails(cand);
-        }
-      for (std::size_t k = 0; k < n && !out_of_budget(t0); ++k) {
-        const float v = tensor_of(f.c)[k];
-        if (v == 0.0f) continue;
-        for (const float s : simpler(v)) {
-          explore_case cand = f.c;
-          tensor_of(cand)[k] = s;
-          if (still_fails(cand)) break;
         }
       }
+      return any;
+    };
+    auto shrink_values = [&] {
+      const std::uint64_t before = f.shrink_steps;
+      for (int t = 0; t < 3; ++t) {
+        auto tensor_of = [t](explore_case& c) -> std::vector<float>& {
+          return t == 0 ? c.x : t == 1 ? c.w : c.b;
+        };
+        const std::size_t n = tensor_of(f.c).size();
+        for (std::size_t chunk = n; chunk >= 1 && !out_of_budget(t0); chunk /= 2)
+          for (std::size_t start = 0; start < n && !out_of_budget(t0); start += chunk) {
+            explore_case cand = f.c;
+            auto& v = tensor_of(cand);
+            bool any = false;
+            for (std::size_t k = start; k < std::min(n, start + chunk); ++k) {
+              any = any || v[k] != 0.0f || std::signbit(v[k]);
+              v[k] = 0.0f;
+            }
+            if (any) still_fails(cand);
+          }
+        for (std::size_t k = 0; k < n && !out_of_budget(t0); ++k) {
+          const float v = tensor_of(f.c)[k];
+          if (v == 0.0f) continue;
+          for (const float s : simpler(v)) {
+            explore_case cand = f.c;
+            tensor_of(cand)[k] = s;
+            if (still_fails(cand)) break;
+          }
+        }
+      }
+      return f.shrink_steps != before;
+    };
+    // RapidCheck's tree never revisits a field once it moved past it, so after the values are
+    // simple the problem is shrunk again greedily, carrying those values over
+    auto shrink_structure = [&] {
+      bool any = false;
+      for (bool progress = true; progress && !out_of_budget(t0);) {
+        progress = false;
+        for (const auto& [q, map] : smaller(f.c.p)) {
+          if (out_of_budget(t0)) break;
+          if (o_.keep && !o_.keep(q)) continue;
+          if (still_fails(project(f.c, q, false, map)) || still_fails(project(f.c, q, true, map))) {
+            progress = any = true;
+            break;
+          }
+        }
+      }
+      return any;
+    };
+    shrink_problem();
+    for (bool progress = true; progress && !out_of_budget(t0);) {
+      progress = shrink_values();
+      progress = shrink_structure() || progress;
     }
     f.shrink_seconds = seconds_since(t0);
   }

@@ -12,6 +12,8 @@ PACKAGES=(
   libopenblas-dev
   # tconv explore --cmd: the PyTorch Python adapter (adapters/pytorch_python), under /usr/bin/python3
   python3-torch python3-numpy
+  # scripts/fuzz.sh: libFuzzer with clang 14 and its sanitizer runtimes
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -1,10 +1,23 @@
 #!/usr/bin/env bash
-# Sets everything up and runs the whole test suite: install, configure, build (the build is the
-# proof), then every CTest label. TCONV_DEEP=1 runs the deep proof box and property campaigns.
+# Sets everything up and runs the whole test suite:
+#   1. install what is missing (apt-get), configure and build the release preset — the build is the proof;
+#   2. every CTest label: proof, unit, property, cli, explore, adapters, verify, mutation, bad_input, fuzz;
+#   3. the same suite under AddressSanitizer + UBSan (scripts/test-asan.sh);
+#   4. a short libFuzzer run of every fuzz target (scripts/fuzz.sh).
+# TCONV_DEEP=1 runs the deep proof box and property campaigns; TCONV_QUICK=1 skips steps 3 and 4.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+t0=$(date +%s)
 scripts/install-deps.sh
 deep=OFF; [ "${TCONV_DEEP:-0}" = 1 ] && deep=ON
 cmake --preset release -DTCONV_DEEP=$deep >/dev/null
 cmake --build --preset release -j "$(nproc)"
-ctest --preset release
+t1=$(date +%s)
+ctest --preset release --timeout 900
+t2=$(date +%s)
+echo "test.sh: release build $((t1 - t0)) s, tests $((t2 - t1)) s"
+if [ "${TCONV_QUICK:-0}" != 1 ]; then
+  scripts/test-asan.sh
+  scripts/fuzz.sh "${TCONV_FUZZ_SECONDS:-20}"
+fi
+echo "test.sh: all passed in $(( $(date +%s) - t0 )) s"

@@ -357,6 +357,7 @@ class campaign {
         if (o_.classify) v.y = r.y;
       }
     }
+    if (v.s == verdict::state::failed) impl_->reset();
     if (count) {
       const bool unsup = v.s == verdict::state::unsupported;
       if (unsup) ++unsupported_;

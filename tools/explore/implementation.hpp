@@ -61,6 +61,10 @@ class implementation {
   virtual ~implementation() = default;
   /// Runs one case; never throws for anything the implementation does (that is a finding).
   [[nodiscard]] virtual call_result call(const explore_case& c) = 0;
+  /// Forgets any state left by earlier calls (a plugin's worker process is restarted on the next
+  /// call). The harness calls it after every failed case: a wrong result can come from memory
+  /// corruption, which must not leak into later, unrelated cases.
+  virtual void reset() {}
   /// The flag that selects it again, for replay commands: `--impl PATH` or `--cmd "..."`.
   [[nodiscard]] virtual std::string replay_flag() const = 0;
 };

@@ -234,6 +234,7 @@ class plugin_sandbox final : public implementation {
     return r;
   }
 
+  void reset() override { stop(); }
   std::string replay_flag() const override { return "--impl " + shell_quote(path_); }
 
  private:

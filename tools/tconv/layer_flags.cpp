@@ -84,6 +84,18 @@ std::int64_t per_axis(const std::vector<std::int64_t>& v, std::size_t a, std::in
 
 problem layer_flags::resolve(const std::vector<std::int64_t>& xs, const std::vector<std::int64_t>& ws,
                              bool has_bias, const std::string& x_what, const std::string& w_what) const {
+  const problem p = resolve_layer(xs, ws, has_bias, x_what, w_what);
+  try {
+    // the rule was checked by resolve_layer; here only the sizes matter
+    validate_sizes(p, kind(), max_tensor_elements, output_padding_rule::extension);
+  } catch (const invalid_problem& e) {
+    throw usage_error(std::string("layer too large: ") + e.what());
+  }
+  return p;
+}
+
+problem layer_flags::resolve_layer(const std::vector<std::int64_t>& xs, const std::vector<std::int64_t>& ws,
+                                   bool has_bias, const std::string& x_what, const std::string& w_what) const {
   const op_kind k = kind();
   if (xs.size() < 3 || xs.size() > 5)
     throw usage_error(x_what + ": shape " + shape_text(xs) + " must be [N, C, D1[, D2[, D3]]] (spatial rank 1 to 3)");

@@ -17,6 +17,10 @@ namespace tconv::cli {
 /// "[1, 2, 3]"
 [[nodiscard]] std::string shape_text(const std::vector<std::int64_t>& s);
 
+/// The largest tensor tconv computes (2^28 values: 1 GiB of float32, several GiB of working
+/// space): beyond it a layer is refused up front instead of exhausting memory.
+inline constexpr std::int64_t max_tensor_elements = std::int64_t{1} << 28;
+
 struct layer_flags {
   std::string stride, padding, pads, dilation, output_padding, groups, auto_pad, output_shape;
   std::string op = "conv_transpose";
@@ -26,9 +30,15 @@ struct layer_flags {
   [[nodiscard]] op_kind kind() const;
   /// True when ONNX conventions apply (--pads, --auto-pad or --output-shape given).
   [[nodiscard]] bool onnx() const { return !pads.empty() || !auto_pad.empty() || !output_shape.empty(); }
-  /// The canonical problem for x and w of these shapes (`x_what`/`w_what` name them in errors).
+  /// The canonical problem for x and w of these shapes (`x_what`/`w_what` name them in errors);
+  /// every tensor it implies (x, w, y) must hold at most max_tensor_elements values.
   [[nodiscard]] problem resolve(const std::vector<std::int64_t>& x_shape, const std::vector<std::int64_t>& w_shape,
                                 bool has_bias, const std::string& x_what, const std::string& w_what) const;
+
+ private:
+  [[nodiscard]] problem resolve_layer(const std::vector<std::int64_t>& x_shape,
+                                      const std::vector<std::int64_t>& w_shape, bool has_bias,
+                                      const std::string& x_what, const std::string& w_what) const;
 };
 
 }  // namespace tconv::cli

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# The whole CTest suite under AddressSanitizer + UndefinedBehaviorSanitizer (preset `asan`):
-# configure, build every target except the compile-time proof box, run every label but `proof`.
+# The CTest suite under AddressSanitizer + UndefinedBehaviorSanitizer (preset `asan`, -O1):
+# configure, build every target except the compile-time proof box and the property suite, run
+# every label but `proof` and `property`.
 # The proofs are static_asserts evaluated by the compiler: they contain no run-time code for a
 # sanitizer to watch, and the release job already builds them, so the sanitized job skips them.
+# The property laws are header-only exact arithmetic over std::vector and Boost.Multiprecision
+# (no raw memory, no input from outside); they run in the release job, and under the sanitizers
+# they would cost more compile time than everything else together — TCONV_ASAN_PROPERTIES=1
+# includes them.
 #   scripts/test-asan.sh                 (build dir: build/asan, or TCONV_ASAN_BUILD)
 #   TCONV_JOBS=N  parallel build and test jobs (default: nproc)
 set -euo pipefail
@@ -10,10 +15,12 @@ cd "$(dirname "$0")/.."
 build=${TCONV_ASAN_BUILD:-build/asan}
 jobs=${TCONV_JOBS:-$(nproc)}
 t0=$(date +%s)
+skip_props="|tconv_properties"; labels="proof|property"
+if [ "${TCONV_ASAN_PROPERTIES:-0}" = 1 ]; then skip_props=""; labels="proof"; fi
 cmake --preset asan -B "$build" >/dev/null
-# every primary target except the proofs, the libFuzzer binaries (clang-only) and CMake's own
+# every primary target except the proofs (and properties), the benchmark, the libFuzzer binaries (clang-only) and CMake's own
 targets=$(cmake --build "$build" --target help | sed -n 's/^\([A-Za-z0-9_.+-]*\): phony$/\1/p' |
-  grep -Ev '^(all|clean|help|test|install|install/.*|list_install_components|edit_cache|rebuild_cache|package.*|Experimental.*|Nightly.*|Continuous.*|tconv_proofs|tconv-proof-report)$' |
+  grep -Ev '^(all|clean|help|test|install|install/.*|list_install_components|edit_cache|rebuild_cache|package.*|Experimental.*|Nightly.*|Continuous.*|bench|tconv_proofs|tconv-proof-report'"${skip_props}"')$' |
   grep -Ev '^fuzz_.*[^y]$' || true)
 cmake --build "$build" -j "$jobs" --target $targets
 t1=$(date +%s)
@@ -22,7 +29,7 @@ t1=$(date +%s)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-handle_segv=0:handle_abort=0:handle_sigbus=0:handle_sigfpe=0:detect_leaks=1:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 status=0
-ctest --test-dir "$build" -LE proof -j "$jobs" --output-on-failure --timeout 900 || status=$?
+ctest --test-dir "$build" -LE "$labels" -j "$jobs" --output-on-failure --timeout 900 || status=$?
 t2=$(date +%s)
 echo "test-asan: build $((t1 - t0)) s, tests $((t2 - t1)) s"
 exit $status

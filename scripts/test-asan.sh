@@ -15,8 +15,9 @@ cd "$(dirname "$0")/.."
 build=${TCONV_ASAN_BUILD:-build/asan}
 jobs=${TCONV_JOBS:-$(nproc)}
 t0=$(date +%s)
-skip_props="|tconv_properties"; labels="proof|property"
-if [ "${TCONV_ASAN_PROPERTIES:-0}" = 1 ]; then skip_props=""; labels="proof"; fi
+# (catch_discover_tests registers an unlabelled placeholder for an executable it did not build)
+skip_props="|tconv_properties"; labels="proof|property"; skip_tests="^tconv_properties_NOT_BUILT"
+if [ "${TCONV_ASAN_PROPERTIES:-0}" = 1 ]; then skip_props=""; labels="proof"; skip_tests="^$"; fi
 cmake --preset asan -B "$build" >/dev/null
 # every primary target except the proofs (and properties), the benchmark, the libFuzzer binaries (clang-only) and CMake's own
 targets=$(cmake --build "$build" --target help | sed -n 's/^\([A-Za-z0-9_.+-]*\): phony$/\1/p' |
@@ -29,7 +30,7 @@ t1=$(date +%s)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-handle_segv=0:handle_abort=0:handle_sigbus=0:handle_sigfpe=0:detect_leaks=1:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 status=0
-ctest --test-dir "$build" -LE "$labels" -j "$jobs" --output-on-failure --timeout 900 || status=$?
+ctest --test-dir "$build" -LE "$labels" -E "$skip_tests" -j "$jobs" --output-on-failure --timeout 900 || status=$?
 t2=$(date +%s)
 echo "test-asan: build $((t1 - t0)) s, tests $((t2 - t1)) s"
 exit $status

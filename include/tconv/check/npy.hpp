@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "tconv/io/atomic_file.hpp"
+
 namespace tconv::check {
 
 /// The error every .npy problem throws; its message starts with the file name.
@@ -277,8 +279,8 @@ inline std::string_view dict_value(std::string_view h, std::string_view key, con
 
 namespace detail {
 template <class T>
-inline void write_npy_impl(const std::string& file, const std::vector<std::int64_t>& shape, const T* v,
-                           std::int64_t count, const char* descr) {
+inline void write_npy_impl(const std::string& file, const std::vector<std::int64_t>& shape,
+                           const T* v, std::int64_t count, const char* descr, bool durable) {
   std::string dict = std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': (";
   for (std::size_t i = 0; i < shape.size(); ++i) dict += std::to_string(shape[i]) + ",";
   if (shape.size() > 1) dict.pop_back();
@@ -286,28 +288,45 @@ inline void write_npy_impl(const std::string& file, const std::vector<std::int64
   // numpy pads the header with spaces so that the data starts on a 64-byte boundary
   while ((10 + dict.size() + 1) % 64 != 0) dict += ' ';
   dict += '\n';
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  if (!out) throw npy_error(file + ": cannot open for writing");
   const auto hl = static_cast<std::uint16_t>(dict.size());
-  const unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
-                                 static_cast<unsigned char>(hl & 0xff), static_cast<unsigned char>(hl >> 8)};
-  out.write(reinterpret_cast<const char*>(pre), 10);
-  out.write(dict.data(), static_cast<std::streamsize>(dict.size()));
+  const unsigned char pre[10] = {0x93,
+                                 'N',
+                                 'U',
+                                 'M',
+                                 'P',
+                                 'Y',
+                                 1,
+                                 0,
+                                 static_cast<unsigned char>(hl & 0xff),
+                                 static_cast<unsigned char>(hl >> 8)};
   static_assert(std::endian::native == std::endian::little, "writer assumes a little-endian host");
-  out.write(reinterpret_cast<const char*>(v), static_cast<std::streamsize>(count * static_cast<std::int64_t>(sizeof(T))));
-  if (!out) throw npy_error(file + ": write failed");
+  // complete or absent: a failed write (full disk) leaves the old file, never a truncated one
+  try {
+    io::write_atomically(
+        file,
+        [&](std::ostream& out) {
+          out.write(reinterpret_cast<const char*>(pre), 10);
+          out.write(dict.data(), static_cast<std::streamsize>(dict.size()));
+          out.write(reinterpret_cast<const char*>(v),
+                    static_cast<std::streamsize>(count * static_cast<std::int64_t>(sizeof(T))));
+        },
+        durable);
+  } catch (const io::write_error& e) {
+    throw npy_error(e.what());
+  }
 }
 }  // namespace detail
 
-/// Writes a little-endian float32 .npy (format 1.0, C order).
-inline void write_npy(const std::string& file, const std::vector<std::int64_t>& shape, const float* v,
-                      std::int64_t count) {
-  detail::write_npy_impl(file, shape, v, count, "<f4");
+/// Writes a little-endian float32 .npy (format 1.0, C order), complete or not at all
+/// (io::write_atomically; `durable`: on disk before it replaces the old file).
+inline void write_npy(const std::string& file, const std::vector<std::int64_t>& shape,
+                      const float* v, std::int64_t count, bool durable = true) {
+  detail::write_npy_impl(file, shape, v, count, "<f4", durable);
 }
-/// Writes a little-endian float64 .npy (format 1.0, C order).
-inline void write_npy(const std::string& file, const std::vector<std::int64_t>& shape, const double* v,
-                      std::int64_t count) {
-  detail::write_npy_impl(file, shape, v, count, "<f8");
+/// Writes a little-endian float64 .npy (format 1.0, C order), complete or not at all.
+inline void write_npy(const std::string& file, const std::vector<std::int64_t>& shape,
+                      const double* v, std::int64_t count, bool durable = true) {
+  detail::write_npy_impl(file, shape, v, count, "<f8", durable);
 }
 
 }  // namespace tconv::check

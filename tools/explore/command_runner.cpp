@@ -1,11 +1,13 @@
 // The directory protocol: the command is started once (through /bin/sh, in its own process
 // group); per case the harness writes a case directory, sends its path as one line, and reads one
 // line back: `ok` (then y.npy), `unsupported` or `error: MESSAGE`. A command that dies or stays
-// silent is a finding; it is restarted for the next case.
+// silent is a finding; it is restarted for the next case. A command that cannot start at all is a
+// usage error, and one that answers twice is blamed for the case it answered.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,9 +15,12 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <iostream>
 
 #include "case_io.hpp"
+#include "containment.hpp"
 #include "implementation.hpp"
+#include "protocol.hpp"
 #include "util.hpp"
 
 namespace tconv::explore {
@@ -24,26 +29,81 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The program a simple command line starts (after NAME=VALUE words), or "" when the shell's own
+// syntax decides (quotes, expansions, builtins).
+std::string first_program(const std::string& command) {
+  std::size_t at = 0;
+  for (;;) {
+    at = command.find_first_not_of(" \t", at);
+    if (at == std::string::npos) return {};
+    const std::size_t end = std::min(command.find_first_of(" \t", at), command.size());
+    const std::string word = command.substr(at, end - at);
+    if (word.find_first_of("'\"\\$`;&|<>(){}*?[]~!#") != std::string::npos) return {};
+    const auto eq = word.find('=');
+    if (eq != std::string::npos && eq > 0 && word.find('/') > eq) {  // an assignment: NAME=VALUE
+      at = end;
+      continue;
+    }
+    static const char* const builtins[] = {"exec", "command", "eval",   ".",     "cd",     "export",
+                                           "set",  "time",    "if",     "for",   "while",  "until",
+                                           "case", "trap",    "ulimit", "umask", "echo",   "printf",
+                                           "read", "test",    "true",   "false", "builtin"};
+    for (const char* b : builtins)
+      if (word == b) return {};
+    return word;
+  }
+}
+
+// Why the program of a --cmd cannot start ("" when it can, or when only the shell can tell).
+std::string start_problem(const std::string& command) {
+  const std::string prog = first_program(command);
+  if (prog.empty()) return {};
+  auto check = [](const std::string& file) -> std::string {
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0) return file + ": no such file";
+    if (S_ISDIR(st.st_mode)) return file + ": is a directory, not a program";
+    if (::access(file.c_str(), X_OK) != 0)
+      return file + ": is not executable (chmod +x, or run it through its interpreter)";
+    return {};
+  };
+  if (prog.find('/') != std::string::npos) return check(prog);
+  const char* path = std::getenv("PATH");
+  const std::string dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+  for (std::size_t at = 0; at <= dirs.size();) {
+    const std::size_t colon = std::min(dirs.find(':', at), dirs.size());
+    const std::string dir = colon == at ? "." : dirs.substr(at, colon - at);
+    if (check(dir + "/" + prog).empty()) return {};
+    at = colon + 1;
+  }
+  return prog + ": no such program in PATH";
+}
+
 class command_runner final : public implementation {
  public:
   command_runner(std::string command, double timeout_s, double startup_s)
       : command_(std::move(command)), timeout_s_(timeout_s), startup_s_(startup_s) {
     ::signal(SIGPIPE, SIG_IGN);
     if (command_.find_first_not_of(" \t") == std::string::npos) throw usage_error("--cmd: the command is empty");
+    if (const auto why = start_problem(command_); !why.empty())
+      throw usage_error("--cmd \"" + command_ + "\": cannot start: " + why);
+    containment::install();
     const char* tmp = std::getenv("TMPDIR");
     std::string tmpl = std::string(tmp != nullptr && *tmp != 0 ? tmp : "/tmp") + "/tconv-explore-XXXXXX";
     if (::mkdtemp(tmpl.data()) == nullptr) throw usage_error("cannot create a temporary directory " + tmpl);
     root_ = tmpl;
+    containment::add_dir(root_.string());
   }
   ~command_runner() override {
     stop(true);
     std::error_code ec;
     fs::remove_all(root_, ec);
+    containment::remove_dir(root_.string());
   }
   command_runner(const command_runner&) = delete;
   command_runner& operator=(const command_runner&) = delete;
 
   call_result call(const explore_case& c) override {
+    if (pid_ > 0 && output_waiting()) drop_stray_output();
     const bool fresh = pid_ <= 0;
     if (fresh) {
       if (const auto err = start(); !err.empty()) return failed(finding_kind::crash, err);
@@ -73,16 +133,36 @@ class command_runner final : public implementation {
         stop(false);
         return failed(finding_kind::error, "answered a line longer than 64 KiB (protocol: ok | unsupported | error: MESSAGE)");
     }
-    if (!answer.empty() && answer.back() == '\r') answer.pop_back();
-    if (answer == "unsupported") return {call_result::status::unsupported, {}, {}, {}};
-    if (answer.rfind("error:", 0) == 0) {
-      std::string m = answer.substr(6);
-      if (!m.empty() && m[0] == ' ') m.erase(0, 1);
-      return failed(finding_kind::error, "answered error: " + m);
-    }
-    if (answer != "ok")
+    answered_ = true;
+    call_result r = interpret(protocol::parse_reply(answer), dir, c);
+    // Checked after y.npy was read: a second answer sent with the first is this case's doing.
+    if (output_waiting()) {
+      const std::string extra = take_waiting();
+      stop(false);
       return failed(finding_kind::error,
-                    "answered \"" + answer.substr(0, 200) + "\" (protocol: ok | unsupported | error: MESSAGE)");
+                    "answered more than once: after \"" + protocol::shown(answer) +
+                        "\" it also wrote \"" + protocol::shown(extra) +
+                        "\" (protocol: one answer line per case; the command was restarted)");
+    }
+    return r;
+  }
+
+  std::string replay_flag() const override { return "--cmd " + shell_quote(command_); }
+
+ private:
+  enum class line_status { ok, eof, timed_out, too_long };
+
+  static call_result failed(finding_kind k, std::string m) {
+    return {call_result::status::failed, k, std::move(m), {}};
+  }
+
+  call_result interpret(const protocol::reply& rep, const fs::path& dir, const explore_case& c) {
+    using kind = protocol::reply::kind;
+    if (rep.what == kind::unsupported) return {call_result::status::unsupported, {}, {}, {}};
+    if (rep.what == kind::error) return failed(finding_kind::error, "answered error: " + rep.text);
+    if (rep.what == kind::garbled)
+      return failed(finding_kind::error,
+                    "answered \"" + rep.text + "\" (protocol: ok | unsupported | error: MESSAGE)");
     const auto want = output_shape(c.p, op_kind::conv_transpose);
     call_result r;
     std::vector<std::int64_t> shape;
@@ -97,18 +177,44 @@ class command_runner final : public implementation {
     return r;
   }
 
-  std::string replay_flag() const override { return "--cmd " + shell_quote(command_); }
-
- private:
-  enum class line_status { ok, eof, timed_out, too_long };
-
-  static call_result failed(finding_kind k, std::string m) {
-    return {call_result::status::failed, k, std::move(m), {}};
+  call_result died(const char* when) {
+    int st = 0;
+    const std::string how = reap(&st);
+    // The shell's 126/127 before the command ever answered: it never ran (not found, not
+    // executable).
+    if (!answered_ && WIFEXITED(st) && (WEXITSTATUS(st) == 126 || WEXITSTATUS(st) == 127))
+      throw usage_error("--cmd \"" + command_ + "\": the command could not start (the shell " +
+                        how + ": " +
+                        (WEXITSTATUS(st) == 127 ? "command not found" : "not executable") + ")");
+    return failed(finding_kind::crash, "the command " + how + " " + when);
   }
 
-  call_result died(const char* when) {
-    const std::string how = reap();
-    return failed(finding_kind::crash, "the command " + how + " " + when);
+  // Output the command wrote that no case asked for yet (an extra answer to the previous case).
+  bool output_waiting() {
+    if (!lines_.pending().empty()) return true;
+    pollfd pfd{out_fd_, POLLIN, 0};
+    return out_fd_ >= 0 && ::poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN) != 0;
+  }
+
+  std::string take_waiting() {
+    char buf[4096];
+    pollfd pfd{out_fd_, POLLIN, 0};
+    if (::poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN) != 0)
+      if (const ssize_t got = ::read(out_fd_, buf, sizeof buf); got > 0)
+        lines_.append(buf, static_cast<std::size_t>(got));
+    std::string s(lines_.pending());
+    lines_.clear();
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+    return s;
+  }
+
+  // Output that arrived after the previous case's answer was judged: the command is out of step. It
+  // is restarted so that this case gets its own answer, and the stray text is shown.
+  void drop_stray_output() {
+    const std::string extra = take_waiting();
+    stop(false);
+    std::cerr << "tconv explore: --cmd wrote \"" << protocol::shown(extra)
+              << "\" after answering its previous case (answered twice?); restarted it\n";
   }
 
   std::string start() {
@@ -132,12 +238,13 @@ class command_runner final : public implementation {
       _exit(127);
     }
     ::setpgid(pid, pid);
+    containment::add_group(pid);
     ::close(in[0]);
     ::close(out[1]);
     pid_ = pid;
     in_fd_ = in[1];
     out_fd_ = out[0];
-    buffer_.clear();
+    lines_.clear();
     return {};
   }
 
@@ -155,30 +262,35 @@ class command_runner final : public implementation {
   }
 
   line_status read_line(std::string& line, double timeout_s) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                              std::chrono::duration<double>(std::min(timeout_s, 1e7)));
     for (;;) {
-      if (const auto nl = buffer_.find('\n'); nl != std::string::npos) {
-        line = buffer_.substr(0, nl);
-        buffer_.erase(0, nl + 1);
-        return line_status::ok;
+      switch (lines_.next(line)) {
+        case protocol::line_buffer::status::line:
+          return line_status::ok;
+        case protocol::line_buffer::status::too_long:
+          return line_status::too_long;
+        case protocol::line_buffer::status::need_more:
+          break;
       }
-      if (buffer_.size() > (1u << 16)) return line_status::too_long;
       const auto left =
           std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() < 0) return line_status::timed_out;
       pollfd pfd{out_fd_, POLLIN, 0};
-      const int r = ::poll(&pfd, 1, static_cast<int>(left.count() + 1));
+      const int r =
+          ::poll(&pfd, 1, static_cast<int>(std::min<long long>(left.count() + 1, 1 << 30)));
       if (r < 0 && errno == EINTR) continue;
       if (r == 0) continue;
       char buf[4096];
       const ssize_t got = ::read(out_fd_, buf, sizeof buf);
       if (got < 0 && errno == EINTR) continue;
       if (got <= 0) return line_status::eof;
-      buffer_.append(buf, static_cast<std::size_t>(got));
+      lines_.append(buf, static_cast<std::size_t>(got));
     }
   }
 
-  std::string reap() {
+  std::string reap(int* status = nullptr) {
     if (pid_ <= 0) return "was not running";
     int st = 0;
     // It closed its stdout; give it a moment to exit by itself before forcing it.
@@ -190,8 +302,10 @@ class command_runner final : public implementation {
       }
     }
     ::kill(-pid_, SIGKILL);  // whatever it left behind in its group
+    containment::remove_group(pid_);
     pid_ = -1;
     close_fds();
+    if (status != nullptr) *status = st;
     return r < 0 ? "vanished" : describe_wait_status(st);
   }
 
@@ -205,6 +319,7 @@ class command_runner final : public implementation {
       for (int i = 0; i < 100; ++i) {
         if (::waitpid(pid_, &st, WNOHANG) != 0) {
           ::kill(-pid_, SIGKILL);
+          containment::remove_group(pid_);
           pid_ = -1;
           close_fds();
           return;
@@ -216,6 +331,7 @@ class command_runner final : public implementation {
     int st = 0;
     while (::waitpid(pid_, &st, 0) < 0 && errno == EINTR) {
     }
+    containment::remove_group(pid_);
     pid_ = -1;
     close_fds();
   }
@@ -232,7 +348,8 @@ class command_runner final : public implementation {
   std::uint64_t counter_ = 0;
   pid_t pid_ = -1;
   int in_fd_ = -1, out_fd_ = -1;
-  std::string buffer_;
+  protocol::line_buffer lines_;
+  bool answered_ = false;  // it answered at least once since tconv started it first
 };
 
 }  // namespace

@@ -75,10 +75,14 @@ class implementation {
 [[nodiscard]] problem from_abi(const tconv_problem& a);
 
 /// A plugin (shared library exporting the ABI), run in a forked worker process that is restarted
-/// after every crash or timeout. Throws usage_error when the library cannot be loaded.
+/// after every crash or timeout. The worker is contained (sandbox_worker.cpp): own session, resource
+/// limits, the harness's state read-only, no-access pages around the data, nothing it starts
+/// outliving a call. Throws usage_error when the library cannot be loaded.
 [[nodiscard]] std::unique_ptr<implementation> make_plugin(const std::string& path, double timeout_s);
 
-/// A command speaking the directory protocol on stdin/stdout (started once, restarted when it dies).
+/// A command speaking the directory protocol on stdin/stdout (started once, restarted when it dies;
+/// in its own process group, killed as a group). Throws usage_error when the command cannot start
+/// (no such program, not executable), found before the first case or when the shell says so.
 [[nodiscard]] std::unique_ptr<implementation> make_command(const std::string& command, double timeout_s,
                                                            double startup_s);
 

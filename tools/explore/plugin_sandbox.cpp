@@ -1,22 +1,24 @@
-// The plugin sandbox: a forked worker dlopen()s the library and serves cases through shared
-// memory; one byte on a pipe starts a call and one byte answers it. The harness keeps its own
-// copies of the inputs, so whatever the plugin does (crash, hang, scribble) it can judge and survive.
-#include <dlfcn.h>
+// The plugin sandbox: a forked worker (sandbox_worker.cpp) dlopen()s the library and serves cases
+// through shared memory; one byte on a pipe starts a call and one message answers it. The harness
+// keeps its own copies of the request and the inputs, so whatever the plugin does (crash, hang,
+// scribble, fork, signal) it can judge and survive.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstring>
 
+#include "containment.hpp"
 #include "implementation.hpp"
+#include "sandbox_shared.hpp"
 #include "util.hpp"
 
 namespace tconv::explore {
@@ -66,91 +68,66 @@ problem from_abi(const tconv_problem& a) {
 
 namespace {
 
-constexpr std::size_t guard_bytes = 4096;
-constexpr unsigned char guard_byte = 0xA5;
+using sandbox::answer;
+using sandbox::guard_byte;
+using sandbox::request;
+
 // A quiet NaN with a payload no arithmetic produces: an element still holding it was never written.
 constexpr std::uint32_t sentinel_bits = 0x7FC0DEADu;
+constexpr const char* buf_names[4] = {"x", "w", "b", "y"};
 
-// Lives at the start of the shared mapping; the buffers follow, each surrounded by guards.
-struct control {
-  tconv_problem p;
-  std::uint64_t off[4];    // x, w, b, y: byte offsets into the mapping
-  std::uint64_t count[4];  // elements
-  std::int32_t supported;
-  std::int32_t ret;
-  char message[1024];
-};
-
-using conv_fn = int (*)(const tconv_problem*, const float*, const float*, const float*, float*);
-using supports_fn = int (*)(const tconv_problem*);
-
-std::size_t round_up(std::size_t v, std::size_t a) { return (v + a - 1) / a * a; }
-
-// Layout for element counts n[4]: control, guard, x, guard, w, guard, b, guard, y, guard.
-std::size_t layout(const std::uint64_t n[4], std::uint64_t off[4]) {
-  std::size_t at = round_up(sizeof(control), 64) + guard_bytes;
-  for (int i = 0; i < 4; ++i) {
-    off[i] = at;
-    at = round_up(at + n[i] * sizeof(float), 64) + guard_bytes;
+// The index of the first byte in p[0, n) that is not the guard byte, or n.
+std::size_t first_changed(const unsigned char* p, std::size_t n) {
+  static const auto pattern = [] {
+    std::array<unsigned char, 4096> a{};
+    a.fill(guard_byte);
+    return a;
+  }();
+  for (std::size_t at = 0; at < n; at += pattern.size()) {
+    const std::size_t len = std::min(pattern.size(), n - at);
+    if (std::memcmp(p + at, pattern.data(), len) == 0) continue;
+    for (std::size_t i = at; i < at + len; ++i)
+      if (p[i] != guard_byte) return i;
   }
-  return at;
+  return n;
 }
 
-bool write_all(int fd, const void* data, std::size_t n) {
-  const char* c = static_cast<const char*>(data);
-  while (n > 0) {
-    const ssize_t r = ::write(fd, c, n);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    c += r;
-    n -= static_cast<std::size_t>(r);
-  }
-  return true;
+// "y[5] (flat), but y has 4 elements (4 bytes past its end" for a byte offset in the data mapping:
+// relative to the last non-empty buffer starting at or before it (x when before everything).
+std::string locate(std::uint64_t at, const std::uint64_t off[4], const std::uint64_t n[4]) {
+  int b = 0;
+  for (int i = 0; i < 4; ++i)
+    if (n[i] != 0 && off[i] <= at) b = i;
+  const std::string which = buf_names[b];
+  const auto rel = static_cast<long long>(at) - static_cast<long long>(off[b]);
+  const long long elem = rel >= 0 ? rel / 4 : -((-rel + 3) / 4);
+  std::string s = which + "[" + std::to_string(elem) + "] (flat), but " + which + " has " +
+                  std::to_string(n[b]) + " elements (";
+  if (rel < 0) return s + std::to_string(-rel) + " bytes before its start";
+  return s + std::to_string(at - off[b] - n[b] * sizeof(float)) + " bytes past its end";
 }
 
-[[noreturn]] void worker_main(const std::string& path, control* ctl, unsigned char* base, int cmd_fd,
-                              int resp_fd) {
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  void* lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  conv_fn conv = nullptr;
-  supports_fn supports = nullptr;
-  if (lib != nullptr) {
-    conv = reinterpret_cast<conv_fn>(dlsym(lib, "tconv_conv_transpose_f32"));
-    supports = reinterpret_cast<supports_fn>(dlsym(lib, "tconv_supports"));
-  }
-  if (lib == nullptr || conv == nullptr) {
-    const std::string m = lib == nullptr ? std::string(dlerror())
-                                         : "it does not export tconv_conv_transpose_f32 (see tconv/impl.h)";
-    std::snprintf(ctl->message, sizeof ctl->message, "%s", m.c_str());
-    _exit(3);
-  }
-  if (!write_all(resp_fd, "r", 1)) _exit(0);
-  for (;;) {
-    char c = 0;
-    const ssize_t r = ::read(cmd_fd, &c, 1);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) _exit(0);
-    ctl->supported = supports == nullptr ? 1 : (supports(&ctl->p) != 0 ? 1 : 0);
-    if (ctl->supported != 0) {
-      const auto* x = reinterpret_cast<const float*>(base + ctl->off[0]);
-      const auto* w = reinterpret_cast<const float*>(base + ctl->off[1]);
-      const float* b = ctl->p.has_bias ? reinterpret_cast<const float*>(base + ctl->off[2]) : nullptr;
-      auto* y = reinterpret_cast<float*>(base + ctl->off[3]);
-      ctl->ret = conv(&ctl->p, x, w, b, y);
-    }
-    if (!write_all(resp_fd, "d", 1)) _exit(0);
-  }
+std::chrono::steady_clock::time_point deadline_after(double s) {
+  // a timeout of hours is as good as forever, and keeps the clock arithmetic finite
+  return std::chrono::steady_clock::now() +
+         std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+             std::chrono::duration<double>(std::min(s, 1e7)));
 }
 
 class plugin_sandbox final : public implementation {
  public:
   plugin_sandbox(std::string path, double timeout_s) : path_(std::move(path)), timeout_s_(timeout_s) {
     ::signal(SIGPIPE, SIG_IGN);
+    containment::install();
     const std::uint64_t none[4] = {0, 0, 0, 0};
-    std::uint64_t off[4];
-    if (const auto err = start(layout(none, off)); !err.empty()) throw usage_error("--impl " + path_ + ": " + err);
+    std::uint64_t off[4], end = 0;
+    if (const auto err = start(sandbox::plan(none, off, end)); !err.empty())
+      throw usage_error("--impl " + path_ + ": " + err);
   }
-  ~plugin_sandbox() override { stop(); }
+  ~plugin_sandbox() override {
+    stop();
+    if (req_ != nullptr) ::munmap(req_, sandbox::page_size());
+  }
   plugin_sandbox(const plugin_sandbox&) = delete;
   plugin_sandbox& operator=(const plugin_sandbox&) = delete;
 
@@ -158,79 +135,33 @@ class plugin_sandbox final : public implementation {
     const std::uint64_t y_count = static_cast<std::uint64_t>(
         checked_size(output_shape(c.p, op_kind::conv_transpose), "output shape"));
     const std::uint64_t n[4] = {c.x.size(), c.w.size(), c.b.size(), y_count};
-    std::uint64_t off[4];
-    const std::size_t need = layout(n, off);
+    request q;
+    const std::size_t need = sandbox::plan(n, q.off, q.end);
     if (pid_ <= 0 || need > capacity_) {
       stop();
       if (const auto err = start(std::max(need, capacity_)); !err.empty())
         return failed(finding_kind::crash, "the worker could not be restarted: " + err);
     }
-    auto* ctl = reinterpret_cast<control*>(base_);
-    ctl->p = to_abi(c.p);
-    ctl->supported = 0;
-    ctl->ret = 0;
-    const float* src[3] = {c.x.data(), c.w.data(), c.b.data()};
-    std::size_t prev_end = round_up(sizeof(control), 64);
-    for (int i = 0; i < 4; ++i) {
-      ctl->off[i] = off[i];
-      ctl->count[i] = n[i];
-      std::memset(base_ + prev_end, guard_byte, off[i] - prev_end);
-      if (i < 3) {
-        if (n[i] != 0) std::memcpy(base_ + off[i], src[i], n[i] * sizeof(float));
-      } else {
-        auto* y = reinterpret_cast<std::uint32_t*>(base_ + off[i]);
-        std::fill(y, y + n[i], sentinel_bits);
-      }
-      prev_end = off[i] + n[i] * sizeof(float);
-    }
-    std::memset(base_ + prev_end, guard_byte, round_up(prev_end, 64) + guard_bytes - prev_end);
-    const std::size_t end = round_up(prev_end, 64) + guard_bytes;
-
-    if (!write_all(cmd_fd_, "c", 1)) return died("before the call");
-    switch (wait_answer(timeout_s_)) {
-      case answer::done: break;
-      case answer::died: return died("during the call");
-      case answer::timed_out: {
+    fill(c, q);
+    q.seq = ++seq_;
+    q.p = to_abi(c.p);
+    std::copy(n, n + 4, q.count);
+    std::memcpy(static_cast<void*>(req_), &q, sizeof q);
+    if (!write_byte(cmd_fd_)) return died("before the call");
+    answer a;
+    switch (wait_answer(timeout_s_, a)) {
+      case wait::got:
+        break;
+      case wait::died:
+        return died("during the call");
+      case wait::timed_out: {
         stop();
         return failed(finding_kind::timeout, "no answer within " + seconds(timeout_s_) +
                                                  " (the worker was killed; raise --timeout if it is only slow)");
       }
     }
-    if (ctl->supported == 0) return {call_result::status::unsupported, {}, {}, {}};
-    // Guards first: a write out of bounds also makes everything after it suspect.
-    static const names buf_names{"x", "w", "b", "y"};
-    prev_end = round_up(sizeof(control), 64);
-    for (int i = 0; i <= 4; ++i) {
-      const std::size_t guard_end = i < 4 ? off[i] : end;
-      for (std::size_t at = prev_end; at < guard_end; ++at)
-        if (base_[at] != guard_byte) {
-          const bool after = i > 0;
-          const int b = after ? i - 1 : 0;
-          const std::string which = buf_names[b];
-          // element index relative to the buffer's start (negative: before it)
-          const auto rel = static_cast<long long>(at) - static_cast<long long>(off[b]);
-          const long long elem = rel >= 0 ? rel / 4 : -((-rel + 3) / 4);
-          return failed(finding_kind::out_of_bounds_write,
-                        "wrote out of bounds: " + which + "[" + std::to_string(elem) + "] (flat), but " + which +
-                            " has " + std::to_string(n[b]) + " elements (a guard byte " +
-                            std::to_string(after ? rel - static_cast<long long>(n[b] * sizeof(float)) : -rel) +
-                            (after ? " bytes past its end" : " bytes before its start") + " changed)");
-        }
-      if (i < 4) prev_end = off[i] + n[i] * sizeof(float);
-    }
-    for (int i = 0; i < 3; ++i)
-      if (n[i] != 0 && std::memcmp(base_ + off[i], src[i], n[i] * sizeof(float)) != 0) {
-        std::size_t e = 0;
-        while (std::memcmp(base_ + off[i] + e * sizeof(float), src[i] + e, sizeof(float)) == 0) ++e;
-        return failed(finding_kind::input_modified,
-                      std::string("wrote into its const input ") + buf_names[i] + " (element " + std::to_string(e) + ")");
-      }
-    if (ctl->ret != 0)
-      return failed(finding_kind::nonzero_return,
-                    "tconv_conv_transpose_f32 returned " + std::to_string(ctl->ret) + " (0 means success)");
-    call_result r;
-    const auto* y = reinterpret_cast<const float*>(base_ + off[3]);
-    r.y.assign(y, y + y_count);
+    call_result r = judge(a, q, c);
+    if (r.state == call_result::status::failed && pid_ > 0 && a.tag != 'd') stop();
     return r;
   }
 
@@ -238,8 +169,7 @@ class plugin_sandbox final : public implementation {
   std::string replay_flag() const override { return "--impl " + shell_quote(path_); }
 
  private:
-  using names = const char* [4];
-  enum class answer { done, died, timed_out };
+  enum class wait { got, died, timed_out };
 
   static call_result failed(finding_kind k, std::string m) {
     return {call_result::status::failed, k, std::move(m), {}};
@@ -250,77 +180,168 @@ class plugin_sandbox final : public implementation {
     return failed(finding_kind::crash, how + " " + when);
   }
 
-  // Waits for one byte from the worker: done, the worker's death (EOF), or the timeout.
-  answer wait_answer(double timeout_s) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  // Guards and inputs, then the answer's own account (a wild write, a crashed child process).
+  call_result judge(const answer& a, const request& q, const explore_case& c) {
+    if (std::memcmp(req_, &q, sizeof q) != 0) {
+      std::size_t at = 0;
+      while (reinterpret_cast<const unsigned char*>(req_)[at] ==
+             reinterpret_cast<const unsigned char*>(&q)[at])
+        ++at;
+      stop();
+      return failed(finding_kind::out_of_bounds_write,
+                    "wild write into the harness's control block (byte " + std::to_string(at) +
+                        " of its request changed)");
+    }
+    if (a.tag == 'w') {
+      const std::string how = reap();
+      return failed(finding_kind::out_of_bounds_write,
+                    "wild write into the harness's control block (byte " + std::to_string(a.where) +
+                        " of its request, a page the worker may only read; the worker " + how +
+                        ")");
+    }
+    if (a.tag == 'g') {
+      const std::string how = reap();
+      const std::string where = locate(a.where, q.off, q.count) +
+                                ", beyond the guard page: the access hit a "
+                                "no-access page; the worker " +
+                                how + ")";
+      if (a.is_write == 1)
+        return failed(finding_kind::out_of_bounds_write, "wrote out of bounds: " + where);
+      return failed(finding_kind::crash, std::string(a.is_write == 0 ? "read" : "accessed") +
+                                             " out of bounds: " + where);
+    }
+    if (a.tag != 'd' || a.seq != q.seq) {
+      stop();
+      return failed(finding_kind::error,
+                    "the worker's answer does not belong to this call (answer '" +
+                        std::string(1, a.tag) + "' #" + std::to_string(a.seq) + " to call #" +
+                        std::to_string(q.seq) + "): the plugin wrote into the harness's pipe");
+    }
+    if (auto r = check_memory(q, c); r.state == call_result::status::failed) return r;
+    if (a.problem_modified != 0)
+      return failed(finding_kind::input_modified,
+                    "wrote into its const problem (the tconv_problem struct)");
+    if (a.child_signal != 0)
+      return failed(finding_kind::crash,
+                    "a process the plugin started was killed by " + signal_name(a.child_signal));
+    if (a.left != 0)
+      return failed(finding_kind::error,
+                    "left " + std::to_string(a.left) +
+                        " process(es) running after the call (killed: nothing a plugin "
+                        "starts may outlive its call)");
+    if (a.supported == 0) return {call_result::status::unsupported, {}, {}, {}};
+    if (a.ret != 0)
+      return failed(finding_kind::nonzero_return, "tconv_conv_transpose_f32 returned " +
+                                                      std::to_string(a.ret) + " (0 means success)");
+    call_result r;
+    const auto* y = reinterpret_cast<const float*>(base_ + q.off[3]);
+    r.y.assign(y, y + q.count[3]);
+    return r;
+  }
+
+  // Guards first (a write out of bounds makes everything after it suspect), then the const inputs.
+  call_result check_memory(const request& q, const explore_case& c) const {
+    std::uint64_t prev_end = sandbox::page_size();
+    for (int i = 0; i <= 4; ++i) {
+      const std::uint64_t guard_end = i < 4 ? q.off[i] : q.end;
+      const std::size_t at = prev_end + first_changed(base_ + prev_end, guard_end - prev_end);
+      if (at < guard_end) {
+        std::string where = locate(at, q.off, q.count);
+        where.insert(where.rfind('(') + 1, "a guard byte ");
+        return failed(finding_kind::out_of_bounds_write,
+                      "wrote out of bounds: " + where + " changed)");
+      }
+      if (i < 4) prev_end = q.off[i] + q.count[i] * sizeof(float);
+    }
+    const float* src[3] = {c.x.data(), c.w.data(), c.b.data()};
+    for (int i = 0; i < 3; ++i) {
+      const std::size_t bytes = q.count[i] * sizeof(float);
+      if (bytes == 0 || std::memcmp(base_ + q.off[i], src[i], bytes) == 0) continue;
+      std::size_t e = 0;
+      while (std::memcmp(base_ + q.off[i] + e * sizeof(float), src[i] + e, sizeof(float)) == 0) ++e;
+      return failed(finding_kind::input_modified, std::string("wrote into its const input ") +
+                                                      buf_names[i] + " (element " +
+                                                      std::to_string(e) + ")");
+    }
+    return {};
+  }
+
+  // The data mapping for this call: guards everywhere in [page, end), then the inputs and y's
+  // sentinel.
+  void fill(const explore_case& c, const request& q) {
+    const std::size_t page = sandbox::page_size();
+    std::memset(base_ + page, guard_byte, q.end - page);
+    const float* src[3] = {c.x.data(), c.w.data(), c.b.data()};
+    const std::size_t n[3] = {c.x.size(), c.w.size(), c.b.size()};
+    for (int i = 0; i < 3; ++i)
+      if (n[i] != 0) std::memcpy(base_ + q.off[i], src[i], n[i] * sizeof(float));
+    auto* y = reinterpret_cast<std::uint32_t*>(base_ + q.off[3]);
+    const auto y_count = static_cast<std::size_t>(
+        checked_size(output_shape(c.p, op_kind::conv_transpose), "output shape"));
+    std::fill(y, y + y_count, sentinel_bits);
+  }
+
+  static bool write_byte(int fd) {
     for (;;) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      if (left.count() < 0) return answer::timed_out;
-      pollfd pfd{resp_fd_, POLLIN, 0};
-      const int r = ::poll(&pfd, 1, static_cast<int>(std::min<long long>(left.count() + 1, 1 << 30)));
+      const ssize_t r = ::write(fd, "c", 1);
       if (r < 0 && errno == EINTR) continue;
-      if (r == 0) continue;  // the loop's deadline check decides
-      char c = 0;
-      const ssize_t got = ::read(resp_fd_, &c, 1);
-      if (got < 0 && errno == EINTR) continue;
-      if (got == 1) return answer::done;
-      return answer::died;
+      return r == 1;
     }
   }
 
-  // Waits for the dead (or dying) worker and says how it ended.
+  // Whether the worker has ended (without reaping it).
+  bool worker_exited() const {
+    siginfo_t info{};
+    return ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+           info.si_pid == pid_;
+  }
+
+  // One answer from the worker, its death, or the timeout. Death is seen by the process itself, not
+  // by the pipe's end: a child the plugin forked may hold the pipe open.
+  wait wait_answer(double timeout_s, answer& a) {
+    const auto deadline = deadline_after(timeout_s);
+    auto* dst = reinterpret_cast<char*>(&a);
+    std::size_t have = 0;
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() < 0) return wait::timed_out;
+      pollfd pfd{resp_fd_, POLLIN, 0};
+      const int r = ::poll(&pfd, 1, static_cast<int>(std::min<long long>(left.count() + 1, 20)));
+      if (r < 0 && errno == EINTR) continue;
+      if (r == 0) {
+        if (!worker_exited()) continue;
+        pollfd last{resp_fd_, POLLIN, 0};  // what it wrote just before it died comes first
+        if (::poll(&last, 1, 0) > 0) continue;
+        return wait::died;
+      }
+      const ssize_t got = ::read(resp_fd_, dst + have, sizeof a - have);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) return wait::died;
+      have += static_cast<std::size_t>(got);
+      if (have == sizeof a) return wait::got;
+    }
+  }
+
+  // Waits for the dead (or dying) worker, kills what is left of its process group, says how it
+  // ended.
   std::string reap() {
-    if (pid_ <= 0) return "the worker was not running";
+    if (pid_ <= 0) return "was not running";
+    for (int i = 0; i < 200 && !worker_exited(); ++i) ::usleep(10000);
+    ::kill(-pid_, SIGKILL);  // the group outlives its leader while members remain
+    ::kill(pid_, SIGKILL);
     int st = 0;
     pid_t r;
     do r = ::waitpid(pid_, &st, 0);
     while (r < 0 && errno == EINTR);
+    containment::remove_group(pid_);
     pid_ = -1;
     close_fds();
-    if (r < 0) return "the worker vanished";
+    if (r < 0) return "vanished";
     return describe_wait_status(st);
   }
 
-  std::string start(std::size_t capacity) {
-    capacity = round_up(capacity, 1 << 16);
-    void* m = ::mmap(nullptr, capacity, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (m == MAP_FAILED) return "cannot map " + std::to_string(capacity) + " bytes of shared memory";
-    base_ = static_cast<unsigned char*>(m);
-    capacity_ = capacity;
-    int cmd[2], resp[2];
-    if (::pipe2(cmd, O_CLOEXEC) != 0) return "pipe failed";
-    if (::pipe2(resp, O_CLOEXEC) != 0) {
-      ::close(cmd[0]);
-      ::close(cmd[1]);
-      return "pipe failed";
-    }
-    std::fflush(nullptr);
-    const pid_t pid = ::fork();
-    if (pid < 0) return "fork failed";
-    if (pid == 0) {
-      ::close(cmd[1]);
-      ::close(resp[0]);
-      worker_main(path_, reinterpret_cast<control*>(base_), base_, cmd[0], resp[1]);
-    }
-    ::close(cmd[0]);
-    ::close(resp[1]);
-    pid_ = pid;
-    cmd_fd_ = cmd[1];
-    resp_fd_ = resp[0];
-    // Loading runs the library's constructors: give it a generous, fixed time.
-    switch (wait_answer(std::max(30.0, timeout_s_))) {
-      case answer::done: return {};
-      case answer::timed_out: stop(); return "loading the library did not finish within 30 s";
-      case answer::died: {
-        const std::string msg(reinterpret_cast<control*>(base_)->message);
-        const std::string how = reap();
-        unmap();
-        if (!msg.empty()) return "cannot load: " + msg;
-        return "the library " + how + " while loading";
-      }
-    }
-    return {};
-  }
+  std::string start(std::size_t capacity);
+  std::string load_error();
 
   void close_fds() {
     if (cmd_fd_ >= 0) ::close(cmd_fd_);
@@ -336,10 +357,12 @@ class plugin_sandbox final : public implementation {
 
   void stop() {
     if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
+      ::kill(-pid_, SIGKILL);
+      ::kill(pid_, SIGKILL);  // in case it had not made its own group yet
       int st = 0;
       while (::waitpid(pid_, &st, 0) < 0 && errno == EINTR) {
       }
+      containment::remove_group(pid_);
       pid_ = -1;
     }
     close_fds();
@@ -350,9 +373,89 @@ class plugin_sandbox final : public implementation {
   double timeout_s_;
   pid_t pid_ = -1;
   int cmd_fd_ = -1, resp_fd_ = -1;
+  request* req_ = nullptr;  // the harness's own page; read-only in the worker
   unsigned char* base_ = nullptr;
   std::size_t capacity_ = 0;
+  std::uint64_t seq_ = 0;
 };
+
+std::string plugin_sandbox::start(std::size_t capacity) {
+  const std::size_t page = sandbox::page_size();
+  if (req_ == nullptr) {
+    void* r = ::mmap(nullptr, page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (r == MAP_FAILED) return "cannot map a page of shared memory";
+    req_ = new (r) request;
+  }
+  capacity = sandbox::round_up(capacity, 1 << 16);
+  void* m = ::mmap(nullptr, capacity, PROT_READ | PROT_WRITE,
+                   MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (m == MAP_FAILED) return "cannot map " + std::to_string(capacity) + " bytes of shared memory";
+  base_ = static_cast<unsigned char*>(m);
+  capacity_ = capacity;
+  int cmd[2], resp[2];
+  if (::pipe2(cmd, O_CLOEXEC) != 0) return "pipe failed";
+  if (::pipe2(resp, O_CLOEXEC) != 0) {
+    ::close(cmd[0]);
+    ::close(cmd[1]);
+    return "pipe failed";
+  }
+  sandbox::worker_setup s{path_,  req_,    page,       base_,     capacity_,
+                          cmd[0], resp[1], ::getpid(), timeout_s_};
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  if (pid < 0) return "fork failed";
+  if (pid == 0) {
+    ::close(cmd[1]);
+    ::close(resp[0]);
+    sandbox::worker_main(s);
+  }
+  containment::add_group(pid);  // the worker makes its own session: process group id = its pid
+  ::close(cmd[0]);
+  ::close(resp[1]);
+  pid_ = pid;
+  cmd_fd_ = cmd[1];
+  resp_fd_ = resp[0];
+  // Loading runs the library's constructors: give it a generous, fixed time.
+  const double load_s = std::max(30.0, timeout_s_);
+  answer a;
+  switch (wait_answer(load_s, a)) {
+    case wait::got:
+      if (a.tag == 'r') return {};
+      if (a.tag == 'e') {
+        const std::string msg = load_error();
+        const std::string how = reap();
+        unmap();
+        return "cannot load: " + (msg.empty() ? "the worker " + how : msg);
+      }
+      stop();
+      return "the library wrote into the harness's pipe while loading";
+    case wait::timed_out:
+      stop();
+      return "loading the library did not finish within " + seconds(load_s);
+    case wait::died: {
+      const std::string how = reap();
+      unmap();
+      return "the library " + how + " while loading";
+    }
+  }
+  return {};
+}
+
+// The text after an 'e' answer, up to the pipe's end (at most 1 KiB, at most 5 s).
+std::string plugin_sandbox::load_error() {
+  std::string msg;
+  const auto deadline = deadline_after(5);
+  char buf[1024];
+  while (msg.size() < sizeof buf && std::chrono::steady_clock::now() < deadline) {
+    pollfd pfd{resp_fd_, POLLIN, 0};
+    if (::poll(&pfd, 1, 100) <= 0) continue;
+    const ssize_t got = ::read(resp_fd_, buf, sizeof buf - msg.size());
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;
+    msg.append(buf, static_cast<std::size_t>(got));
+  }
+  return msg;
+}
 
 }  // namespace
 

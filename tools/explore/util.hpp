@@ -21,6 +21,8 @@ namespace tconv::explore {
     case SIGTERM: return "SIGTERM";
     case SIGTRAP: return "SIGTRAP";
     case SIGPIPE: return "SIGPIPE";
+    case SIGXCPU: return "SIGXCPU (CPU time limit)";
+    case SIGXFSZ: return "SIGXFSZ (file size limit)";
     default: return "signal " + std::to_string(sig);
   }
 }

@@ -1,5 +1,6 @@
 #include "campaign.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,6 +20,8 @@
 #include "case_io.hpp"
 #include "generators.hpp"
 #include "judge.hpp"
+#include "tconv/io/atomic_file.hpp"
+#include "tconv/io/read_file.hpp"
 #include "tconv/region.hpp"
 #include "util.hpp"
 
@@ -178,7 +181,8 @@ class progress_line {
   clock_type::time_point last_{};
 };
 
-std::string xml_escape(const std::string& s) {
+std::string xml_escape(const std::string& text) {
+  const std::string s = clean_text(text);
   std::string r;
   for (char c : s) {
     switch (c) {
@@ -203,14 +207,16 @@ class campaign {
     if (o_.use_impl == nullptr && o_.impl.empty() == o_.command.empty())
       throw usage_error("give exactly one of --impl LIB.so or --cmd \"COMMAND ARGS\"");
     if (o_.max_rank < 1 || o_.max_rank > max_rank) throw usage_error("--max-rank: must be 1, 2 or 3");
-    if (!(o_.timeout_s > 0)) throw usage_error("--timeout: must be > 0 seconds");
+    check_seconds(o_.timeout_s, "--timeout", false);
+    check_seconds(o_.startup_s, "--startup-timeout", true);
+    check_seconds(o_.shrink_time_s, "--shrink-time", true);
     const shard_spec sh = parse_shard(o_);
-    if (o_.use_impl == nullptr && !o_.impl.empty() && !fs::exists(o_.impl)) throw usage_error("--impl " + o_.impl + ": no such file");
     if (o_.use_impl != nullptr) {
       impl_ = o_.use_impl;
     } else {
-      owned_impl_ = o_.impl.empty() ? make_command(o_.command, o_.timeout_s, o_.startup_s)
-                                    : make_plugin(o_.impl, o_.timeout_s);
+      owned_impl_ = o_.impl.empty()
+                        ? make_command(o_.command, o_.timeout_s, o_.startup_s)
+                        : make_plugin(plugin_path(o_.impl, "--impl " + o_.impl), o_.timeout_s);
       impl_ = owned_impl_.get();
     }
     const auto t0 = clock_type::now();
@@ -224,16 +230,21 @@ class campaign {
     out_ << "\n";
 
     // 1. the corpus: earlier findings first, as a regression database
-    std::vector<fs::path> entries;
-    if (o_.replay_corpus && !o_.corpus.empty() && fs::is_directory(o_.corpus)) {
-      for (const auto& e : fs::directory_iterator(o_.corpus))
-        if (e.is_directory() && fs::exists(e.path() / "problem.json")) entries.push_back(e.path());
-      std::sort(entries.begin(), entries.end());
-    }
+    const std::vector<fs::path> entries = corpus_entries();
     std::uint64_t corpus_run = 0;
     for (std::size_t j = 0; j < entries.size(); ++j) {
       if (j % sh.count != sh.index) continue;
-      const explore_case c = read_case_dir(entries[j]);
+      explore_case c;
+      try {
+        c = read_case_dir(entries[j]);
+      } catch (const std::exception& e) {
+        // a damaged entry (half written by an older tconv, edited by hand) costs only itself
+        const std::string why = clean_text(e.what());
+        out_ << "corpus: skipped damaged entry " << entries[j].filename().string() << ": " << why
+             << "\n";
+        corpus_skipped_.push_back({entries[j].filename().string(), why});
+        continue;
+      }
       bar_.status("corpus " + entries[j].filename().string());
       const auto tc = clock_type::now();
       const verdict v = evaluate(c, true);
@@ -319,8 +330,17 @@ class campaign {
     bar_.clear();
     total_seconds_ = seconds_since(t0);
     report(sh);
-    write_json(sh);
-    write_junit(sh);
+    // both reports are attempted; a failed one is a usage error (exit 2) naming its file
+    std::string failed;
+    for (const auto write : {&campaign::write_json, &campaign::write_junit}) {
+      try {
+        (this->*write)(sh);
+      } catch (const usage_error& e) {
+        err_ << "tconv explore: " << e.what() << "\n";
+        if (failed.empty()) failed = e.what();
+      }
+    }
+    if (!failed.empty()) throw usage_error(failed);
     return findings_.empty() ? 0 : 1;
   }
 
@@ -334,6 +354,32 @@ class campaign {
     double seconds;
   };
 
+  // A time in seconds: a finite number, > 0 (>= 0 with zero_ok), at most a million.
+  static void check_seconds(double v, const char* flag, bool zero_ok) {
+    if (!std::isfinite(v) || v < 0 || (v == 0 && !zero_ok) || v > 1e6)
+      throw usage_error(std::string(flag) + ": " + std::to_string(v) +
+                        " must be a finite number of seconds, " + (zero_ok ? ">= 0" : "> 0") +
+                        " and at most 1e6");
+  }
+
+  // The corpus's entries in name order; temporary and set-aside directories (".tmp-", ".damaged-")
+  // of concurrent writers are not entries.
+  std::vector<fs::path> corpus_entries() const {
+    std::vector<fs::path> entries;
+    std::error_code ec;
+    if (!o_.replay_corpus || o_.corpus.empty() || !fs::is_directory(o_.corpus, ec)) return entries;
+    for (fs::directory_iterator it(o_.corpus, ec), end; !ec && it != end; it.increment(ec)) {
+      const std::string nm = it->path().filename().string();
+      if (nm.empty() || nm[0] == '.') continue;
+      if (std::error_code e2;
+          it->is_directory(e2) && fs::exists(fs::symlink_status(it->path() / "problem.json", e2)))
+        entries.push_back(it->path());
+    }
+    if (ec) throw usage_error("--corpus " + o_.corpus + ": cannot list (" + ec.message() + ")");
+    std::sort(entries.begin(), entries.end());
+    return entries;
+  }
+
   static double seconds_since(clock_type::time_point t) {
     return std::chrono::duration<double>(clock_type::now() - t).count();
   }
@@ -346,7 +392,7 @@ class campaign {
     } else if (r.state == call_result::status::failed) {
       v.s = verdict::state::failed;
       v.kind = r.kind;
-      v.message = r.message;
+      v.message = clean_text(r.message);  // an implementation's words: any bytes at all
     } else {
       judgement j = judge(c, r.y, o_.prec);
       if (!j.passed) {
@@ -626,7 +672,7 @@ class campaign {
               {"precision", name(o_.prec)},
               {"implementation", impl_->replay_flag()},
               {"shrink_steps", f.shrink_steps}};
-    write_case_dir(f.saved, f.c, meta);
+    f.saved = store_case(root, f.saved.filename().string(), f.c, meta);
     f.replay = replay_command(f.saved);
   }
 
@@ -720,6 +766,12 @@ class campaign {
                      {"known", f.known}});
     }
     j["findings"] = fs_;
+    if (!corpus_skipped_.empty()) {
+      json skipped = json::array();
+      for (const auto& [entry, why] : corpus_skipped_)
+        skipped.push_back({{"entry", entry}, {"reason", why}});
+      j["corpus_skipped"] = skipped;
+    }
     j["known_hits"] = known_hits_;
     if (o_.json_cases) {
       json list = json::array();
@@ -728,15 +780,28 @@ class campaign {
     }
     if (o_.report != nullptr) *o_.report = j;
     if (o_.json.empty()) return;
-    std::ofstream out(o_.json, std::ios::trunc);
-    out << j.dump(2) << '\n';
-    if (!out) err_ << "tconv explore: cannot write --json " << o_.json << "\n";
+    write_report(o_.json, "--json", dump_json(j, 2) + "\n");
+  }
+
+  static void write_report(const std::string& file, const char* flag, const std::string& text) {
+    try {
+      io::write_atomically(file, text);
+    } catch (const io::write_error& e) {
+      throw usage_error(std::string(flag) + " " + e.what());
+    }
   }
 
   void write_junit(const shard_spec& sh) {
     if (o_.junit.empty()) return;
     std::ostringstream cases;
     std::size_t tests = 0, failures = 0, skipped = 0;
+    for (const auto& [entry, why] : corpus_skipped_) {
+      ++tests;
+      ++skipped;
+      cases << "    <testcase classname=\"tconv.explore.corpus\" name=\"" << xml_escape(entry)
+            << "\" time=\"0\"><skipped message=\"damaged entry: " << xml_escape(why)
+            << "\"/></testcase>\n";
+    }
     for (const auto& e : junit_corpus_) {
       ++tests;
       cases << "    <testcase classname=\"tconv.explore.corpus\" name=\"" << xml_escape(e.name) << "\" time=\""
@@ -777,7 +842,7 @@ class campaign {
       }
       cases << "<system-out>tested " << rc.tested << ", unsupported " << rc.unsupported << "</system-out></testcase>\n";
     }
-    std::ofstream out(o_.junit, std::ios::trunc);
+    std::ostringstream out;
     out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         << "<testsuites name=\"tconv explore\" tests=\"" << tests << "\" failures=\"" << failures << "\" skipped=\""
         << skipped << "\" time=\"" << total_seconds_ << "\">\n"
@@ -785,7 +850,7 @@ class campaign {
         << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\"" << skipped << "\" time=\"" << total_seconds_
         << "\">\n"
         << cases.str() << "  </testsuite>\n</testsuites>\n";
-    if (!out) err_ << "tconv explore: cannot write --junit " << o_.junit << "\n";
+    write_report(o_.junit, "--junit", out.str());
   }
 
   static void print_to(std::ostream& s, const finding& f) {
@@ -827,10 +892,26 @@ class campaign {
   std::uint64_t executed_ = 0, unsupported_ = 0;
   double campaign_seconds_ = 0, total_seconds_ = 0;
   std::vector<junit_entry> junit_corpus_;
+  std::vector<std::pair<std::string, std::string>> corpus_skipped_;  // damaged entries: name, why
   std::vector<std::pair<std::uint64_t, std::string>> case_list_;
 };
 
 }  // namespace
+
+std::string plugin_path(const std::string& given, const std::string& what) {
+  std::error_code ec;
+  const fs::path abs = given.empty() ? fs::path() : fs::absolute(given, ec);
+  if (ec || abs.empty()) throw usage_error(what + ": not a usable path");
+  const auto st = fs::status(abs, ec);
+  if (!fs::exists(st)) throw usage_error(what + ": no such file");
+  if (!fs::is_regular_file(st)) {
+    struct stat raw {};
+    const std::string kind =
+        ::stat(abs.c_str(), &raw) == 0 ? io::file_kind(raw.st_mode) : "not a regular file";
+    throw usage_error(what + ": is " + kind + ", not a shared library");
+  }
+  return abs.lexically_normal().string();
+}
 
 int run_explore(const options& o, std::ostream& out, std::ostream& err) {
   try {

@@ -58,6 +58,11 @@ struct options {
   std::function<std::string(const explore_case& c, finding_kind kind, const std::vector<float>& y)> classify;
 };
 
+/// The plugin file `given` as an absolute path, checked to be a regular file, so that the file
+/// checked is the file loaded (a bare "libp.so" would otherwise be looked up on the library
+/// search path); throws usage_error starting with `what` ("--impl libp.so").
+[[nodiscard]] std::string plugin_path(const std::string& given, const std::string& what);
+
 /// Runs the campaign; returns the exit status (0 no counterexample, 1 finding, 2 usage error).
 /// The report goes to out, messages and the progress line (on a terminal only) to err.
 [[nodiscard]] int run_explore(const options& o, std::ostream& out, std::ostream& err);

@@ -1,12 +1,17 @@
 #include "case_io.hpp"
 
-#include "tconv/check/npy.hpp"
+#include <unistd.h>
 
+#include <atomic>
 #include <bit>
 #include <cctype>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+
+#include "tconv/check/npy.hpp"
+#include "tconv/io/atomic_file.hpp"
+#include "tconv/io/read_file.hpp"
 
 namespace tconv::explore {
 
@@ -87,9 +92,11 @@ problem problem_from_json(const json& j, const std::string& where) {
   return p;
 }
 
-void write_npy_f32(const fs::path& file, const std::vector<std::int64_t>& shape, const std::vector<float>& data) {
+void write_npy_f32(const fs::path& file, const std::vector<std::int64_t>& shape,
+                   const std::vector<float>& data, bool durable) {
   try {
-    check::write_npy(file.string(), shape, data.data(), static_cast<std::int64_t>(data.size()));
+    check::write_npy(file.string(), shape, data.data(), static_cast<std::int64_t>(data.size()),
+                     durable);
   } catch (const std::exception& e) {
     throw usage_error(std::string("cannot write ") + file.string() + ": " + e.what());
   }
@@ -111,42 +118,97 @@ std::vector<float> read_npy_f32(const fs::path& file, std::vector<std::int64_t>&
   return std::move(a.f);
 }
 
-void write_case_dir(const fs::path& dir, const explore_case& c, const json& meta) {
+std::string dump_json(const json& j, int indent) {
+  // an implementation's text and paths need not be UTF-8: such bytes become U+FFFD, not a throw
+  return j.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
+void write_case_dir(const fs::path& dir, const explore_case& c, const json& meta, bool durable) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw usage_error("cannot create " + dir.string() + ": " + ec.message());
   json j = problem_to_json(c.p);
   if (meta.is_object()) j["tconv_case"] = meta;
-  {
-    std::ofstream out(dir / "problem.json", std::ios::trunc);
-    out << j.dump(1) << '\n';
-    if (!out) throw usage_error("cannot write " + (dir / "problem.json").string());
+  try {
+    io::write_atomically(dir / "problem.json", dump_json(j, 1) + "\n", durable);
+  } catch (const io::write_error& e) {
+    throw usage_error(e.what());
   }
-  write_npy_f32(dir / "x.npy", input_shape(c.p), c.x);
-  write_npy_f32(dir / "w.npy", weight_shape(c.p, op_kind::conv_transpose), c.w);
-  if (c.p.has_bias) write_npy_f32(dir / "b.npy", bias_shape(c.p), c.b);
+  write_npy_f32(dir / "x.npy", input_shape(c.p), c.x, durable);
+  write_npy_f32(dir / "w.npy", weight_shape(c.p, op_kind::conv_transpose), c.w, durable);
+  if (c.p.has_bias) write_npy_f32(dir / "b.npy", bias_shape(c.p), c.b, durable);
+}
+
+fs::path store_case(const fs::path& root, const std::string& name, const explore_case& c,
+                    const json& meta) {
+  static std::atomic<unsigned> counter{0};
+  const fs::path final_dir = root / name;
+  const std::string tag = std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  const fs::path tmp = root / (".tmp-" + name + "-" + tag);
+  struct remove_at_exit {
+    fs::path d;
+    ~remove_at_exit() {
+      std::error_code ec;
+      fs::remove_all(d, ec);
+    }
+  } cleanup{tmp};
+  write_case_dir(tmp, c, meta, true);
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (::rename(tmp.c_str(), final_dir.c_str()) == 0) return final_dir;
+    const int err = errno;
+    if (err != EEXIST && err != ENOTEMPTY)
+      throw usage_error("cannot store " + final_dir.string() + ": " + std::strerror(err));
+    // the same case (same name = same fingerprint) is there already: keep it if it reads back
+    try {
+      (void)read_case_dir(final_dir);
+      return final_dir;
+    } catch (const usage_error&) {
+    } catch (const invalid_problem&) {
+    }
+    // a damaged entry (an older tconv, a crash): moved aside, then replaced
+    const fs::path aside = root / (".damaged-" + name + "-" + tag);
+    if (::rename(final_dir.c_str(), aside.c_str()) == 0) {
+      std::error_code ec;
+      fs::remove_all(aside, ec);
+    }
+  }
+  throw usage_error("cannot store " + final_dir.string() +
+                    ": it keeps changing (another process writes it)");
 }
 
 namespace {
 
 json read_json(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) throw usage_error(file.string() + ": cannot open");
+  std::string text;
   try {
-    return json::parse(in);
+    text = io::read_regular_file(file, std::int64_t{16} << 20);
+  } catch (const io::read_error& e) {
+    throw usage_error(e.what());
+  }
+  try {
+    return json::parse(text);
   } catch (const json::exception& e) {
     throw usage_error(file.string() + ": not valid JSON: " + e.what());
   }
 }
 
-fs::path case_root(const fs::path& p) { return fs::is_directory(p) ? p : p.parent_path(); }
+fs::path case_root(const fs::path& p) {
+  std::error_code ec;
+  const auto st = fs::status(p, ec);
+  if (fs::is_directory(st)) return p;
+  if (fs::exists(st) && !fs::is_regular_file(st))
+    throw usage_error(p.string() +
+                      ": neither a case directory nor its problem.json (a FIFO or a device)");
+  return p.parent_path().empty() ? fs::path(".") : p.parent_path();
+}
 
 }  // namespace
 
 explore_case read_case_dir(const fs::path& where) {
   const fs::path dir = case_root(where);
   const fs::path pj = dir / "problem.json";
-  if (!fs::exists(pj)) throw usage_error(where.string() + ": not a case (no problem.json in " + dir.string() + ")");
+  if (std::error_code ec; !fs::exists(fs::symlink_status(pj, ec)))
+    throw usage_error(where.string() + ": not a case (no problem.json in " + dir.string() + ")");
   explore_case c;
   c.p = problem_from_json(read_json(pj), pj.string());
   auto load = [&](const char* file, const std::vector<std::int64_t>& want) {

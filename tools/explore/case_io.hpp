@@ -16,9 +16,18 @@ namespace tconv::explore {
 /// The problem in problem.json; throws usage_error naming the field and the rule it breaks.
 [[nodiscard]] problem problem_from_json(const nlohmann::json& j, const std::string& where);
 
-/// Writes problem.json (plus "tconv_case": meta when meta is an object) and the .npy files.
+/// j as JSON text; bytes that are not UTF-8 (an adapter's message, a path) become U+FFFD.
+[[nodiscard]] std::string dump_json(const nlohmann::json& j, int indent);
+
+/// Writes problem.json (plus "tconv_case": meta when meta is an object) and the .npy files, each
+/// complete or absent (`durable`: on disk before it is renamed into place); throws usage_error.
 void write_case_dir(const std::filesystem::path& dir, const explore_case& c,
-                    const nlohmann::json& meta = nlohmann::json());
+                    const nlohmann::json& meta = nlohmann::json(), bool durable = false);
+/// Stores a corpus entry root/name whole or not at all: written in a temporary directory, then
+/// renamed into place, so concurrent shards and a kill never leave half an entry. An intact entry
+/// of that name is kept (names are fingerprints: same name, same case); a damaged one is replaced.
+std::filesystem::path store_case(const std::filesystem::path& root, const std::string& name,
+                                 const explore_case& c, const nlohmann::json& meta);
 /// Reads a case directory (or the directory of a problem.json); throws usage_error when malformed.
 [[nodiscard]] explore_case read_case_dir(const std::filesystem::path& dir);
 /// The "tconv_case" metadata of a stored case (null when absent).
@@ -26,7 +35,7 @@ void write_case_dir(const std::filesystem::path& dir, const explore_case& c,
 
 /// A float32 .npy file: writes C-order little-endian '<f4'.
 void write_npy_f32(const std::filesystem::path& file, const std::vector<std::int64_t>& shape,
-                   const std::vector<float>& data);
+                   const std::vector<float>& data, bool durable = false);
 /// Reads a float32 .npy (C order, version 1-3); throws usage_error naming the file and the problem.
 /// At most `max_elements` values are accepted, so a lying header cannot force a huge allocation.
 [[nodiscard]] std::vector<float> read_npy_f32(const std::filesystem::path& file,

@@ -1,11 +1,13 @@
 // tconv check: judge an implementation's output against the exact result with a rigorous bound.
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 
 #include "commands.hpp"
 #include "layer_data.hpp"
 #include "tconv/check/check.hpp"
+#include "tconv/io/atomic_file.hpp"
 
 namespace tconv::cli {
 namespace {
@@ -27,8 +29,8 @@ int check_body(const check_flags& f) {
   check::options opt;
   opt.rtol = f.rtol, opt.atol = f.atol, opt.max_listed = f.max_listed, opt.threads = f.threads;
   opt.exact_everywhere = f.exact;
-  if (f.rtol < -0.0 && f.rtol != -1) throw usage_error("--rtol: must be >= 0");
-  if (f.atol < -0.0 && f.atol != -1) throw usage_error("--atol: must be >= 0");
+  if (!std::isfinite(f.rtol) || (f.rtol < -0.0 && f.rtol != -1)) throw usage_error("--rtol: must be a finite number >= 0");
+  if (!std::isfinite(f.atol) || (f.atol < -0.0 && f.atol != -1)) throw usage_error("--atol: must be a finite number >= 0");
   if (f.max_listed < 0) throw usage_error("--max-listed: must be >= 0");
   check::precision prec = d.doubles ? check::precision::fp64 : check::precision::fp32;
   if (!f.precision.empty()) {
@@ -60,10 +62,11 @@ int check_body(const check_flags& f) {
   }
   const auto t2 = clock::now();
   if (!f.json.empty()) {
-    std::ofstream out(f.json);
-    if (!out) throw usage_error("--json " + f.json + ": cannot open for writing");
-    out << rep.to_json().dump(2) << "\n";
-    if (!out) throw usage_error("--json " + f.json + ": write failed");
+    try {
+      io::write_atomically(f.json, rep.to_json().dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    } catch (const io::write_error& e) {
+      throw usage_error("--json " + std::string(e.what()));
+    }
   }
   if (!f.quiet) std::fputs(rep.to_text().c_str(), stdout);
   if (f.timing) {

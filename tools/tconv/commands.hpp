@@ -30,6 +30,14 @@ struct usage_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Refuses an empty value ("--stride ''"): a flag given empty is a mistake, not "not given".
+inline const CLI::Validator non_empty{
+    [](std::string& v) {
+      return v.empty() ? std::string("empty value (give a value or leave the flag out)")
+                       : std::string();
+    },
+    "", "non-empty"};
+
 /// Every registered subcommand, with its position in `tconv --help`.
 inline std::vector<std::pair<int, command_factory>>& registry() {
   static std::vector<std::pair<int, command_factory>> r;

@@ -22,25 +22,38 @@ command add_explore(CLI::App& root) {
       "generated cases, each judged by the checker's bound; the first failure is shrunk, printed with a "
       "replay command and saved. Exit 0: no counterexample, 1: counterexample (or crash, hang, error), "
       "2: usage or input error.");
-  auto* impl = app->add_option("--impl", f->o.impl, "shared library exporting tconv_conv_transpose_f32 (tconv/impl.h)");
-  auto* cmd = app->add_option("--cmd", f->o.command,
-                              "command speaking the directory protocol on stdin/stdout (started once, via /bin/sh)");
+  auto* impl = app->add_option("--impl", f->o.impl,
+                               "shared library exporting tconv_conv_transpose_f32 (tconv/impl.h)")
+                   ->check(non_empty);
+  auto* cmd =
+      app->add_option(
+             "--cmd", f->o.command,
+             "command speaking the directory protocol on stdin/stdout (started once, via /bin/sh)")
+          ->check(non_empty);
   impl->excludes(cmd);
   app->add_option("--cases", f->o.cases, "cases in the whole campaign, over all shards (default 1000)")
       ->check(CLI::NonNegativeNumber);
   app->add_option("--seed", f->o.seed, "campaign seed (default 1; case i's data depend only on seed and i)")
       ->check(CLI::NonNegativeNumber);
   app->add_option("--max-rank", f->o.max_rank, "largest spatial rank drawn: 1, 2 or 3 (default 3)");
-  app->add_option("--precision", f->precision, "arithmetic the implementation claims: fp32 (default), tf32, bf16, fp16");
+  app->add_option("--precision", f->precision,
+                  "arithmetic the implementation claims: fp32 (default), tf32, bf16, fp16")
+      ->check(non_empty);
   app->add_option("--corpus", f->o.corpus,
-                  "regression corpus: replayed first; each new finding is saved there (default for findings: "
-                  "./tconv-explore-findings)");
-  app->add_option("--replay", f->o.replay, "replay one stored case (a case directory, or its name in --corpus)");
-  app->add_option("--json", f->o.json, "write the report as JSON");
-  app->add_option("--junit", f->o.junit, "write the report as JUnit XML");
-  app->add_option("--shard", f->o.shard,
-                  "run shard I of N (I counts from 0): case i belongs to shard i mod N; default from "
-                  "TEST_SHARD_INDEX / TEST_TOTAL_SHARDS");
+                  "regression corpus: replayed first; each new finding is saved there (default for "
+                  "findings: "
+                  "./tconv-explore-findings)")
+      ->check(non_empty);
+  app->add_option("--replay", f->o.replay,
+                  "replay one stored case (a case directory, or its name in --corpus)")
+      ->check(non_empty);
+  app->add_option("--json", f->o.json, "write the report as JSON")->check(non_empty);
+  app->add_option("--junit", f->o.junit, "write the report as JUnit XML")->check(non_empty);
+  app->add_option(
+         "--shard", f->o.shard,
+         "run shard I of N (I counts from 0): case i belongs to shard i mod N; default from "
+         "TEST_SHARD_INDEX / TEST_TOTAL_SHARDS")
+      ->check(non_empty);
   app->add_option("--timeout", f->o.timeout_s, "seconds per case before a hang is declared (default 10)");
   app->add_option("--startup-timeout", f->o.startup_s,
                   "extra seconds for a --cmd's first case after each start (imports; default 60)");

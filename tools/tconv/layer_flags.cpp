@@ -40,15 +40,24 @@ std::string shape_text(const std::vector<std::int64_t>& s) {
 }
 
 void layer_flags::add_to(CLI::App& app) {
-  app.add_option("--stride", stride, "stride: one integer (every axis) or a comma list (one per axis)");
-  app.add_option("--padding", padding, "PyTorch's symmetric padding (one integer or a comma list)");
-  app.add_option("--pads", pads, "ONNX pads: all begins, then all ends (comma list of 2*rank)");
-  app.add_option("--dilation", dilation, "dilation (one integer or a comma list)");
-  app.add_option("--output-padding", output_padding, "output_padding (one integer or a comma list)");
-  app.add_option("--groups", groups, "groups (one integer)");
-  app.add_option("--auto-pad", auto_pad, "ONNX auto_pad: NOTSET, VALID, SAME_UPPER or SAME_LOWER");
-  app.add_option("--output-shape", output_shape, "ONNX output_shape: spatial output extents (comma list)");
-  app.add_option("--op", op, "conv or conv_transpose (default conv_transpose)");
+  app.add_option("--stride", stride,
+                 "stride: one integer (every axis) or a comma list (one per axis)")
+      ->check(non_empty);
+  app.add_option("--padding", padding, "PyTorch's symmetric padding (one integer or a comma list)")
+      ->check(non_empty);
+  app.add_option("--pads", pads, "ONNX pads: all begins, then all ends (comma list of 2*rank)")
+      ->check(non_empty);
+  app.add_option("--dilation", dilation, "dilation (one integer or a comma list)")
+      ->check(non_empty);
+  app.add_option("--output-padding", output_padding, "output_padding (one integer or a comma list)")
+      ->check(non_empty);
+  app.add_option("--groups", groups, "groups (one integer)")->check(non_empty);
+  app.add_option("--auto-pad", auto_pad, "ONNX auto_pad: NOTSET, VALID, SAME_UPPER or SAME_LOWER")
+      ->check(non_empty);
+  app.add_option("--output-shape", output_shape,
+                 "ONNX output_shape: spatial output extents (comma list)")
+      ->check(non_empty);
+  app.add_option("--op", op, "conv or conv_transpose (default conv_transpose)")->check(non_empty);
 }
 
 op_kind layer_flags::kind() const {

@@ -65,13 +65,22 @@ command add_verify(CLI::App& root) {
   app->add_option("--timeout", f->o.timeout_s, "seconds per case before a hang is declared (default 10)");
   app->add_option("--shrink-time", f->o.shrink_time_s, "seconds spent shrinking one finding at most (default 10)");
   app->add_option("--out-dir", f->o.out_dir,
-                  "where the reports and the counterexample cases go (default tconv-report)");
-  app->add_option("--json", f->o.json, "JSON report (default OUT_DIR/verify.json)");
-  app->add_option("--html", f->o.html, "HTML report (default OUT_DIR/verify.html)");
+                  "where the reports and the counterexample cases go (default tconv-report)")
+      ->check(non_empty);
+  app->add_option("--json", f->o.json, "JSON report (default OUT_DIR/verify.json)")
+      ->check(non_empty);
+  app->add_option("--html", f->o.html, "HTML report (default OUT_DIR/verify.html)")
+      ->check(non_empty);
   app->add_option("--baseline", f->o.baseline,
-                  "known findings (default: the source tree's docs/known-findings.json); 'none': every finding is new");
-  app->add_option("--adapter-dir", f->o.adapter_dir, "directory searched first for libtconv_<name>.so");
-  app->add_option("--python", f->o.python, "interpreter of the PyTorch Python adapter (default /usr/bin/python3)");
+                  "known findings (default: the source tree's docs/known-findings.json); 'none': "
+                  "every finding is new")
+      ->check(non_empty);
+  app->add_option("--adapter-dir", f->o.adapter_dir,
+                  "directory searched first for libtconv_<name>.so")
+      ->check(non_empty);
+  app->add_option("--python", f->o.python,
+                  "interpreter of the PyTorch Python adapter (default /usr/bin/python3)")
+      ->check(non_empty);
   return {app, [f] {
             for (std::size_t i = 0; i < f->impls.size(); ++i) f->o.impls.push_back(parse_named(f->impls[i], false, i));
             for (std::size_t i = 0; i < f->cmds.size(); ++i) f->o.impls.push_back(parse_named(f->cmds[i], true, i));

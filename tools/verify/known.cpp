@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "tconv/check/check.hpp"
+#include "tconv/io/read_file.hpp"
 
 namespace tconv::verify {
 
@@ -103,11 +103,16 @@ std::string classify(const baseline& b, const std::string& impl, const explore::
 }
 
 baseline load_baseline(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw usage_error("--baseline " + file + ": cannot open");
+  std::string text;
+  try {
+    text = io::read_regular_file(
+        file, std::int64_t{16} << 20);  // a FIFO or a directory is refused, never waited on
+  } catch (const io::read_error& e) {
+    throw usage_error("--baseline " + std::string(e.what()));
+  }
   json j;
   try {
-    in >> j;
+    j = json::parse(text);
   } catch (const json::exception& e) {
     throw usage_error("--baseline " + file + ": not valid JSON (" + e.what() + ")");
   }

@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -20,6 +22,7 @@
 #include "implementation.hpp"
 #include "known.hpp"
 #include "tconv/check/check.hpp"
+#include "tconv/io/atomic_file.hpp"
 #include "tconv/region.hpp"
 #include "util.hpp"
 #include "values.hpp"
@@ -167,7 +170,7 @@ std::vector<impl_entry> discover(const options& o) {
       if (other.name == e.name)
         throw usage_error(std::string(r.command ? "--cmd " : "--impl ") + r.name + "=...: the name \"" + r.name +
                           "\" is already used");
-    if (!r.command && !fs::exists(r.target)) throw usage_error("--impl " + r.name + "=" + r.target + ": no such file");
+    if (!r.command) e.target = explore::plugin_path(r.target, "--impl " + r.name + "=" + r.target);
     v.push_back(e);
   }
   if (!o.only.empty()) {
@@ -262,8 +265,12 @@ class verifier {
     const auto t0 = clock_type::now();
     if (o_.cases_per_cell == 0 || o_.cmd_cases_per_cell == 0)
       throw usage_error("--cases-per-cell / --cmd-cases-per-cell: must be at least 1");
-    if (!(o_.timeout_s > 0)) throw usage_error("--timeout: must be > 0 seconds");
-    if (!(o_.shrink_time_s >= 0)) throw usage_error("--shrink-time: must be >= 0 seconds");
+    if (!std::isfinite(o_.timeout_s) || !(o_.timeout_s > 0) || o_.timeout_s > 1e6)
+      throw usage_error("--timeout: " + fmt(o_.timeout_s) +
+                        " must be a finite number of seconds, > 0 and at most 1e6");
+    if (!std::isfinite(o_.shrink_time_s) || !(o_.shrink_time_s >= 0) || o_.shrink_time_s > 1e6)
+      throw usage_error("--shrink-time: " + fmt(o_.shrink_time_s) +
+                        " must be a finite number of seconds, >= 0 and at most 1e6");
     std::vector<region> regions;
     for (const auto& s : o_.regions) regions.push_back(parse_region(s, "--regions"));
     if (regions.empty()) regions.assign(all_regions.begin(), all_regions.end());
@@ -278,6 +285,10 @@ class verifier {
     const fs::path out_dir = o_.out_dir;
     const std::string json_path = o_.json.empty() ? (out_dir / "verify.json").string() : o_.json;
     const std::string html_path = o_.html.empty() ? (out_dir / "verify.html").string() : o_.html;
+    // every output place is tried before the campaign, not after it
+    prepare_directory(out_dir, "--out-dir " + o_.out_dir);
+    prepare_output(json_path, "--json");
+    prepare_output(html_path, "--html");
 
     json result;
     result["tool"] = "tconv verify";
@@ -292,8 +303,6 @@ class verifier {
     result["cells"] = json::array();
     std::size_t cx_count = 0;
     // what the implementations print (assertions, library warnings) goes to a log, not the report
-    std::error_code mk;
-    fs::create_directories(out_dir, mk);
     const std::string log_path = (out_dir / "implementations.log").string();
     std::fflush(stderr);
     err_.flush();
@@ -368,7 +377,7 @@ class verifier {
     result["exit_status"] = status;
 
     out_ << render_text(result);
-    write_file(json_path, result.dump(2) + "\n", "--json");
+    write_file(json_path, explore::dump_json(result, 2) + "\n", "--json");
     write_file(html_path, render_html(result), "--html");
     out_ << "reports: " << json_path << "\n         " << html_path << "\n         " << log_path
          << " (what the implementations printed)\n";
@@ -544,11 +553,39 @@ class verifier {
   }
 
   void write_file(const std::string& path, const std::string& text, const char* flag) {
+    try {
+      io::write_atomically(path, text);
+    } catch (const io::write_error& e) {
+      throw usage_error(std::string(flag) + " " + e.what());
+    }
+  }
+
+  // A directory that exists (created if need be) and takes new files.
+  static void prepare_directory(const fs::path& dir, const std::string& what) {
     std::error_code ec;
-    if (const fs::path parent = fs::path(path).parent_path(); !parent.empty()) fs::create_directories(parent, ec);
-    std::ofstream f(path, std::ios::trunc);
-    f << text;
-    if (!f) throw usage_error(std::string(flag) + " " + path + ": cannot write");
+    fs::create_directories(dir, ec);
+    if (ec || !fs::is_directory(dir)) {
+      if (!ec && fs::exists(dir)) ec = std::make_error_code(std::errc::not_a_directory);
+      throw usage_error(what + ": cannot create the directory (" + ec.message() + ")");
+    }
+    const fs::path probe = dir / (".tconv-probe-" + std::to_string(::getpid()));
+    const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+      throw usage_error(what + ": cannot create files there (" + std::strerror(errno) + ")");
+    ::close(fd);
+    ::unlink(probe.c_str());
+  }
+
+  // The file's directory is prepared; the file itself must not be a directory.
+  static void prepare_output(const std::string& file, const char* flag) {
+    const fs::path p = file;
+    std::error_code ec;
+    const auto st = fs::status(p, ec);
+    if (fs::is_directory(st))
+      throw usage_error(std::string(flag) + " " + file + ": is a directory, not a file");
+    if (fs::exists(st) && !fs::is_regular_file(st)) return;  // a device or FIFO: written in place
+    prepare_directory(p.has_parent_path() ? p.parent_path() : fs::path("."),
+                      std::string(flag) + " " + file);
   }
 
   const options& o_;

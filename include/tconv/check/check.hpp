@@ -98,6 +98,7 @@ struct report {
   std::string precision_name = "fp32";
   std::string message;  // set when the output could not be judged element by element (wrong shape)
   std::int64_t elements_checked = 0, violations = 0, warnings = 0, exact_fallbacks = 0, unbounded = 0;
+  std::int64_t overflowed = 0;  // exact value beyond the output format's range, y holds its rounding (an infinity)
   double max_error_to_bound = 0, max_ulps = 0, lambda = 6;
   std::vector<std::int64_t> max_ratio_index, max_ulps_index;
   std::vector<finding> first_violations, first_warnings;
@@ -120,6 +121,7 @@ struct report {
                         {"probabilistic_lambda", lambda},
                         {"exact_fallbacks", exact_fallbacks},
                         {"unbounded_elements", unbounded},
+                        {"overflowed_elements", overflowed},
                         {"max_error_to_bound", max_error_to_bound},
                         {"max_error_to_bound_index", max_ratio_index},
                         {"max_error_ulps", max_ulps},
@@ -161,6 +163,9 @@ struct report {
     t += "largest error in ulps: " + num(max_ulps) + (max_ulps_index.empty() ? "" : " at " + idx(max_ulps_index)) + "\n";
     t += "elements decided with exact arithmetic: " + std::to_string(exact_fallbacks) + "\n";
     if (unbounded) t += "elements with n*u >= 1 (infinite bound): " + std::to_string(unbounded) + "\n";
+    if (overflowed)
+      t += "elements whose exact value overflows the output format (the infinity there is its correct rounding): " +
+           std::to_string(overflowed) + "\n";
     auto show = [&](const char* title, const std::vector<finding>& v) {
       if (v.empty()) return;
       t += title;
@@ -274,7 +279,7 @@ inline std::vector<std::int64_t> full_index(const geometry& g, const problem& p,
 }
 
 struct element_outcome {
-  bool violation = false, warning = false, exact_used = false, unbounded = false;
+  bool violation = false, warning = false, exact_used = false, unbounded = false, overflowed = false;
   double err = 0, bound = 0, ulps = 0;
   const char* reason = "";
 };
@@ -335,7 +340,7 @@ report check_impl(const problem& p, op_kind op, const In* x, const In* w, const 
   const gamma_table g53(g.max_terms, 0x1p-53);
   const gamma_table gacc(g.max_terms + 1, bm.m.u_acc);
   struct partial {
-    std::int64_t violations = 0, warnings = 0, exact = 0, unbounded = 0;
+    std::int64_t violations = 0, warnings = 0, exact = 0, unbounded = 0, overflowed = 0;
     double max_ratio = -1, max_ulps = -1;
     std::int64_t max_ratio_f = -1, max_ulps_f = -1;
     std::vector<std::int64_t> viol, warn;
@@ -442,6 +447,14 @@ report check_impl(const problem& p, op_kind op, const In* x, const In* w, const 
       if (o.exact_used) ++pt.exact;
       if (o.unbounded) ++pt.unbounded;
       const double ratio = o.bound > 0 ? o.err / o.bound : (o.err > 0 ? std::numeric_limits<double>::infinity() : 0.0);
+    if (std::isinf(got)) {
+      if (!have_exact) compute_exact();
+      // the exact value is beyond the format's largest finite value: the infinity is its rounding
+      if (acc.round_to(storage) == got) {
+        out.overflowed = true;
+        return out;
+      }
+    }
       if (ratio > pt.max_ratio) pt.max_ratio = ratio, pt.max_ratio_f = f;
       if (o.ulps > pt.max_ulps) pt.max_ulps = o.ulps, pt.max_ulps_f = f;
       if (o.violation) {
@@ -459,7 +472,7 @@ report check_impl(const problem& p, op_kind op, const In* x, const In* w, const 
   double mr = -1, mu = -1;
   for (const auto& pt : parts) {
     rep.violations += pt.violations, rep.warnings += pt.warnings;
-    rep.exact_fallbacks += pt.exact, rep.unbounded += pt.unbounded;
+    rep.exact_fallbacks += pt.exact, rep.unbounded += pt.unbounded, rep.overflowed += pt.overflowed;
     if (pt.max_ratio > mr) mr = pt.max_ratio, rep.max_ratio_index = full_index(g, p, pt.max_ratio_f);
     if (pt.max_ulps > mu) mu = pt.max_ulps, rep.max_ulps_index = full_index(g, p, pt.max_ulps_f);
     viol.insert(viol.end(), pt.viol.begin(), pt.viol.end());
@@ -485,6 +498,7 @@ report check_impl(const problem& p, op_kind op, const In* x, const In* w, const 
         superacc r = acc;
         r.add(-fd.got);
         err = std::fabs(r.round_to(binary64));
+      if (o.overflowed) ++pt.overflowed;
       }
       fd.error = err;
       fd.bound = o.bound;

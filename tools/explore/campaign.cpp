@@ -331,6 +331,7 @@ class campaign {
     total_seconds_ = seconds_since(t0);
     report(sh);
     // both reports are attempted; a failed one is a usage error (exit 2) naming its file
+    out_.flush();  // the text report first, should --json be /dev/stdout
     std::string failed;
     for (const auto write : {&campaign::write_json, &campaign::write_junit}) {
       try {

@@ -138,9 +138,14 @@ inline void write_atomically(const std::filesystem::path& path,
   const bool exists = ::stat(path.c_str(), &st) == 0;
   if (exists && S_ISDIR(st.st_mode)) throw write_error(shown + ": is a directory, not a file");
   if (exists && !S_ISREG(st.st_mode)) return detail::write_in_place(shown, path, fill);
-  // a symbolic link keeps pointing where it did: its target is what gets replaced
+  // a symbolic link keeps pointing where it did: its target (existing or not) is what gets replaced
   std::error_code ec;
-  const fs::path target = fs::is_symlink(path, ec) ? fs::weakly_canonical(path, ec) : path;
+  fs::path target = path;
+  for (int hops = 0; hops < 40 && fs::is_symlink(target, ec); ++hops) {
+    const fs::path next = fs::read_symlink(target, ec);
+    if (ec) break;
+    target = next.is_absolute() ? next : target.parent_path() / next;
+  }
   if (target.filename().empty()) throw write_error(shown + ": names a directory, not a file");
   fs::path tmp;
   int err = 0;

@@ -1,87 +1,165 @@
 #!/usr/bin/env python3
-"""Benchmark: `tconv run` (the exact reference) and `tconv check` against PyTorch's float32
-conv_transpose on the same machine, in the same run.
+"""Benchmark: the whole `tconv check` process and `tconv run` against PyTorch's float32 operator
+(plus numpy.load of the same files), on the same machine, in one run, at 1 and at 2 threads.
 
-Usage: /usr/bin/python3 bench/bench.py --tconv build/release/tools/tconv [--reps 5] [--threads 2]
-(or: cmake --build build/release --target bench)
+Usage: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/bench.py \
+           --tconv build/release/tools/tconv [--reps 5] [--threads 1,2] [--only NAME]
+(or: cmake --build build/release --target bench, which unsets the two variables for this
+command only; they pin OpenBLAS's kernel choice on some machines and are left alone elsewhere.)
 
-For each layer: PyTorch float32 operator time (best of --reps, torch.set_num_threads(--threads)),
-the reference's compute time as reported by `tconv run --timing` (best of --reps), and the whole
-`tconv check` command's wall time on PyTorch's own output (reading the files included, best of
---reps). Ratios are to PyTorch's operator alone. Also prints which BLAS PyTorch uses.
+Per layer and thread count:
+  torch op   PyTorch's conv_transpose call alone (best of --reps, torch.set_num_threads(t)); its
+             GMAC/s is printed as a plausibility check (and its output is what tconv checks)
+  np load    numpy.load of x, w, b and y (the files `tconv check` reads), best of --reps
+  run        `tconv run --timing`: compute time (best of --reps), and the whole process
+  check      the whole `tconv check` process, wall time (best of --reps), its peak RSS (wait4)
+Ratios: check / (torch op + np load) (goal <= 3), run compute / torch op (goal <= 5), and peak
+RSS against 3 x (input + output file sizes) + 64 MB.
 """
 import argparse, os, re, subprocess, sys, tempfile, time
 
 LAYERS = [  # name, x shape, w shape, kwargs
-    ("DCGAN 512->256 4x4->8x8 k4 s2 p1, batch 64", (64, 512, 4, 4), (512, 256, 4, 4), dict(stride=2, padding=1)),
+    ("DCGAN 512->256 4x4->8x8 k4 s2 p1 b64", (64, 512, 4, 4), (512, 256, 4, 4), dict(stride=2, padding=1)),
     ("FCN 21->21 7x7 k64 s32 p16", (1, 21, 7, 7), (21, 21, 64, 64), dict(stride=32, padding=16)),
     ("3D U-Net 64->32 16^3->32^3 k2 s2", (1, 64, 16, 16, 16), (64, 32, 2, 2, 2), dict(stride=2)),
+    ("small b1 16->16 8x8 k3 p1", (1, 16, 8, 8), (16, 16, 3, 3), dict(padding=1)),
+    ("large 3D 64->32 32^3->64^3 k4 s2 p1", (1, 64, 32, 32, 32), (64, 32, 4, 4, 4), dict(stride=2, padding=1)),
 ]
 
 
-def blas_in_use():
-    """The BLAS library torch's process has mapped (libblas.so.3 is an alternative on Debian)."""
+def blas_of_torch(torch):
+    cfg = torch.__config__.show()
+    lines = re.findall(r"BLAS_INFO=[^,]*", cfg) + [l.strip(" -") for l in cfg.splitlines() if "MKL-DNN" in l]
     try:
-        real = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
+        from threadpoolctl import threadpool_info
+        pools = [f"{p.get('internal_api')} {p.get('version')} ({p.get('filepath')})" for p in threadpool_info()]
+        lines.append("threadpoolctl: " + "; ".join(pools))
+    except ImportError:
         maps = open("/proc/self/maps").read()
         libs = sorted({l.split()[-1] for l in maps.splitlines() if "blas" in l.lower() and l.split()[-1].startswith("/")})
-        return f"libblas.so.3 -> {real}; mapped: {', '.join(libs) or 'none'}"
-    except OSError as e:
-        return f"unknown ({e})"
+        lines.append("mapped: " + (", ".join(libs) or "none"))
+    return " | ".join(lines)
+
+
+def blas_of(exe):
+    r = subprocess.run(["ldd", exe], capture_output=True, text=True)
+    libs = [l.split("=>")[-1].split("(")[0].strip() for l in r.stdout.splitlines() if "blas" in l.lower()]
+    return ", ".join(os.path.realpath(l) for l in libs) or "none (direct loops)"
+
+
+def timed(cmd):
+    """(wall seconds, stdout, stderr, exit code) of one child process."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = p.communicate()
+    wall = time.perf_counter() - t
+    return wall, out, err, p.returncode
+
+
+def peak_rss(cmd):
+    """Peak resident memory (bytes) and exit code of one more run of cmd, from wait4."""
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    return ru.ru_maxrss * 1024, os.waitstatus_to_exitcode(status)
+
+
+def best(n, f):
+    return min(f() for _ in range(n))
+
+
+def bench_layer(a, np, torch, tmp, layer, threads):
+    name, xs, ws, kw = layer
+    g = torch.Generator().manual_seed(0)
+    x, w, b = torch.randn(*xs, generator=g), torch.randn(*ws, generator=g), torch.randn(ws[1], generator=g)
+    f = torch.nn.functional.conv_transpose2d if len(xs) == 4 else torch.nn.functional.conv_transpose3d
+    torch.set_num_threads(threads)
+    y = f(x, w, b, **kw)
+
+    def op():
+        t = time.perf_counter()
+        f(x, w, b, **kw)
+        return time.perf_counter() - t
+
+    op_s = best(a.reps, op)
+    macs = x.numel() * ws[1] * int(torch.tensor(ws[2:]).prod())
+    paths = {k: os.path.join(tmp, k + ".npy") for k in ("x", "w", "b", "y", "ref")}
+    for k, v in (("x", x), ("w", w), ("b", b), ("y", y)):
+        np.save(paths[k], v.numpy())
+
+    def load():
+        t = time.perf_counter()
+        for k in ("x", "w", "b", "y"):
+            np.load(paths[k])
+        return time.perf_counter() - t
+
+    load_s = best(a.reps, load)
+    hyper = []
+    for k, v in kw.items():
+        hyper += ["--" + k.replace("_", "-"), str(v)]
+    common = ["--x", paths["x"], "--w", paths["w"], "--b", paths["b"], *hyper, "--threads", str(threads)]
+    run_cmd = [a.tconv, "run", *common, "--out", paths["ref"], "--timing"]
+    run_compute, run_wall = float("inf"), float("inf")
+    for _ in range(a.reps):
+        wall, out, err, rc = timed(run_cmd)
+        if rc != 0:
+            sys.exit(f"tconv run failed ({rc}): {err}")
+        run_wall = min(run_wall, wall)
+        run_compute = min(run_compute, float(re.search(r"compute ([0-9.]+) s", err).group(1)))
+    chk_cmd = [a.tconv, "check", *common, "--y", paths["y"]]
+    chk_s, verdict = float("inf"), ""
+    for _ in range(a.reps):
+        wall, out, err, rc = timed(chk_cmd)
+        if rc not in (0, 1):
+            sys.exit(f"tconv check failed ({rc}): {err}")
+        chk_s = min(chk_s, wall)
+        verdict = out.splitlines()[0].split(": ")[-1] if out else err.strip()
+        fallbacks = re.search(r"exact arithmetic: (\d+)", out)
+    rss, _ = peak_rss(chk_cmd)
+    files = sum(os.path.getsize(paths[k]) for k in ("x", "w", "b", "y"))
+    return dict(name=name, threads=threads, op=op_s, gmacs=macs / op_s / 1e9, load=load_s, run=run_compute,
+                run_wall=run_wall, check=chk_s, verdict=verdict, fallbacks=fallbacks.group(1) if fallbacks else "?",
+                rss=rss, files=files)
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tconv", required=True)
     ap.add_argument("--reps", type=int, default=5)
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--only", default="", help="run only the layers whose name contains this")
     a = ap.parse_args()
     try:
         import numpy as np, torch
     except ImportError as e:
         sys.exit(f"bench needs python3-torch and python3-numpy under /usr/bin/python3: {e}")
-    torch.set_num_threads(a.threads)
-    torch.manual_seed(0)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; BLAS: {blas_in_use()}")
-    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (shared machines make figures noisy)")
+    print(time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "|", os.uname().nodename, "|",
+          open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].strip(": "), "|",
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    print(f"torch {torch.__version__} BLAS: {blas_of_torch(torch)}")
+    print(f"tconv BLAS: {blas_of(a.tconv)} (OpenBLAS, threads set to --threads)")
+    env = [k for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS") if k in os.environ]
+    print("environment:", ", ".join(f"{k}={os.environ[k]}" for k in env) or "no OPENBLAS_*/OMP_* variables set")
     tmp = tempfile.mkdtemp(prefix="tconv-bench-")
     rows = []
-    for name, xs, ws, kw in LAYERS:
-        x, w, b = torch.randn(*xs), torch.randn(*ws), torch.randn(ws[1])
-        f = torch.nn.functional.conv_transpose2d if len(xs) == 4 else torch.nn.functional.conv_transpose3d
-        y = f(x, w, b, **kw)
-        best = float("inf")
-        for _ in range(a.reps):
-            t = time.perf_counter(); f(x, w, b, **kw); best = min(best, time.perf_counter() - t)
-        torch_s = best
-        paths = {k: os.path.join(tmp, k + ".npy") for k in ("x", "w", "b", "y", "ref")}
-        for k, v in (("x", x), ("w", w), ("b", b), ("y", y)):
-            np.save(paths[k], v.numpy())
-        hyper = []
-        for k, v in kw.items():
-            hyper += ["--" + k.replace("_", "-"), str(v)]
-        common = ["--x", paths["x"], "--w", paths["w"], "--b", paths["b"], *hyper, "--threads", str(a.threads)]
-        ref_s = float("inf")
-        for _ in range(a.reps):
-            r = subprocess.run([a.tconv, "run", *common, "--out", paths["ref"], "--timing"], capture_output=True, text=True)
-            if r.returncode != 0:
-                sys.exit(f"tconv run failed: {r.stderr}")
-            ref_s = min(ref_s, float(re.search(r"compute ([0-9.]+) s", r.stderr).group(1)))
-        exact_line = r.stdout.strip()
-        chk_s, verdict = float("inf"), ""
-        for _ in range(a.reps):
-            t = time.perf_counter()
-            r = subprocess.run([a.tconv, "check", *common, "--y", paths["y"]], capture_output=True, text=True)
-            chk_s = min(chk_s, time.perf_counter() - t)
-            verdict = r.stdout.splitlines()[0] if r.stdout else r.stderr
-        rows.append((name, torch_s, ref_s, chk_s, verdict, exact_line))
+    for layer in LAYERS:
+        if a.only and a.only not in layer[0]:
+            continue
+        for t in [int(v) for v in a.threads.split(",")]:
+            rows.append(bench_layer(a, np, torch, tmp, layer, t))
     print()
-    print(f"{'layer':44} {'torch f32':>10} {'reference':>10} {'ratio':>6} {'check cmd':>10} {'ratio':>6}  verdict on torch's output")
-    for name, t, r, c, v, _ in rows:
-        print(f"{name:44} {t*1e3:8.1f}ms {r*1e3:8.1f}ms {r/t:6.2f} {c*1e3:8.1f}ms {c/t:6.2f}  {v}")
-    print()
-    for name, *_, e in rows:
-        print(f"{name}: {e.split(', the exact result')[-1].strip()}")
+    print(f"{'layer':38} {'thr':>3} {'torch op':>9} {'GMAC/s':>6} {'np load':>8} {'run':>8} {'run/op':>6} "
+          f"{'check':>8} {'chk/(op+ld)':>11} {'peak RSS':>9} {'RSS goal':>9}  verdict (exact fallbacks)")
+    for r in rows:
+        goal = 3 * r["files"] + 64 * 2**20
+        print(f"{r['name']:38} {r['threads']:>3} {r['op']*1e3:7.1f}ms {r['gmacs']:6.1f} {r['load']*1e3:6.1f}ms "
+              f"{r['run']*1e3:6.1f}ms {r['run']/r['op']:6.2f} {r['check']*1e3:6.1f}ms "
+              f"{r['check']/(r['op']+r['load']):11.2f} {r['rss']/2**20:7.1f}MB {goal/2**20:7.1f}MB  "
+              f"{r['verdict']} ({r['fallbacks']})")
+    worst_chk = max(r["check"] / (r["op"] + r["load"]) for r in rows)
+    worst_run = max(r["run"] / r["op"] for r in rows)
+    worst_rss = max(r["rss"] / (3 * r["files"] + 64 * 2**20) for r in rows)
+    print(f"\nworst: check/(op+load) {worst_chk:.2f} (goal 3), run/op {worst_run:.2f} (goal 5), "
+          f"peak RSS / goal {worst_rss:.2f} (goal 1)")
 
 
 if __name__ == "__main__":

@@ -474,6 +474,63 @@ def case_exit_codes_run():
     expect("wrote" in r.stdout, r.stdout)
 
 
+# The bench/ layers; CI runs them with fewer channels and batch (the exact path judges every
+# element with the superaccumulator), TCONV_DEEP=1 at full size (minutes).
+BENCH_LAYERS = [  # name, full x shape, full w shape, reduced x, reduced w, kwargs, op
+    ("dcgan", (64, 512, 4, 4), (512, 256, 4, 4), (2, 64, 4, 4), (64, 32, 4, 4), dict(stride=2, padding=1), "conv_transpose"),
+    ("fcn", (1, 21, 7, 7), (21, 21, 64, 64), (1, 3, 4, 4), (3, 3, 64, 64), dict(stride=32, padding=16), "conv_transpose"),
+    ("unet3d", (1, 64, 16, 16, 16), (64, 32, 2, 2, 2), (1, 16, 8, 8, 8), (16, 8, 2, 2, 2), dict(stride=2), "conv_transpose"),
+    ("small", (1, 16, 8, 8), (16, 16, 3, 3), (1, 16, 8, 8), (16, 16, 3, 3), dict(padding=1), "conv_transpose"),
+    ("large3d", (1, 64, 32, 32, 32), (64, 32, 4, 4, 4), (1, 8, 12, 12, 12), (8, 8, 4, 4, 4), dict(stride=2, padding=1), "conv_transpose"),
+    # forward conv through GEMM: groups, dilation, stride 1 and 2
+    ("conv_groups_dilation", (4, 64, 16, 16), (64, 32, 3, 3), (4, 64, 16, 16), (64, 32, 3, 3), dict(groups=2, dilation=2, padding=2), "conv"),
+    ("conv_stride2", (2, 32, 16, 16, 8), (16, 32, 3, 3, 3), (2, 32, 16, 16, 8), (16, 32, 3, 3, 3), dict(stride=(2, 2, 1), padding=1), "conv"),
+]
+
+
+def case_fast_equals_exact():
+    """The fast path (GEMM interval + exact fallback) and --exact (every element exact) give the same
+    verdicts, counts and reported worst elements, on PyTorch's output and on perturbed outputs."""
+    np = need_numpy()
+    deep = os.environ.get("TCONV_DEEP") == "1"
+    for seed, (name, xf, wf, xr, wr, kw, op) in enumerate(BENCH_LAYERS):
+        xs, ws = (xf, wf) if deep else (xr, wr)
+        x, w, b, y = torch_layer(300 + seed, xs, ws, kw, op=op)
+        yv = y.numpy().copy()
+        rng = np.random.default_rng(seed)
+        flat = yv.reshape(-1)
+        bad = yv.copy()
+        bflat = bad.reshape(-1)
+        # a few elements a little off (some within the bound, some beyond it) and one far off
+        for i in rng.choice(flat.size, 8, replace=False):
+            bflat[i] = np.nextafter(np.nextafter(bflat[i], np.float32(np.inf)), np.float32(np.inf)) * np.float32(1 + 2.0 ** -(10 + i % 12))
+        bflat[int(rng.integers(flat.size))] += np.float32(1.0)
+        files = [save(name + "_x", x.numpy()), save(name + "_w", w.numpy()), save(name + "_b", b.numpy())]
+        for tag, out in (("torch", yv), ("perturbed", bad)):
+            yp = save(f"{name}_{tag}_y", out)
+            common = ["check", "--x", files[0], "--w", files[1], "--b", files[2], "--y", yp, "--op", op, *flags(kw)]
+            reports = []
+            for extra in ([], ["--exact"]):
+                js = path(f"{name}_{tag}_{len(extra)}.json")
+                r = tconv(*common, *extra, "--json", js, "--quiet")
+                expect(r.returncode in (0, 1), f"{name}/{tag}: exit {r.returncode}: {r.stderr}")
+                reports.append(json.load(open(js)))
+            fast, exact = reports
+            for key in ("verdict", "violations", "warnings", "elements_checked", "max_error_to_bound_index",
+                        "max_error_ulps_index"):
+                expect(fast[key] == exact[key], f"{name}/{tag}: {key}: fast {fast[key]} vs exact {exact[key]}")
+            expect([v["index"] for v in fast["first_violations"]] == [v["index"] for v in exact["first_violations"]],
+                   f"{name}/{tag}: listed violations differ")
+            # the fast path's error |got - s| is within e = gamma_n(2^-53) (a + |b|) of the exact one
+            expect(abs(fast["max_error_to_bound"] - exact["max_error_to_bound"]) <= 1e-6 * exact["max_error_to_bound"],
+                   f"{name}/{tag}: max error/bound {fast['max_error_to_bound']} vs {exact['max_error_to_bound']}")
+            if tag == "torch":
+                expect(fast["verdict"] == "verified", f"{name}: PyTorch's float32 output is VIOLATED: {fast}")
+            else:
+                expect(fast["verdict"] == "violated", f"{name}: the perturbed output is verified")
+        print(f"{name}: x {xs} w {ws}: same verdicts and worst elements")
+
+
 def main():
     global args
     ap = argparse.ArgumentParser()

@@ -49,6 +49,15 @@ std::string error_of(const std::string& path) {
   return "";
 }
 
+std::string error_of_limited(const std::string& path, std::int64_t max_elements) {
+  try {
+    (void)tc::read_npy(path, max_elements);
+  } catch (const tc::npy_error& e) {
+    return e.what();
+  }
+  return "";
+}
+
 }  // namespace
 
 TEST_CASE("npy: dtypes, byte orders, versions, Fortran order", "[npy]") {
@@ -108,4 +117,40 @@ TEST_CASE("npy: written files read back (format 1.0, little endian)", "[npy]") {
   const auto a = tc::read_npy(path);
   CHECK(a.dtype == tc::npy_dtype::float32);
   CHECK(a.f == v);
+}
+
+TEST_CASE("npy: limits on the header, dtype names, duplicate keys (issue 14)", "[npy]") {
+  const std::string h = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }\n";
+  const auto four = file_with("limit", h, bytes<float>({1, 2, 3, 4}));
+  CHECK(tc::read_npy(four, 4).f.size() == 4);
+  // more values than allowed: refused on the header, naming the limit
+  CHECK(error_of_limited(four, 3).find("more than the 3") != std::string::npos);
+  // a wrong size is still named as such before the limit
+  CHECK(
+      error_of_limited(file_with("limit_trunc", h, bytes<float>({1, 2, 3})), 3).find("truncated") !=
+      std::string::npos);
+  CHECK(
+      error_of(file_with("b1", "{'descr': '|b1', 'fortran_order': False, 'shape': (1,), }\n", "x"))
+          .find("(bool)") != std::string::npos);
+  CHECK(
+      error_of(file_with("u1n", "{'descr': '|u1', 'fortran_order': False, 'shape': (1,), }\n", "x"))
+          .find("(uint8)") != std::string::npos);
+  CHECK(
+      error_of(file_with("u2", "{'descr': '<u2', 'fortran_order': False, 'shape': (1,), }\n", "xx"))
+          .find("(uint16)") != std::string::npos);
+  CHECK(
+      error_of(file_with("i1", "{'descr': '|i1', 'fortran_order': False, 'shape': (1,), }\n", "x"))
+          .find("(int8)") != std::string::npos);
+  // NumPy would take the last 'descr'; two are refused by name
+  const auto dup = error_of(file_with(
+      "dup", "{'descr': '<f4', 'descr': '<f8', 'fortran_order': False, 'shape': (1,), }\n",
+      "12345678"));
+  CHECK(dup.find("'descr' 2 times") != std::string::npos);
+  CHECK(error_of(std::filesystem::temp_directory_path().string()).find("directory") !=
+        std::string::npos);
+  // Fortran order of rank 3, big endian: transposed without an index table
+  const auto a = tc::read_npy(
+      file_with("fortran3", "{'descr': '>f4', 'fortran_order': True, 'shape': (2, 2, 2), }\n",
+                bytes<float>({0, 4, 2, 6, 1, 5, 3, 7}, true)));
+  CHECK(a.f == std::vector<float>{0, 1, 2, 3, 4, 5, 6, 7});
 }

@@ -137,3 +137,83 @@ TEST_CASE("the GEMM estimate brackets the exact sum on a layer large enough to u
     REQUIRE(diff <= e);
   }
 }
+
+TEST_CASE("the GEMM estimate brackets the exact sum of a forward conv with groups and dilation",
+          "[reference]") {
+  tconv::problem p;
+  p.rank = 2, p.batch = 16, p.groups = 2, p.in_channels = 64, p.out_channels = 16,
+  p.input = {16, 16, 1};
+  p.kernel = {3, 3, 1}, p.dilation = {2, 1, 1}, p.stride = {2, 1, 1},
+  p.pad_begin = p.pad_end = {2, 1, 0};
+  p.has_bias = true;
+  const auto op = tconv::op_kind::conv;
+  REQUIRE(tconv::is_valid(p, op));
+  const tc::geometry geo(p, op);
+  std::mt19937_64 g(7);
+  std::vector<float> x(static_cast<std::size_t>(geo.in_count())),
+      w(static_cast<std::size_t>(geo.weight_count())), b(16);
+  for (auto& v : x) v = wide_float(g, -30, 30);
+  for (auto& v : w) v = wide_float(g, -30, 30);
+  for (auto& v : b) v = wide_float(g, -30, 30);
+  const auto est = tc::estimate_float(geo, x.data(), w.data(), b.data(), 2);
+#if TCONV_CHECK_HAVE_CBLAS
+  CHECK(est.used_gemm);
+#endif
+  tc::superacc acc, mag;
+  for (std::int64_t f = 0; f < geo.out_count(); ++f) {
+    tc::exact_element(geo, f, x.data(), w.data(), b.data(), acc);
+    mag.clear();
+    geo.for_each_term(f, [&](std::int64_t xi, std::int64_t wi) {
+      mag.add_product(std::fabs(x[static_cast<std::size_t>(xi)]),
+                      std::fabs(w[static_cast<std::size_t>(wi)]));
+    });
+    const double a_up = est.a_up[static_cast<std::size_t>(f)];
+    mag.add(-a_up);
+    REQUIRE(mag.sign() <= 0);  // a_up >= sum |x||w|
+    const double e = tc::gamma_up(static_cast<double>(geo.terms(f)), 0x1p-53) *
+                     (a_up + std::fabs(b[static_cast<std::size_t>(geo.channel(f))])) * 1.0000001;
+    tc::superacc d = acc;
+    d.add(-est.s[static_cast<std::size_t>(f)]);
+    REQUIRE(std::fabs(d.round_to(tc::binary64)) <= e);
+  }
+}
+
+TEST_CASE(
+    "per-axis taps: the progression equals the brute-force enumeration, without tables for long "
+    "kernels",
+    "[reference]") {
+  std::mt19937_64 g(2024);
+  for (int trial = 0; trial < 400; ++trial) {
+    auto r = [&](int lo, int hi) {
+      return lo + static_cast<int>(g() % static_cast<std::uint64_t>(hi - lo + 1));
+    };
+    const auto op = trial % 2 ? tconv::op_kind::conv : tconv::op_kind::conv_transpose;
+    tconv::problem p;
+    p.rank = 1, p.input = {r(1, 12), 1, 1}, p.kernel = {r(1, 12), 1, 1}, p.stride = {r(1, 9), 1, 1};
+    p.dilation = {r(1, 9), 1, 1}, p.pad_begin = {r(0, 6), 0, 0}, p.pad_end = {r(0, 6), 0, 0};
+    if (!tconv::is_valid(p, op)) continue;
+    const tc::geometry geo(p, op);
+    for (std::int64_t q = 0; q < geo.out[0]; ++q) {
+      std::vector<std::pair<std::int64_t, std::int64_t>> want, got;
+      for (std::int64_t k = 0; k < p.kernel[0]; ++k)
+        for (std::int64_t i = 0; i < p.input[0]; ++i) {
+          const bool meet = op == tconv::op_kind::conv
+                                ? q * p.stride[0] - p.pad_begin[0] + k * p.dilation[0] == i
+                                : i * p.stride[0] + k * p.dilation[0] - p.pad_begin[0] == q;
+          if (meet) want.emplace_back(k, i);
+        }
+      const tc::axis_taps t = geo.taps_at(0, q);
+      for (std::int64_t j = 0; j < t.count; ++j)
+        got.emplace_back(t.k0 + j * geo.dk[0], t.i0 + j * geo.di[0]);
+      INFO("trial " << trial << " q " << q << " s " << p.stride[0] << " d " << p.dilation[0]);
+      REQUIRE(got == want);
+    }
+  }
+  // a 2^16-tap kernel on a 2^16-long input: O(1) per position, no output x kernel table
+  tconv::problem p;
+  p.rank = 1, p.input = {65536, 1, 1}, p.kernel = {65536, 1, 1};
+  const tc::geometry geo(p, tconv::op_kind::conv_transpose);
+  CHECK(geo.terms(0) == 1);
+  CHECK(geo.terms(65535) == 65536);
+  CHECK(geo.terms(2 * 65536 - 2) == 1);
+}

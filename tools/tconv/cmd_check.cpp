@@ -91,7 +91,7 @@ command add_check(CLI::App& root) {
   app->add_option("--rtol", flags->rtol, "tolerance mode (not rigorous): |got - exact| <= atol + rtol*|exact|");
   app->add_option("--atol", flags->atol, "tolerance mode (not rigorous): absolute part");
   app->add_option("--max-listed", flags->max_listed, "violations / warnings listed in full (default 10)");
-  app->add_option("--threads", flags->threads, "threads (default: up to 2)");
+  app->add_option("--threads", flags->threads, "threads (default: up to 2; at most the machine's cores)");
   app->add_flag("--exact", flags->exact, "decide every element with exact arithmetic (slow)");
   app->add_flag("--quiet", flags->quiet, "no text report (exit status and --json only)");
   app->add_flag("--timing", flags->timing, "print read / check times to stderr");

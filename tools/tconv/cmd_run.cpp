@@ -23,16 +23,16 @@ int run_body(const run_flags& f) {
   const layer_data d = load_layer(f.x, f.w, f.b, f.layer);
   const auto t1 = clock::now();
   const check::geometry g(d.p, d.op);
-  const int threads = f.threads > 0 ? f.threads : static_cast<int>(std::min(2u, std::max(1u, std::thread::hardware_concurrency())));
+  const int threads = check::thread_count(f.threads);
   const auto shape = output_shape(d.p, d.op);
   std::int64_t exact = g.out_count();
   std::vector<float> yf;
   std::vector<double> yd;
   if (d.doubles) {
-    yd.resize(static_cast<std::size_t>(g.out_count()));
+    check::resize_on_huge_pages(yd, static_cast<std::size_t>(g.out_count()));
     check::reference_double(g, d.xd.data(), d.wd.data(), d.has_bias ? d.bd.data() : nullptr, yd.data(), threads);
   } else {
-    yf.resize(static_cast<std::size_t>(g.out_count()));
+    check::resize_on_huge_pages(yf, static_cast<std::size_t>(g.out_count()));
     exact = check::reference_float(g, d.xf.data(), d.wf.data(), d.has_bias ? d.bf.data() : nullptr, yf.data(), threads);
   }
   const auto t2 = clock::now();
@@ -61,7 +61,8 @@ command add_run(CLI::App& root) {
   app->add_option("--b", flags->b, "bias b (.npy, [C_out])");
   app->add_option("--out", flags->out, "output file (.npy)")->required();
   flags->layer.add_to(*app);
-  app->add_option("--threads", flags->threads, "threads (default: up to 2)");
+  app->add_option("--threads", flags->threads,
+                  "threads (default: up to 2; at most the machine's cores)");
   app->add_flag("--timing", flags->timing, "print read / compute / write times to stderr");
   return {app, [flags] { return run_body(*flags); }};
 }

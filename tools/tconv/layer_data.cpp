@@ -13,7 +13,7 @@ check::npy_array load_npy(const std::string& path, const std::string& flag) {
 layer_data load_layer(const std::string& x_path, const std::string& w_path, const std::string& b_path,
                       const layer_flags& flags) {
   layer_data d;
-  const auto x = load_npy(x_path, "--x"), w = load_npy(w_path, "--w");
+  auto x = load_npy(x_path, "--x"), w = load_npy(w_path, "--w");
   check::npy_array b;
   d.has_bias = !b_path.empty();
   if (d.has_bias) b = load_npy(b_path, "--b");
@@ -26,12 +26,14 @@ layer_data load_layer(const std::string& x_path, const std::string& w_path, cons
   }
   d.x_dtype = x.dtype;
   d.doubles = !x.is_float() || !w.is_float() || (d.has_bias && !b.is_float());
+  // moved, not copied: each tensor is held once
+  auto doubles = [](check::npy_array& a) { return a.is_float() ? a.as_double() : std::move(a.d); };
   if (d.doubles) {
-    d.xd = x.as_double(), d.wd = w.as_double();
-    if (d.has_bias) d.bd = b.as_double();
+    d.xd = doubles(x), d.wd = doubles(w);
+    if (d.has_bias) d.bd = doubles(b);
   } else {
-    d.xf = x.f, d.wf = w.f;
-    if (d.has_bias) d.bf = b.f;
+    d.xf = std::move(x.f), d.wf = std::move(w.f);
+    if (d.has_bias) d.bf = std::move(b.f);
   }
   return d;
 }

@@ -202,6 +202,8 @@ template <class T>
 inline void input_rounding(const T* v, std::int64_t count, const precision_model& m, const char* what,
                            double& rel, double& abs, double& maxabs) {
   rel = abs = maxabs = 0;
+  // every float32 is exact in a model with at least float32's significand and exponent range
+  if (std::is_same_v<T, float> && m.in_bits >= 24 && m.in_min_exponent <= -149) return;
   bool exact = true;
   for (std::int64_t i = 0; i < count; ++i) {
     const double a = std::fabs(static_cast<double>(v[i]));
@@ -284,6 +286,48 @@ struct element_outcome {
   const char* reason = "";
 };
 
+// Upward and downward rounding of a nonnegative double without branches: v (1 + 2^-52) rounded
+// to nearest is at least v + ulp(v) for a normal v, and adding 2^-1074 covers zero and subnormals.
+inline double up(double v) { return v * (1 + 0x1p-52) + 0x1p-1074; }
+inline double dn(double v) { return v * (1 - 0x1p-52) - 0x1p-1074; }
+
+/// Per-element inputs of interval_judge: the estimate s, a >= sum |x||w|, |b|, got, and per element
+/// the coefficients of its product count n: ge = gamma_n(2^-53), gb = gamma_{n+1}(u),
+/// under = n eta (1 + gb) rounded up, pw = lambda sqrt(n+1) u.
+struct interval_inputs {
+  const double *s, *a, *babs, *got, *ge, *gb, *under, *pw;
+};
+/// Per-element verdicts of interval_judge.
+struct interval_outputs {
+  std::int8_t* code;  // 0 within the bound, 1 beyond it, 2 in doubt (decide exactly)
+  double *err, *bound, *warn;
+};
+
+/// The interval judge (rigorous mode, inputs exact in the precision under check, y not stored in
+/// a coarser format). With core = a + |b|, the estimate's error e = gamma_n(2^-53) core, the bound
+///   B = gamma_{n+1}(u) core + n eta (1 + gamma_{n+1}(u))
+/// and d = |got - s|: the element is within when d + e <= B, beyond when d - e > B, and in doubt
+/// otherwise, or when s, a, got or B is not finite. Every quantity is nonnegative and rounded
+/// upward by up() (lower ends by dn()), so B is at least the rigorous bound and the two decided
+/// verdicts are those of exact arithmetic. Branch-free over arrays, so the compiler vectorises it.
+inline void interval_judge(std::int64_t count, const interval_inputs& in,
+                           const interval_outputs& out) {
+  for (std::int64_t i = 0; i < count; ++i) {
+    const double core = up(in.a[i] + in.babs[i]);
+    const double e = up(in.ge[i] * core);
+    const double bound = up(up(in.gb[i] * core) + in.under[i]);
+    const double d = std::fabs(in.got[i] - in.s[i]);
+    const double hi = up(up(d) + e), lo = dn(dn(d) - e);
+    const double probe = in.s[i] + in.a[i] + in.got[i] + bound;  // NaN or infinite when any is
+    const bool finite = probe - probe == 0;
+    const int decided = hi <= bound ? 0 : (lo > bound ? 1 : 2);
+    out.code[i] = static_cast<std::int8_t>(finite ? decided : 2);
+    out.err[i] = d;
+    out.bound[i] = bound;
+    out.warn[i] = in.pw[i] * core + in.under[i];
+  }
+}
+
 template <class In, class Out>
 report check_impl(const problem& p, op_kind op, const In* x, const In* w, const In* b, const Out* y,
                   std::int64_t y_count, precision prec, const options& opt) {
@@ -327,7 +371,7 @@ report check_impl(const problem& p, op_kind op, const In* x, const In* w, const 
   bm.es = std::ldexp(1.0, storage.min_exponent);
 
   const std::int64_t total = g.out_count();
-  int threads = opt.threads > 0 ? opt.threads : static_cast<int>(std::min(2u, std::max(1u, std::thread::hardware_concurrency())));
+  int threads = thread_count(opt.threads);
   if (static_cast<double>(total) * static_cast<double>(g.cin_g) < 65536) threads = 1;
 
   constexpr bool float_data = std::is_same_v<In, float>;
@@ -404,6 +448,14 @@ report check_impl(const problem& p, op_kind op, const In* x, const In* w, const 
       if (std::isinf(bound)) out.unbounded = true;
     }
     out.bound = bound;
+    if (std::isinf(got)) {
+      if (!have_exact) compute_exact();
+      // the exact value is beyond the format's largest finite value: the infinity is its rounding
+      if (acc.round_to(storage) == got) {
+        out.overflowed = true;
+        return out;
+      }
+    }
     if (!std::isfinite(got)) {
       out.violation = true;
       out.err = std::numeric_limits<double>::infinity();
@@ -439,22 +491,19 @@ report check_impl(const problem& p, op_kind op, const In* x, const In* w, const 
     return out;
   };
 
+  // elements the interval judge can decide: rigorous mode, inputs exact, y in the accumulation's
+  // format
+  const bool interval = fast && !tolerance && bm.inputs_exact && !bm.storage_coarser;
   parallel_parts(total, threads, [&](int part, std::int64_t lo, std::int64_t hi) {
     partial& pt = parts[static_cast<std::size_t>(part)];
     superacc acc;
-    for (std::int64_t f = lo; f < hi; ++f) {
-      const element_outcome o = judge(f, acc);
+    auto record = [&](std::int64_t f, const element_outcome& o) {
       if (o.exact_used) ++pt.exact;
       if (o.unbounded) ++pt.unbounded;
-      const double ratio = o.bound > 0 ? o.err / o.bound : (o.err > 0 ? std::numeric_limits<double>::infinity() : 0.0);
-    if (std::isinf(got)) {
-      if (!have_exact) compute_exact();
-      // the exact value is beyond the format's largest finite value: the infinity is its rounding
-      if (acc.round_to(storage) == got) {
-        out.overflowed = true;
-        return out;
-      }
-    }
+      if (o.overflowed) ++pt.overflowed;
+      const double ratio = o.bound > 0
+                               ? o.err / o.bound
+                               : (o.err > 0 ? std::numeric_limits<double>::infinity() : 0.0);
       if (ratio > pt.max_ratio) pt.max_ratio = ratio, pt.max_ratio_f = f;
       if (o.ulps > pt.max_ulps) pt.max_ulps = o.ulps, pt.max_ulps_f = f;
       if (o.violation) {
@@ -463,6 +512,61 @@ report check_impl(const problem& p, op_kind op, const In* x, const In* w, const 
       } else if (o.warning) {
         ++pt.warnings;
         if (static_cast<int>(pt.warn.size()) < opt.max_listed) pt.warn.push_back(f);
+      }
+    };
+    if (!interval) {
+      for (std::int64_t f = lo; f < hi; ++f) record(f, judge(f, acc));
+      return;
+    }
+    constexpr std::int64_t block = 1024;
+    std::vector<double> scratch(static_cast<std::size_t>(block * 10));
+    std::vector<std::int8_t> code(static_cast<std::size_t>(block));
+    double* col = scratch.data();
+    auto column = [&](int k) { return col + k * block; };
+    const interval_inputs in{nullptr,   nullptr,   column(0), column(1),
+                             column(2), column(3), column(4), column(5)};
+    const interval_outputs out{code.data(), column(6), column(7), column(8)};
+    // walk (channel, o0, o1, o2) along the flat index; coefficients change only with n
+    auto pos = g.split(lo);
+    std::int64_t last_n = -1;
+    double cge = 0, cgb = 0, cunder = 0, cpw = 0;
+    for (std::int64_t b0 = lo; b0 < hi; b0 += block) {
+      const std::int64_t cnt = std::min(block, hi - b0);
+      for (std::int64_t i = 0; i < cnt; ++i) {
+        const std::int64_t nt = g.cin_g * g.taps(0, pos[2]) * g.taps(1, pos[3]) * g.taps(2, pos[4]);
+        if (nt != last_n) {
+          const auto n = static_cast<double>(nt);
+          last_n = nt, cge = g53(nt), cgb = gacc(nt + 1);
+          cunder = up(up(n * bm.m.eta_acc) * up(1 + cgb));
+          cpw = bm.lambda * std::sqrt(n + 1) * bm.m.u_acc;
+        }
+        column(0)[i] = b != nullptr ? std::fabs(static_cast<double>(b[pos[1]])) : 0.0;
+        column(1)[i] = static_cast<double>(y[b0 + i]);
+        column(2)[i] = cge, column(3)[i] = cgb, column(4)[i] = cunder, column(5)[i] = cpw;
+        if (++pos[4] == g.out[2]) {
+          pos[4] = 0;
+          if (++pos[3] == g.out[1]) {
+            pos[3] = 0;
+            if (++pos[2] == g.out[0])
+              pos[2] = 0, pos[1] = pos[1] + 1 == g.out_channels ? 0 : pos[1] + 1;
+          }
+        }
+      }
+      interval_inputs blk = in;
+      blk.s = est.s.data() + b0, blk.a = est.a_up.data() + b0;
+      interval_judge(cnt, blk, out);
+      for (std::int64_t i = 0; i < cnt; ++i) {
+        const std::int64_t f = b0 + i;
+        if (code[static_cast<std::size_t>(i)] == 2) {
+          record(f, judge(f, acc));
+          continue;
+        }
+        element_outcome o;
+        o.violation = code[static_cast<std::size_t>(i)] == 1;
+        o.err = column(6)[i], o.bound = column(7)[i];
+        o.warning = !o.violation && o.err > column(8)[i];
+        o.ulps = o.err / ulp_of(est.s[static_cast<std::size_t>(f)], storage);
+        record(f, o);
       }
     }
   });
@@ -498,7 +602,6 @@ report check_impl(const problem& p, op_kind op, const In* x, const In* w, const 
         superacc r = acc;
         r.add(-fd.got);
         err = std::fabs(r.round_to(binary64));
-      if (o.overflowed) ++pt.overflowed;
       }
       fd.error = err;
       fd.bound = o.bound;

@@ -3,17 +3,21 @@
 // order, C or Fortran order (Fortran data is transposed into C order on reading).
 // Reading never trusts the header: the claimed size is compared with the file's size before any
 // allocation, so a lying or truncated file ends in npy_error, never in a huge allocation.
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "tconv/check/huge_pages.hpp"
 #include "tconv/io/atomic_file.hpp"
 
 namespace tconv::check {
@@ -110,170 +114,286 @@ inline std::string_view dict_value(std::string_view h, std::string_view key, con
 
 }  // namespace detail
 
-/// Reads a .npy file. Throws npy_error naming the file and what is wrong.
-[[nodiscard]] inline npy_array read_npy(const std::string& file) {
-  std::error_code ec;
-  const auto fsize_u = std::filesystem::file_size(file, ec);
-  if (ec) throw npy_error(file + ": cannot open (" + ec.message() + ")");
-  const auto fsize = static_cast<std::int64_t>(fsize_u);
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw npy_error(file + ": cannot open for reading");
+/// The most values one array may hold (2^28, the largest tensor a layer may have): checked on the
+/// header, before any data is read or allocated.
+inline constexpr std::int64_t max_npy_elements = std::int64_t{1} << 28;
+
+namespace detail {
+
+// The parsed header: dtype, order, shape, and where the data starts.
+struct npy_header {
+  npy_dtype dtype = npy_dtype::float32;
+  bool big = false, fortran = false;
+  std::int64_t item = 4, count = 1, data_offset = 0;
+  std::vector<std::int64_t> shape;
+};
+
+// A key may appear once: NumPy's literal_eval would silently take the last of two.
+inline void refuse_duplicate_key(std::string_view h, const std::string& key,
+                                 const std::string& file) {
+  int seen = 0;
+  for (const std::string& k : {"'" + key + "'", "\"" + key + "\""})
+    for (auto p = h.find(k); p != std::string_view::npos; p = h.find(k, p + 1)) {
+      auto q = p + k.size();
+      while (q < h.size() && h[q] == ' ') ++q;
+      if (q < h.size() && h[q] == ':') ++seen;
+    }
+  if (seen > 1)
+    throw npy_error(file + ": header has the key '" + key + "' " + std::to_string(seen) +
+                    " times (it must appear once)");
+}
+
+// The dtype of descr ('<f4', ...): names the kind (bool, uint8, complex64, ...) of an unsupported
+// one.
+inline void parse_descr(std::string_view descr, npy_header& hd, const std::string& file) {
+  if (descr.size() < 2 || (descr.front() != '\'' && descr.front() != '"') ||
+      descr.back() != descr.front())
+    throw npy_error(file + ": 'descr' must be a quoted dtype string, got " + std::string(descr));
+  const std::string dt(descr.substr(1, descr.size() - 2));
+  const std::string need = " (need float16/32/64 or int32/64)";
+  if (dt.size() < 3) throw npy_error(file + ": unsupported dtype '" + dt + "'" + need);
+  const char order = dt[0];
+  const std::string t = dt.substr(1);
+  if (t == "f2")
+    hd.dtype = npy_dtype::float16, hd.item = 2;
+  else if (t == "f4")
+    hd.dtype = npy_dtype::float32, hd.item = 4;
+  else if (t == "f8")
+    hd.dtype = npy_dtype::float64, hd.item = 8;
+  else if (t == "i4")
+    hd.dtype = npy_dtype::int32, hd.item = 4;
+  else if (t == "i8")
+    hd.dtype = npy_dtype::int64, hd.item = 8;
+  else {
+    const char kind = t[0];
+    const std::string bits = t.size() > 1 ? std::to_string(std::atoi(t.c_str() + 1) * 8) : "";
+    std::string what = kind == 'b'   ? "bool"
+                       : kind == 'u' ? "uint" + bits
+                       : kind == 'i' ? "int" + bits
+                       : kind == 'c' ? "complex" + bits
+                       : kind == 'f' ? "float" + bits
+                                     : "";
+    throw npy_error(file + ": unsupported dtype '" + dt + "'" +
+                    (what.empty() ? "" : " (" + what + ")") + need);
+  }
+  if (order == '>')
+    hd.big = true;
+  else if (order != '<' && order != '=')
+    throw npy_error(file + ": unsupported byte order '" + std::string(1, order) + "' in dtype '" +
+                    dt + "'");
+}
+
+// The shape tuple and its element count (overflow-checked).
+inline void parse_shape(std::string_view sh, npy_header& hd, const std::string& file) {
+  if (sh.size() < 2 || sh.front() != '(' || sh.back() != ')')
+    throw npy_error(file + ": 'shape' must be a tuple, got " + std::string(sh));
+  std::string_view body = sh.substr(1, sh.size() - 2);
+  std::size_t p = 0;
+  while (p < body.size()) {
+    while (p < body.size() && body[p] == ' ') ++p;
+    if (p >= body.size()) break;
+    std::size_t q = p;
+    while (q < body.size() && body[q] >= '0' && body[q] <= '9') ++q;
+    if (q == p || q - p > 18)
+      throw npy_error(file + ": 'shape' holds a bad extent in " + std::string(sh));
+    std::int64_t v = 0;
+    for (std::size_t i = p; i < q; ++i) v = v * 10 + (body[i] - '0');
+    while (q < body.size() && body[q] == ' ') ++q;
+    if (q < body.size() && body[q] != ',')
+      throw npy_error(file + ": 'shape' holds a bad extent in " + std::string(sh));
+    hd.shape.push_back(v);
+    if (v != 0 && hd.count > (std::int64_t{1} << 62) / v)
+      throw npy_error(file + ": shape " + std::string(sh) + " has too many elements");
+    hd.count *= v;
+    p = q + 1;
+  }
+}
+
+// Reads and checks the preamble and the header; every size is checked against the file's size.
+inline npy_header read_header(std::FILE* in, std::int64_t fsize, std::int64_t max_elements,
+                              const std::string& file) {
   unsigned char pre[12] = {};
   if (fsize < 10) throw npy_error(file + ": too short to be a .npy file (" + std::to_string(fsize) + " bytes)");
-  in.read(reinterpret_cast<char*>(pre), 10);
+  if (std::fread(pre, 1, 10, in) != 10) throw npy_error(file + ": cannot read the header");
   if (std::memcmp(pre, "\x93NUMPY", 6) != 0) throw npy_error(file + ": not a .npy file (bad magic string)");
   const int major = pre[6], minor = pre[7];
   if (major < 1 || major > 3 || minor != 0)
     throw npy_error(file + ": unsupported .npy format version " + std::to_string(major) + "." +
                     std::to_string(minor) + " (1.0, 2.0 and 3.0 are supported)");
-  std::int64_t hlen = 0, start = 0;
-  if (major == 1) {
-    hlen = pre[8] | (pre[9] << 8);
-    start = 10;
-  } else {
-    if (fsize < 12) throw npy_error(file + ": truncated header");
-    in.read(reinterpret_cast<char*>(pre + 10), 2);
-    hlen = static_cast<std::int64_t>(pre[8]) | (static_cast<std::int64_t>(pre[9]) << 8) |
-           (static_cast<std::int64_t>(pre[10]) << 16) | (static_cast<std::int64_t>(pre[11]) << 24);
+  std::int64_t hlen = pre[8] | (pre[9] << 8), start = 10;
+  if (major > 1) {
+    if (fsize < 12 || std::fread(pre + 10, 1, 2, in) != 2)
+      throw npy_error(file + ": truncated header");
+    hlen |= (static_cast<std::int64_t>(pre[10]) << 16) | (static_cast<std::int64_t>(pre[11]) << 24);
     start = 12;
   }
   if (hlen > fsize - start)
     throw npy_error(file + ": truncated header (it claims " + std::to_string(hlen) +
-                    " bytes, the file has " + std::to_string(fsize - start) + " after the preamble)");
+                    " bytes, the file has " + std::to_string(fsize - start) +
+                    " after the preamble)");
   std::string header(static_cast<std::size_t>(hlen), '\0');
-  in.read(header.data(), hlen);
-  if (!in) throw npy_error(file + ": cannot read the header");
-  for (char c : header)
-    if (c == '\0') throw npy_error(file + ": header contains a NUL byte");
+  if (std::fread(header.data(), 1, header.size(), in) != header.size())
+    throw npy_error(file + ": cannot read the header");
+  if (header.find('\0') != std::string::npos)
+    throw npy_error(file + ": header contains a NUL byte");
   const std::string_view h = header;
   if (h.find('{') == std::string_view::npos || h.find('}') == std::string_view::npos)
     throw npy_error(file + ": header is not a dictionary");
-
-  // descr
-  auto descr = detail::dict_value(h, "descr", file);
-  if (descr.size() < 2 || (descr.front() != '\'' && descr.front() != '"') || descr.back() != descr.front())
-    throw npy_error(file + ": 'descr' must be a quoted dtype string, got " + std::string(descr));
-  const std::string dt(descr.substr(1, descr.size() - 2));
-  npy_array a;
-  bool big = false;
-  std::int64_t item = 0;
-  {
-    if (dt.size() != 3) throw npy_error(file + ": unsupported dtype '" + dt + "' (need float16/32/64 or int32/64)");
-    const char order = dt[0];
-    if (order == '>') big = true;
-    else if (order != '<' && order != '=')
-      throw npy_error(file + ": unsupported byte order in dtype '" + dt + "'");
-    const std::string t = dt.substr(1);
-    if (t == "f2") a.dtype = npy_dtype::float16, item = 2;
-    else if (t == "f4") a.dtype = npy_dtype::float32, item = 4;
-    else if (t == "f8") a.dtype = npy_dtype::float64, item = 8;
-    else if (t == "i4") a.dtype = npy_dtype::int32, item = 4;
-    else if (t == "i8") a.dtype = npy_dtype::int64, item = 8;
-    else throw npy_error(file + ": unsupported dtype '" + dt + "' (need float16/32/64 or int32/64)");
-  }
-  // fortran_order
-  const auto fo = detail::dict_value(h, "fortran_order", file);
-  bool fortran = false;
-  if (fo == "True") fortran = true;
-  else if (fo != "False") throw npy_error(file + ": 'fortran_order' must be True or False, got " + std::string(fo));
-  // shape
-  auto sh = detail::dict_value(h, "shape", file);
-  if (sh.size() < 2 || sh.front() != '(' || sh.back() != ')')
-    throw npy_error(file + ": 'shape' must be a tuple, got " + std::string(sh));
-  std::int64_t count = 1;
-  {
-    std::string_view body = sh.substr(1, sh.size() - 2);
-    std::size_t p = 0;
-    while (p < body.size()) {
-      while (p < body.size() && body[p] == ' ') ++p;
-      if (p >= body.size()) break;
-      std::size_t q = p;
-      while (q < body.size() && body[q] >= '0' && body[q] <= '9') ++q;
-      if (q == p || q - p > 18)
-        throw npy_error(file + ": 'shape' holds a bad extent in " + std::string(sh));
-      std::int64_t v = 0;
-      for (std::size_t i = p; i < q; ++i) v = v * 10 + (body[i] - '0');
-      while (q < body.size() && body[q] == ' ') ++q;
-      if (q < body.size() && body[q] != ',')
-        throw npy_error(file + ": 'shape' holds a bad extent in " + std::string(sh));
-      a.shape.push_back(v);
-      if (v != 0 && count > (std::int64_t{1} << 62) / v)
-        throw npy_error(file + ": shape " + std::string(sh) + " has too many elements");
-      count *= v;
-      p = q + 1;
-    }
-  }
-  const std::int64_t data = fsize - start - hlen;
-  if (count > data / item || count * item != data) {
-    if (count > data / item || count * item > data)
-      throw npy_error(file + ": truncated or lying header: shape " + detail::shape_text(a.shape) + " of " +
-                      name(a.dtype) + " needs " + (count > data / item ? std::string("more than ") + std::to_string(data) : std::to_string(count * item)) +
-                      " data bytes, the file holds " + std::to_string(data));
+  npy_header hd;
+  for (const char* key : {"descr", "fortran_order", "shape"}) refuse_duplicate_key(h, key, file);
+  parse_descr(dict_value(h, "descr", file), hd, file);
+  const auto fo = dict_value(h, "fortran_order", file);
+  if (fo == "True")
+    hd.fortran = true;
+  else if (fo != "False")
+    throw npy_error(file + ": 'fortran_order' must be True or False, got " + std::string(fo));
+  parse_shape(dict_value(h, "shape", file), hd, file);
+  hd.data_offset = start + hlen;
+  const std::int64_t data = fsize - hd.data_offset, item = hd.item, count = hd.count;
+  if (count > data / item || count * item > data)
+    throw npy_error(
+        file + ": truncated or lying header: shape " + shape_text(hd.shape) + " of " +
+        name(hd.dtype) + " needs " +
+        (count > data / item ? "more than " + std::to_string(data) : std::to_string(count * item)) +
+        " data bytes, the file holds " + std::to_string(data));
+  if (count * item != data)
     throw npy_error(file + ": " + std::to_string(data - count * item) +
-                    " unexpected bytes after the data of shape " + detail::shape_text(a.shape));
+                    " unexpected bytes after the data of shape " + shape_text(hd.shape));
+  // a consistent but huge (say sparse) file is refused here, before its data is read
+  if (count > max_elements)
+    throw npy_error(file + ": shape " + shape_text(hd.shape) + " holds " + std::to_string(count) +
+                    " values, more than the " + std::to_string(max_elements) +
+                    " a tensor may have (2^28); refused before reading its data");
+  return hd;
+}
+
+// Reads exactly `bytes` bytes into dst.
+inline void read_exact(std::FILE* in, void* dst, std::int64_t bytes, const std::string& file) {
+  if (bytes > 0 &&
+      std::fread(dst, 1, static_cast<std::size_t>(bytes), in) != static_cast<std::size_t>(bytes))
+    throw npy_error(file + ": cannot read the data");
+}
+
+// Element c (C order) of raw data stored in Fortran order, visited in C order without an index
+// table.
+template <class F>
+void for_each_c_order(const std::vector<std::int64_t>& shape, bool fortran, std::int64_t count,
+                      F&& f) {
+  if (!fortran || shape.size() < 2) {
+    for (std::int64_t c = 0; c < count; ++c) f(c, c);
+    return;
   }
-  std::vector<unsigned char> raw(static_cast<std::size_t>(count * item));
-  in.read(reinterpret_cast<char*>(raw.data()), static_cast<std::streamsize>(raw.size()));
-  if (!in) throw npy_error(file + ": cannot read the data");
-  if (big) {
-    for (std::size_t i = 0; i < raw.size(); i += static_cast<std::size_t>(item))
-      for (std::int64_t j = 0; j < item / 2; ++j) std::swap(raw[i + j], raw[i + item - 1 - j]);
-  }
-  // Fortran order: element at C index (i0..ir) lies at sum i_k * prod_{j<k} shape_j
-  std::vector<std::int64_t> src(fortran ? static_cast<std::size_t>(count) : 0);
-  if (fortran) {
-    const std::size_t r = a.shape.size();
-    std::vector<std::int64_t> fstride(r, 1), idx(r, 0);
-    for (std::size_t k = 1; k < r; ++k) fstride[k] = fstride[k - 1] * a.shape[k - 1];
-    for (std::int64_t c = 0; c < count; ++c) {
-      std::int64_t off = 0;
-      for (std::size_t k = 0; k < r; ++k) off += idx[k] * fstride[k];
-      src[static_cast<std::size_t>(c)] = off;
-      for (std::size_t k = r; k-- > 0;) {
-        if (++idx[k] < a.shape[k]) break;
-        idx[k] = 0;
+  const std::size_t r = shape.size();
+  std::vector<std::int64_t> fstride(r, 1), idx(r, 0);
+  for (std::size_t k = 1; k < r; ++k) fstride[k] = fstride[k - 1] * shape[k - 1];
+  std::int64_t off = 0;  // sum idx[k] * fstride[k]
+  for (std::int64_t c = 0; c < count; ++c) {
+    f(c, off);
+    for (std::size_t k = r; k-- > 0;) {
+      if (++idx[k] < shape[k]) {
+        off += fstride[k];
+        break;
       }
+      off -= (shape[k] - 1) * fstride[k];
+      idx[k] = 0;
     }
   }
-  const auto n = static_cast<std::size_t>(count);
-  auto at = [&](std::size_t c) { return raw.data() + (fortran ? src[c] : static_cast<std::int64_t>(c)) * item; };
-  switch (a.dtype) {
-    case npy_dtype::float16:
-      a.f.resize(n);
-      for (std::size_t c = 0; c < n; ++c) {
-        std::uint16_t v;
-        std::memcpy(&v, at(c), 2);
-        a.f[c] = detail::half_to_float(v);
-      }
-      break;
-    case npy_dtype::float32:
-      a.f.resize(n);
-      for (std::size_t c = 0; c < n; ++c) std::memcpy(&a.f[c], at(c), 4);
-      break;
-    case npy_dtype::float64:
-      a.d.resize(n);
-      for (std::size_t c = 0; c < n; ++c) std::memcpy(&a.d[c], at(c), 8);
-      break;
-    case npy_dtype::int32:
-      a.d.resize(n);
-      for (std::size_t c = 0; c < n; ++c) {
-        std::int32_t v;
-        std::memcpy(&v, at(c), 4);
-        a.d[c] = v;
-      }
-      break;
-    case npy_dtype::int64:
-      a.d.resize(n);
-      for (std::size_t c = 0; c < n; ++c) {
-        std::int64_t v;
-        std::memcpy(&v, at(c), 8);
-        if (v > (std::int64_t{1} << 53) || v < -(std::int64_t{1} << 53))
-          throw npy_error(file + ": int64 value " + std::to_string(v) + " at flat index " +
-                          std::to_string(c) + " is not exactly representable as float64");
-        a.d[c] = static_cast<double>(v);
-      }
-      break;
+}
+
+// The value of element `src` of raw (file byte order) data as T.
+template <class T>
+T load_element(const unsigned char* raw, std::int64_t src, const npy_header& hd,
+               const std::string& file) {
+  unsigned char b[8];
+  std::memcpy(b, raw + src * hd.item, static_cast<std::size_t>(hd.item));
+  if (hd.big) std::reverse(b, b + hd.item);
+  switch (hd.dtype) {
+    case npy_dtype::float16: {
+      std::uint16_t v;
+      std::memcpy(&v, b, 2);
+      return static_cast<T>(half_to_float(v));
+    }
+    case npy_dtype::float32: {
+      float v;
+      std::memcpy(&v, b, 4);
+      return static_cast<T>(v);
+    }
+    case npy_dtype::float64: {
+      double v;
+      std::memcpy(&v, b, 8);
+      return static_cast<T>(v);
+    }
+    case npy_dtype::int32: {
+      std::int32_t v;
+      std::memcpy(&v, b, 4);
+      return static_cast<T>(v);
+    }
+    case npy_dtype::int64: {
+      std::int64_t v;
+      std::memcpy(&v, b, 8);
+      if (v > (std::int64_t{1} << 53) || v < -(std::int64_t{1} << 53))
+        throw npy_error(file + ": int64 value " + std::to_string(v) + " at flat index " +
+                        std::to_string(src) + " is not exactly representable as float64");
+      return static_cast<T>(v);
+    }
   }
+  return T{};
+}
+
+// Reads the data into dst (count values of T, C order): straight into dst when the file holds T in
+// native byte order and C order (no per-element work), else through one raw buffer.
+template <class T>
+void read_values(std::FILE* in, const npy_header& hd, std::vector<T>& dst,
+                 const std::string& file) {
+  const auto n = static_cast<std::size_t>(hd.count);
+  resize_on_huge_pages(dst, n);
+  const bool native = hd.item == static_cast<std::int64_t>(sizeof(T)) && !hd.big &&
+                      (hd.dtype == npy_dtype::float32 || hd.dtype == npy_dtype::float64);
+  static_assert(std::endian::native == std::endian::little,
+                "the reader assumes a little-endian host");
+  if (native && (!hd.fortran || hd.shape.size() < 2)) {
+    read_exact(in, dst.data(), hd.count * hd.item, file);
+    return;
+  }
+  std::vector<unsigned char> raw(static_cast<std::size_t>(hd.count * hd.item));
+  read_exact(in, raw.data(), hd.count * hd.item, file);
+  for_each_c_order(hd.shape, hd.fortran, hd.count, [&](std::int64_t c, std::int64_t src) {
+    dst[static_cast<std::size_t>(c)] = load_element<T>(raw.data(), src, hd, file);
+  });
+}
+
+struct file_closer {
+  void operator()(std::FILE* f) const { std::fclose(f); }
+};
+
+}  // namespace detail
+
+/// Reads a .npy file holding at most max_elements values. Throws npy_error naming the file and what
+/// is wrong; every size is checked on the header, before any data is read or allocated.
+[[nodiscard]] inline npy_array read_npy(const std::string& file,
+                                        std::int64_t max_elements = max_npy_elements) {
+  std::error_code ec;
+  const auto st = std::filesystem::status(file, ec);
+  if (!ec && st.type() != std::filesystem::file_type::regular)
+    throw npy_error(file + ": cannot open (it is " +
+                    (st.type() == std::filesystem::file_type::directory ? std::string("a directory")
+                     : st.type() == std::filesystem::file_type::fifo
+                         ? std::string("a FIFO (named pipe)")
+                         : std::string("not a regular file")) +
+                    ")");
+  const auto fsize_u = std::filesystem::file_size(file, ec);
+  if (ec) throw npy_error(file + ": cannot open (" + ec.message() + ")");
+  const std::unique_ptr<std::FILE, detail::file_closer> in(std::fopen(file.c_str(), "rb"));
+  if (!in) throw npy_error(file + ": cannot open for reading");
+  const detail::npy_header hd =
+      detail::read_header(in.get(), static_cast<std::int64_t>(fsize_u), max_elements, file);
+  npy_array a;
+  a.dtype = hd.dtype;
+  a.shape = hd.shape;
+  if (a.is_float())
+    detail::read_values(in.get(), hd, a.f, file);
+  else
+    detail::read_values(in.get(), hd, a.d, file);
   return a;
 }
 

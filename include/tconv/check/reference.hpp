@@ -14,9 +14,11 @@
 #include <cstdint>
 #include <limits>
 #include <mutex>
+#include <numeric>
 #include <thread>
 #include <vector>
 
+#include "tconv/check/huge_pages.hpp"
 #include "tconv/check/superacc.hpp"
 #include "tconv/problem.hpp"
 
@@ -59,6 +61,13 @@ class gamma_table {
   std::vector<double> t_;
 };
 
+/// The threads to use: `requested` (<= 0: up to 2) capped at the machine's concurrency, so that
+/// --threads 2147483647 runs on the cores there are instead of failing to start threads.
+[[nodiscard]] inline int thread_count(int requested) {
+  const int machine = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return requested <= 0 ? std::min(2, machine) : std::min(requested, machine);
+}
+
 /// Runs f(part, begin, end) over [0, count) split into up to `threads` parts, one thread each.
 template <class F>
 void parallel_parts(std::int64_t count, int threads, F&& f) {
@@ -79,67 +88,65 @@ void parallel_for(std::int64_t count, int threads, F&& f) {
   parallel_parts(count, threads, [&](int, std::int64_t lo, std::int64_t hi) { f(lo, hi); });
 }
 
+/// Floor of a / b for b > 0.
+[[nodiscard]] constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+/// The taps of one output position on one axis: kernel index k0 + j*dk meets input index
+/// i0 + j*di for j in [0, count).
+struct axis_taps {
+  std::int64_t k0 = 0, i0 = 0, count = 0;
+};
+
 /// Index arithmetic of one layer: which (x, w) pairs meet in each output element.
+/// Memory is O(1) per axis beyond a cache of at most 2^20 positions: the taps of an output position
+/// form an arithmetic progression, computed from the congruence k d = q + pb (mod s).
 struct geometry {
   op_kind op = op_kind::conv_transpose;
   std::int64_t batch = 1, in_channels = 1, out_channels = 1, groups = 1, cin_g = 1, cout_g = 1;
   extents in{1, 1, 1}, out{1, 1, 1}, kernel{1, 1, 1}, stride{1, 1, 1}, dilation{1, 1, 1},
       pad_begin{0, 0, 0};
   std::int64_t kernel_volume = 1, in_volume = 1, out_volume = 1;
-  // per axis and output position o: the taps (k, i) in [tap_begin[o], tap_begin[o+1])
-  std::array<std::vector<std::int64_t>, 3> tap_begin, tap_k, tap_i;
-  std::vector<std::int64_t> spatial_terms;  // products per output position (same for every n, c)
-  std::int64_t max_terms = 0;
+  // per axis: the progression steps, and for conv_transpose the congruence's solution data
+  std::array<std::int64_t, 3> dk{1, 1, 1}, di{0, 0, 0}, gcd_sd{1, 1, 1}, inv_d{0, 0, 0};
+  // per axis, when out[a] <= 2^20: the taps of every position (computed on demand otherwise)
+  std::array<std::vector<axis_taps>, 3> cache;
+  std::int64_t max_terms = 0;  // an upper bound of the products per output element
+
+  static constexpr std::int64_t max_cached_positions = std::int64_t{1} << 20;
 
   /// The geometry of a valid problem p as op (p is validated by the caller).
   geometry(const problem& p, op_kind o) : op(o) {
     batch = p.batch, in_channels = p.in_channels, out_channels = p.out_channels, groups = p.groups;
     cin_g = in_channels / groups, cout_g = out_channels / groups;
     const extents oe = output_extents(p, o);
+    max_terms = cin_g;
     for (int a = 0; a < 3; ++a) {
       if (a < p.rank) {
         in[a] = p.input[a], out[a] = oe[a], kernel[a] = p.kernel[a], stride[a] = p.stride[a];
         dilation[a] = p.dilation[a], pad_begin[a] = p.pad_begin[a];
       }
       kernel_volume *= kernel[a], in_volume *= in[a], out_volume *= out[a];
-      auto& tb = tap_begin[a];
-      tb.assign(static_cast<std::size_t>(out[a] + 1), 0);
-      for (std::int64_t q = 0; q < out[a]; ++q) {
-        tb[static_cast<std::size_t>(q)] = static_cast<std::int64_t>(tap_k[a].size());
-        for (std::int64_t k = 0; k < kernel[a]; ++k) {
-          std::int64_t i = -1;
-          if (o == op_kind::conv) {
-            i = q * stride[a] - pad_begin[a] + k * dilation[a];
-            if (i >= in[a]) i = -1;
-          } else {
-            const std::int64_t t = q + pad_begin[a] - k * dilation[a];
-            if (t >= 0 && t % stride[a] == 0 && t / stride[a] < in[a]) i = t / stride[a];
-          }
-          if (i < 0) continue;
-          tap_k[a].push_back(k);
-          tap_i[a].push_back(i);
-        }
-      }
-      tb[static_cast<std::size_t>(out[a])] = static_cast<std::int64_t>(tap_k[a].size());
+      init_axis(a);
+      max_terms *= std::min(
+          (kernel[a] + dk[static_cast<std::size_t>(a)] - 1) / dk[static_cast<std::size_t>(a)],
+          in[a]);
     }
-    spatial_terms.resize(static_cast<std::size_t>(out_volume));
-    for (std::int64_t o0 = 0, f = 0; o0 < out[0]; ++o0)
-      for (std::int64_t o1 = 0; o1 < out[1]; ++o1)
-        for (std::int64_t o2 = 0; o2 < out[2]; ++o2, ++f) {
-          const std::int64_t t = cin_g * taps(0, o0) * taps(1, o1) * taps(2, o2);
-          spatial_terms[static_cast<std::size_t>(f)] = t;
-          max_terms = std::max(max_terms, t);
-        }
   }
+
+  /// The taps of output position q on axis a.
+  [[nodiscard]] axis_taps taps_at(int a, std::int64_t q) const {
+    const auto& c = cache[static_cast<std::size_t>(a)];
+    if (!c.empty()) return c[static_cast<std::size_t>(q)];
+    return compute_taps(a, q);
+  }
+  [[nodiscard]] std::int64_t taps(int a, std::int64_t q) const { return taps_at(a, q).count; }
 
   [[nodiscard]] std::int64_t out_count() const { return batch * out_channels * out_volume; }
   [[nodiscard]] std::int64_t in_count() const { return batch * in_channels * in_volume; }
   [[nodiscard]] std::int64_t weight_count() const {
     return (op == op_kind::conv ? out_channels * cin_g : in_channels * cout_g) * kernel_volume;
-  }
-  [[nodiscard]] std::int64_t taps(int a, std::int64_t o) const {
-    const auto& tb = tap_begin[static_cast<std::size_t>(a)];
-    return tb[static_cast<std::size_t>(o + 1)] - tb[static_cast<std::size_t>(o)];
   }
   /// (n, c, o0, o1, o2) of a flat output index.
   [[nodiscard]] std::array<std::int64_t, 5> split(std::int64_t f) const {
@@ -150,9 +157,15 @@ struct geometry {
     r[1] = f % out_channels, r[0] = f / out_channels;
     return r;
   }
+  /// Number of products of output position (o0, o1, o2) (of every element there).
+  [[nodiscard]] std::int64_t spatial_terms(std::int64_t o0, std::int64_t o1,
+                                           std::int64_t o2) const {
+    return cin_g * taps(0, o0) * taps(1, o1) * taps(2, o2);
+  }
   /// Number of products in output element f.
   [[nodiscard]] std::int64_t terms(std::int64_t f) const {
-    return spatial_terms[static_cast<std::size_t>(f % out_volume)];
+    const auto e = split(f);
+    return spatial_terms(e[2], e[3], e[4]);
   }
   /// The output channel of flat output index f.
   [[nodiscard]] std::int64_t channel(std::int64_t f) const { return (f / out_volume) % out_channels; }
@@ -162,26 +175,82 @@ struct geometry {
   void for_each_term(std::int64_t f, G&& g) const {
     const auto e = split(f);
     const std::int64_t n = e[0], co = e[1], grp = co / cout_g;
-    const std::int64_t t0b = tap_begin[0][static_cast<std::size_t>(e[2])], t0e = tap_begin[0][static_cast<std::size_t>(e[2] + 1)];
-    const std::int64_t t1b = tap_begin[1][static_cast<std::size_t>(e[3])], t1e = tap_begin[1][static_cast<std::size_t>(e[3] + 1)];
-    const std::int64_t t2b = tap_begin[2][static_cast<std::size_t>(e[4])], t2e = tap_begin[2][static_cast<std::size_t>(e[4] + 1)];
+    const axis_taps t0 = taps_at(0, e[2]), t1 = taps_at(1, e[3]), t2 = taps_at(2, e[4]);
     for (std::int64_t cl = 0; cl < cin_g; ++cl) {
       const std::int64_t ci = grp * cin_g + cl;
       const std::int64_t xb = (n * in_channels + ci) * in_volume;
       const std::int64_t wb = (op == op_kind::conv ? co * cin_g + cl : ci * cout_g + co % cout_g) * kernel_volume;
-      for (std::int64_t t0 = t0b; t0 < t0e; ++t0) {
-        const auto u0 = static_cast<std::size_t>(t0);
-        const std::int64_t x0 = tap_i[0][u0] * in[1], w0 = tap_k[0][u0] * kernel[1];
-        for (std::int64_t t1 = t1b; t1 < t1e; ++t1) {
-          const auto u1 = static_cast<std::size_t>(t1);
-          const std::int64_t x1 = (x0 + tap_i[1][u1]) * in[2], w1 = (w0 + tap_k[1][u1]) * kernel[2];
-          for (std::int64_t t2 = t2b; t2 < t2e; ++t2) {
-            const auto u2 = static_cast<std::size_t>(t2);
-            g(xb + x1 + tap_i[2][u2], wb + w1 + tap_k[2][u2]);
-          }
+      for (std::int64_t j0 = 0; j0 < t0.count; ++j0) {
+        const std::int64_t x0 = (t0.i0 + j0 * di[0]) * in[1], w0 = (t0.k0 + j0 * dk[0]) * kernel[1];
+        for (std::int64_t j1 = 0; j1 < t1.count; ++j1) {
+          const std::int64_t x1 = (x0 + t1.i0 + j1 * di[1]) * in[2],
+                             w1 = (w0 + t1.k0 + j1 * dk[1]) * kernel[2];
+          for (std::int64_t j2 = 0; j2 < t2.count; ++j2)
+            g(xb + x1 + t2.i0 + j2 * di[2], wb + w1 + t2.k0 + j2 * dk[2]);
         }
       }
     }
+  }
+
+ private:
+  void init_axis(int a) {
+    const auto u = static_cast<std::size_t>(a);
+    if (op == op_kind::conv) {
+      dk[u] = 1, di[u] = dilation[u];  // i = q s - pb + k d
+    } else {
+      // t = q + pb - k d must be a multiple of s: k = k* (mod s/g) when g = gcd(s, d) divides q +
+      // pb
+      std::int64_t g = std::gcd(stride[u], dilation[u]);
+      gcd_sd[u] = g;
+      const std::int64_t sp = stride[u] / g, dp = dilation[u] / g;
+      dk[u] = sp, di[u] = -dp;
+      inv_d[u] = sp == 1 ? 0 : inverse_mod(dp % sp, sp);
+    }
+    if (out[u] <= max_cached_positions) {
+      cache[u].resize(static_cast<std::size_t>(out[u]));
+      for (std::int64_t q = 0; q < out[u]; ++q)
+        cache[u][static_cast<std::size_t>(q)] = compute_taps(a, q);
+    }
+  }
+  // the inverse of v modulo m (gcd(v, m) = 1, m > 1), by the extended Euclidean algorithm
+  [[nodiscard]] static std::int64_t inverse_mod(std::int64_t v, std::int64_t m) {
+    std::int64_t r0 = m, r1 = v, t0 = 0, t1 = 1;
+    while (r1 != 0) {
+      const std::int64_t qq = r0 / r1;
+      std::int64_t tmp = r0 - qq * r1;
+      r0 = r1, r1 = tmp;
+      tmp = t0 - qq * t1;
+      t0 = t1, t1 = tmp;
+    }
+    return ((t0 % m) + m) % m;
+  }
+  [[nodiscard]] axis_taps compute_taps(int a, std::int64_t q) const {
+    const auto u = static_cast<std::size_t>(a);
+    const std::int64_t s = stride[u], d = dilation[u], pb = pad_begin[u], n_in = in[u],
+                       n_k = kernel[u];
+    std::int64_t klo = 0, khi = n_k - 1;  // k range before the congruence
+    axis_taps t;
+    if (op == op_kind::conv) {
+      // 0 <= q s - pb + k d < in
+      klo = std::max(klo, -floor_div(q * s - pb, d));
+      khi = std::min(khi, floor_div(n_in - 1 - q * s + pb, d));
+      if (khi < klo) return t;
+      return {klo, q * s - pb + klo * d, khi - klo + 1};
+    }
+    // 0 <= q + pb - k d <= (in - 1) s
+    const std::int64_t c = q + pb;
+    klo = std::max(klo, -floor_div(-(c - (n_in - 1) * s), d));  // ceil((c - (in-1) s) / d)
+    khi = std::min(khi, floor_div(c, d));
+    const std::int64_t g = gcd_sd[u], sp = dk[u];
+    if (khi < klo || c - floor_div(c, g) * g != 0) return t;
+    std::int64_t kr = 0;  // the residue of k modulo s/g
+    if (sp > 1) {
+      const std::int64_t cm = c / g - floor_div(c / g, sp) * sp;  // (c/g) mod s', exact since g | c
+      kr = (cm * inv_d[u]) % sp;
+    }
+    const std::int64_t k0 = klo + ((kr - klo) % sp + sp) % sp;
+    if (k0 > khi) return t;
+    return {k0, (c - k0 * d) / s, (khi - k0) / sp + 1};
   }
 };
 
@@ -229,133 +298,172 @@ inline void direct_estimate(const geometry& g, const float* x, const float* w, c
 }
 
 #if TCONV_CHECK_HAVE_CBLAS
-// conv_transpose as GEMM + col2im: per group, C[(c,k), (n,i)] = sum_ci w[ci,c,k] x[n,ci,i], then
-// each C entry is added into y[n, c, i*s + k*d - pb]. Columns are processed in chunks so that the
-// scratch stays bounded (O(weights + 2^22) doubles).
+// Output position of kernel tap k and input position i on axis ax, or -1 when they do not meet:
+// conv_transpose o = i s + k d - pb; conv i = o s - pb + k d, so o = (i + pb - k d) / s.
+inline std::int64_t gemm_out_position(const geometry& g, int ax, std::int64_t k, std::int64_t i) {
+  const auto u = static_cast<std::size_t>(ax);
+  std::int64_t o = -1;
+  if (g.op == op_kind::conv_transpose) {
+    o = i * g.stride[u] + k * g.dilation[u] - g.pad_begin[u];
+  } else {
+    const std::int64_t t = i + g.pad_begin[u] - k * g.dilation[u];
+    if (t >= 0 && t % g.stride[u] == 0) o = t / g.stride[u];
+  }
+  return o >= 0 && o < g.out[u] ? o : -1;
+}
+
+// The weights of one layer as the GEMM's left factor, per group a [cin_g, cout_g * K] row-major
+// matrix, in double: `wd` the values, `wa` their magnitudes (both exact: floats are doubles).
+inline void gemm_weights(const geometry& g, const float* w, std::vector<double>& wd,
+                         std::vector<double>& wa, int threads) {
+  const std::int64_t rows = g.cout_g * g.kernel_volume;
+  resize_on_huge_pages(wd, static_cast<std::size_t>(g.weight_count()));
+  resize_on_huge_pages(wa, wd.size());
+  parallel_for(g.groups * g.cin_g, threads, [&](std::int64_t lo, std::int64_t hi) {
+    for (std::int64_t gc = lo; gc < hi; ++gc) {  // gc = group * cin_g + cl
+      const std::int64_t grp = gc / g.cin_g, cl = gc % g.cin_g;
+      for (std::int64_t r = 0; r < rows; ++r) {
+        // conv_transpose w is [C_in, C_out/g, K...]: already [ci][(c, k)]; conv w is [C_out,
+        // C_in/g, K...]
+        const std::int64_t c = r / g.kernel_volume, k = r % g.kernel_volume;
+        const std::int64_t src = g.op == op_kind::conv_transpose
+                                     ? gc * rows + r
+                                     : ((grp * g.cout_g + c) * g.cin_g + cl) * g.kernel_volume + k;
+        const auto dst = static_cast<std::size_t>(gc * rows + r);
+        wd[dst] = static_cast<double>(w[src]);
+        wa[dst] = std::fabs(wd[dst]);
+      }
+    }
+  });
+}
+
+// Adds column block C[(c, k), j0 + jj] of group grp into out[n, grp*cout_g + c, o(k, i)] (col2im),
+// split over output channels so that threads never write the same element.
+inline void gemm_scatter(const geometry& g, std::int64_t grp, std::int64_t j0, std::int64_t nc,
+                         const std::array<std::vector<std::int64_t>, 3>& om, const double* cm,
+                         const double* am, double* s, double* a, int threads) {
+  parallel_for(g.cout_g, threads, [&](std::int64_t c0, std::int64_t c1) {
+    for (std::int64_t c = c0; c < c1; ++c)
+      for (std::int64_t k0 = 0; k0 < g.kernel[0]; ++k0)
+        for (std::int64_t k1 = 0; k1 < g.kernel[1]; ++k1)
+          for (std::int64_t k2 = 0; k2 < g.kernel[2]; ++k2) {
+            const std::int64_t row = ((c * g.kernel[0] + k0) * g.kernel[1] + k1) * g.kernel[2] + k2;
+            const double* cr = cm + row * nc;
+            const double* ar = am + row * nc;
+            const std::int64_t* m0 = om[0].data() + k0 * g.in[0];
+            const std::int64_t* m1 = om[1].data() + k1 * g.in[1];
+            const std::int64_t* m2 = om[2].data() + k2 * g.in[2];
+            std::int64_t n = j0 / g.in_volume, r = j0 % g.in_volume;
+            std::int64_t i2 = r % g.in[2], i1 = (r / g.in[2]) % g.in[1],
+                         i0 = r / (g.in[2] * g.in[1]);
+            for (std::int64_t jj = 0; jj < nc; ++jj) {
+              const std::int64_t o0 = m0[i0], o1 = m1[i1], o2 = m2[i2];
+              if ((o0 | o1 | o2) >= 0) {
+                const auto yi = static_cast<std::size_t>(
+                    ((n * g.out_channels + grp * g.cout_g + c) * g.out[0] + o0) * g.out[1] *
+                        g.out[2] +
+                    o1 * g.out[2] + o2);
+                s[yi] += cr[jj];
+                a[yi] += ar[jj];
+              }
+              if (++i2 == g.in[2]) {
+                i2 = 0;
+                if (++i1 == g.in[1]) {
+                  i1 = 0;
+                  if (++i0 == g.in[0]) i0 = 0, ++n;
+                }
+              }
+            }
+          }
+  });
+}
+
+// conv and conv_transpose as GEMM + col2im: per group, C[(c,k), (n,i)] = sum_ci W[ci, (c,k)]
+// x[n,ci,i] in double (every product exact), then each C entry is added into the output element
+// that tap k and input position i meet in. The same pass with |W| and |x| gives sum |x||w|. Columns
+// go in chunks so that the scratch stays O(weights + 2^19 per buffer).
 inline void gemm_estimate(const geometry& g, const float* x, const float* w, const float* b,
                           estimate& est, int threads) {
-  constexpr bool tight_abs = true;
   const std::int64_t rows = g.cout_g * g.kernel_volume, cols_total = g.batch * g.in_volume;
-  const std::int64_t chunk = std::clamp<std::int64_t>((std::int64_t{1} << 22) / rows, 1, cols_total);
-  const auto wn = static_cast<std::size_t>(g.weight_count());
-  std::vector<double> wd(wn);
-  std::vector<float> wa(tight_abs ? wn : 0);
-  for (std::size_t i = 0; i < wn; ++i) {
-    wd[i] = w[i];
-    if (tight_abs) wa[i] = std::fabs(w[i]);
-  }
-  std::vector<double> bm(static_cast<std::size_t>(g.cin_g * chunk)), cm(static_cast<std::size_t>(rows * chunk));
-  std::vector<float> bam(tight_abs ? bm.size() : 0), cam(tight_abs ? cm.size() : 0);
-  std::vector<double>& s = est.s;
-  std::vector<double> a(tight_abs ? s.size() : 0, 0.0);
-  // output position of (k, i) on each axis, or -1
-  std::array<std::vector<std::int64_t>, 3> om;
+  const std::int64_t chunk =
+      std::clamp<std::int64_t>((std::int64_t{1} << 19) / rows, 16, cols_total);
+  std::vector<double> wd, wa;
+  gemm_weights(g, w, wd, wa, threads);
+  std::vector<double> xm, xa, cm, am;
+  resize_on_huge_pages(xm, static_cast<std::size_t>(g.cin_g * chunk));
+  resize_on_huge_pages(xa, xm.size());
+  resize_on_huge_pages(cm, static_cast<std::size_t>(rows * chunk));
+  resize_on_huge_pages(am, cm.size());
+  std::array<std::vector<std::int64_t>, 3> om;  // output position of (k, i) per axis, or -1
   for (int ax = 0; ax < 3; ++ax) {
     om[ax].resize(static_cast<std::size_t>(g.kernel[ax] * g.in[ax]));
     for (std::int64_t k = 0; k < g.kernel[ax]; ++k)
-      for (std::int64_t i = 0; i < g.in[ax]; ++i) {
-        const std::int64_t o = i * g.stride[ax] + k * g.dilation[ax] - g.pad_begin[ax];
-        om[ax][static_cast<std::size_t>(k * g.in[ax] + i)] = (o >= 0 && o < g.out[ax]) ? o : -1;
-      }
+      for (std::int64_t i = 0; i < g.in[ax]; ++i)
+        om[ax][static_cast<std::size_t>(k * g.in[ax] + i)] = gemm_out_position(g, ax, k, i);
   }
+  openblas_set_num_threads(threads);
+  const int m = static_cast<int>(rows), kk = static_cast<int>(g.cin_g);
   for (std::int64_t grp = 0; grp < g.groups; ++grp) {
+    const std::size_t woff = static_cast<std::size_t>(grp * g.cin_g * rows);
     for (std::int64_t j0 = 0; j0 < cols_total; j0 += chunk) {
       const std::int64_t nc = std::min(chunk, cols_total - j0);
       parallel_for(g.cin_g, threads, [&](std::int64_t c0, std::int64_t c1) {
         for (std::int64_t cl = c0; cl < c1; ++cl)
           for (std::int64_t jj = 0; jj < nc; ++jj) {
             const std::int64_t j = j0 + jj, n = j / g.in_volume, i = j % g.in_volume;
-            const float v = x[(n * g.in_channels + grp * g.cin_g + cl) * g.in_volume + i];
-            bm[static_cast<std::size_t>(cl * nc + jj)] = v;
-            if (tight_abs) bam[static_cast<std::size_t>(cl * nc + jj)] = std::fabs(v);
+            const auto v =
+                static_cast<double>(x[(n * g.in_channels + grp * g.cin_g + cl) * g.in_volume + i]);
+            xm[static_cast<std::size_t>(cl * nc + jj)] = v;
+            xa[static_cast<std::size_t>(cl * nc + jj)] = std::fabs(v);
           }
       });
-      const std::size_t woff = static_cast<std::size_t>(grp * g.cin_g * rows);
-      cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<int>(rows), static_cast<int>(nc),
-                  static_cast<int>(g.cin_g), 1.0, wd.data() + woff, static_cast<int>(rows), bm.data(),
-                  static_cast<int>(nc), 0.0, cm.data(), static_cast<int>(nc));
-      if (tight_abs)
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<int>(rows), static_cast<int>(nc),
-                    static_cast<int>(g.cin_g), 1.0f, wa.data() + woff, static_cast<int>(rows), bam.data(),
-                    static_cast<int>(nc), 0.0f, cam.data(), static_cast<int>(nc));
-      // col2im, split over output channels so that threads never write the same element
-      parallel_for(g.cout_g, threads, [&](std::int64_t c0, std::int64_t c1) {
-        for (std::int64_t c = c0; c < c1; ++c)
-          for (std::int64_t k0 = 0; k0 < g.kernel[0]; ++k0)
-            for (std::int64_t k1 = 0; k1 < g.kernel[1]; ++k1)
-              for (std::int64_t k2 = 0; k2 < g.kernel[2]; ++k2) {
-                const std::int64_t row = ((c * g.kernel[0] + k0) * g.kernel[1] + k1) * g.kernel[2] + k2;
-                const double* cr = cm.data() + row * nc;
-                const float* car = tight_abs ? cam.data() + row * nc : nullptr;
-                const std::int64_t* m0 = om[0].data() + k0 * g.in[0];
-                const std::int64_t* m1 = om[1].data() + k1 * g.in[1];
-                const std::int64_t* m2 = om[2].data() + k2 * g.in[2];
-                std::int64_t j = j0, n = j / g.in_volume, r = j % g.in_volume;
-                std::int64_t i2 = r % g.in[2], i1 = (r / g.in[2]) % g.in[1], i0 = r / (g.in[2] * g.in[1]);
-                for (std::int64_t jj = 0; jj < nc; ++jj) {
-                  const std::int64_t o0 = m0[i0], o1 = m1[i1], o2 = m2[i2];
-                  if ((o0 | o1 | o2) >= 0) {
-                    const auto yi = static_cast<std::size_t>(
-                        ((n * g.out_channels + grp * g.cout_g + c) * g.out[0] + o0) * g.out[1] * g.out[2] +
-                        o1 * g.out[2] + o2);
-                    s[yi] += cr[jj];
-                    if (car) a[yi] += static_cast<double>(car[jj]);
-                  }
-                  if (++i2 == g.in[2]) {
-                    i2 = 0;
-                    if (++i1 == g.in[1]) {
-                      i1 = 0;
-                      if (++i0 == g.in[0]) i0 = 0, ++n;
-                    }
-                  }
-                }
-              }
-      });
+      const int n = static_cast<int>(nc);
+      cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, m, n, kk, 1.0, wd.data() + woff, m,
+                  xm.data(), n, 0.0, cm.data(), n);
+      cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, m, n, kk, 1.0, wa.data() + woff, m,
+                  xa.data(), n, 0.0, am.data(), n);
+      gemm_scatter(g, grp, j0, nc, om, cm.data(), am.data(), est.s.data(), est.a_up.data(),
+                   threads);
     }
   }
-  const std::int64_t total = g.out_count();
   if (b != nullptr)
     parallel_for(g.batch * g.out_channels, threads, [&](std::int64_t lo, std::int64_t hi) {
       for (std::int64_t blk = lo; blk < hi; ++blk) {
         const double bv = static_cast<double>(b[blk % g.out_channels]);
-        double* row = s.data() + blk * g.out_volume;
+        double* row = est.s.data() + blk * g.out_volume;
         for (std::int64_t o = 0; o < g.out_volume; ++o) row[o] += bv;
       }
     });
-  const gamma_table g24(g.max_terms, 0x1p-24);
-  if (tight_abs) {
-    // a holds float32 partial sums of float32-rounded products (then added in double): each of the
-    // n products went through at most n roundings of unit 2^-24 plus an underflow of at most 2^-149
-    parallel_for(total, threads, [&](std::int64_t lo, std::int64_t hi) {
-      for (std::int64_t f = lo; f < hi; ++f) {
-        const auto fi = static_cast<std::size_t>(f);
-        const std::int64_t nt = g.terms(f);
-        const auto n = static_cast<double>(nt);
-        if (!std::isfinite(a[fi])) {  // float32 overflow in the partial sums: redo in double
-          double acc = 0;
-          g.for_each_term(f, [&](std::int64_t xi, std::int64_t wi) {
-            acc += std::fabs(static_cast<double>(x[xi]) * static_cast<double>(w[wi]));
-          });
-          est.a_up[fi] = a_from_double_sum(acc, static_cast<std::int64_t>(n));
-          continue;
-        }
-        const double t = next_up(a[fi] + next_up(n * 0x1p-149));
-        est.a_up[fi] = next_up(t * next_up(1 + g24(nt)));
-      }
-    });
-  }
+  // a holds a double sum of exact nonnegative products: a_up = a (1 + gamma_n(2^-53)), rounded up
+  const gamma_table g53(std::min<std::int64_t>(g.max_terms, 1 << 22), 0x1p-53);
+  parallel_for(g.out_count(), threads, [&](std::int64_t lo, std::int64_t hi) {
+    for (std::int64_t f = lo; f < hi; ++f) {
+      double& av = est.a_up[static_cast<std::size_t>(f)];
+      av = next_up(av * next_up(1 + g53(g.terms(f))));
+    }
+  });
 }
 #endif
 
 }  // namespace detail
 
-/// True when the fast estimate will go through BLAS for this layer.
+/// Above this many scratch entries per axis (kernel x input extent) the GEMM path is not taken.
+inline constexpr std::int64_t max_gemm_axis_table = std::int64_t{1} << 22;
+
+/// True when the fast estimate will go through BLAS for this layer: enough work, int-sized GEMM
+/// dimensions, and (conv) a stride product of at most 4, since GEMM computes every (tap, input)
+/// pair and a strided conv uses only one in stride of them per axis.
 [[nodiscard]] inline bool uses_gemm(const geometry& g) {
 #if TCONV_CHECK_HAVE_CBLAS
   const double work = static_cast<double>(g.out_count()) * static_cast<double>(g.cin_g);
-  return g.op == op_kind::conv_transpose && work >= 1 << 20 &&
-         g.cout_g * g.kernel_volume < (std::int64_t{1} << 31) && g.cin_g < (std::int64_t{1} << 31) &&
-         g.batch * g.in_volume < (std::int64_t{1} << 31);
+  const std::int64_t lim = std::int64_t{1} << 31;
+  bool small_tables = true;
+  for (int a = 0; a < 3; ++a)
+    small_tables = small_tables && g.kernel[a] * g.in[a] <= max_gemm_axis_table;
+  const bool dense =
+      g.op == op_kind::conv_transpose || g.stride[0] * g.stride[1] * g.stride[2] <= 4;
+  return dense && small_tables && work >= 1 << 20 && g.cout_g * g.kernel_volume < lim &&
+         g.cin_g < lim && g.batch * g.in_volume < lim;
 #else
   (void)g;
   return false;
@@ -367,8 +475,8 @@ inline void gemm_estimate(const geometry& g, const float* x, const float* w, con
                                              const float* b, int threads) {
   estimate est;
   const auto total = static_cast<std::size_t>(g.out_count());
-  est.s.assign(total, 0.0);
-  est.a_up.assign(total, 0.0);
+  resize_on_huge_pages(est.s, total);
+  resize_on_huge_pages(est.a_up, total);
 #if TCONV_CHECK_HAVE_CBLAS
   if (uses_gemm(g)) {
     est.used_gemm = true;

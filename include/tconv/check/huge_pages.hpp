@@ -1,0 +1,42 @@
+#pragma once
+// Large buffers backed by 2 MiB pages. On the virtual machines tconv runs on, the first touch of
+// fresh memory costs a page fault per 4 KiB page, and those faults were the largest single cost of
+// `tconv check` (see docs/performance.md); with transparent huge pages requested (the kernel's
+// "madvise" mode), one fault maps 2 MiB.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+namespace tconv::check {
+
+/// Asks for 2 MiB pages on the 2 MiB-aligned interior of [p, p + bytes) (a hint: ignored where
+/// unsupported).
+inline void advise_huge_pages(void* p, std::size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr std::uintptr_t huge = std::uintptr_t{1} << 21;
+  const auto begin = (reinterpret_cast<std::uintptr_t>(p) + huge - 1) & ~(huge - 1);
+  const auto end = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~(huge - 1);
+  if (end > begin) (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+  (void)p, (void)bytes;
+#endif
+}
+
+/// v resized to n values equal to `value`, its new storage on huge pages (advised before the
+/// first touch).
+template <class T>
+void resize_on_huge_pages(std::vector<T>& v, std::size_t n, T value = T{}) {
+  if (n > v.capacity()) {
+    std::vector<T> fresh;
+    fresh.reserve(n);
+    advise_huge_pages(fresh.data(), n * sizeof(T));
+    v.swap(fresh);
+  }
+  v.assign(n, value);
+}
+
+}  // namespace tconv::check

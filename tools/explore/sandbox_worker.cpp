@@ -246,6 +246,26 @@ void open_data(std::uint64_t end, std::uint64_t& open_end) {
   }
 }
 
+// The plugin gets none of tconv's descriptors (its outputs, its stdin) but stderr, which its
+// stdout joins: tconv's stdout carries tconv's report only.
+void close_inherited(int keep1, int keep2) {
+  if (const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC); null_fd >= 0) {
+    ::dup2(null_fd, 0);
+    ::close(null_fd);
+  }
+  std::fflush(stdout);
+  ::dup2(2, 1);
+  std::vector<int> fds;
+  if (DIR* d = ::opendir("/proc/self/fd")) {
+    while (const dirent* e = ::readdir(d))
+      if (e->d_name[0] >= '0' && e->d_name[0] <= '9') fds.push_back(std::atoi(e->d_name));
+    ::closedir(d);
+  }
+  for (const int fd : fds)
+    if (fd > 2 && fd != keep1 && fd != keep2)
+      ::close(fd);  // (the directory's own fd is gone already)
+}
+
 void send_load_error(const std::string& m) {
   answer a;
   a.tag = 'e';
@@ -267,6 +287,7 @@ void worker_main(const worker_setup& s) {
   g_base = s.base;
   g_capacity = s.capacity;
   g_resp_fd = s.resp_fd;
+  close_inherited(s.cmd_fd, s.resp_fd);
   ::mprotect(s.req, s.req_size, PROT_READ);
   ::mprotect(s.base, s.capacity, PROT_NONE);
   install_fault_handler();

@@ -57,10 +57,11 @@ def timed(cmd):
 
 
 def peak_rss(cmd):
-    """Peak resident memory (bytes) and exit code of one more run of cmd, from wait4."""
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, ru = os.wait4(p.pid, 0)
-    return ru.ru_maxrss * 1024, os.waitstatus_to_exitcode(status)
+    """Peak resident memory (bytes) and exit code of one more run of cmd, by /usr/bin/time (a child
+    forked from this Python process would count torch's pages until its exec)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as f:
+        p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", f.name, *cmd], capture_output=True)
+        return int(f.read().split()[-1]) * 1024, p.returncode
 
 
 def best(n, f):
@@ -133,7 +134,7 @@ def main():
     except ImportError as e:
         sys.exit(f"bench needs python3-torch and python3-numpy under /usr/bin/python3: {e}")
     print(time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "|", os.uname().nodename, "|",
-          open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].strip(": "), "|",
+          open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].split(":", 1)[1].strip(), "|",
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     print(f"torch {torch.__version__} BLAS: {blas_of_torch(torch)}")
     print(f"tconv BLAS: {blas_of(a.tconv)} (OpenBLAS, threads set to --threads)")

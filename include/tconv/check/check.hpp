@@ -299,7 +299,7 @@ struct interval_inputs {
 };
 /// Per-element verdicts of interval_judge.
 struct interval_outputs {
-  std::int8_t* code;  // 0 within the bound, 1 beyond it, 2 in doubt (decide exactly)
+  double* code;  // 0 within the bound, 1 beyond it, 2 in doubt (decide exactly)
   double *err, *bound, *warn;
 };
 
@@ -309,22 +309,35 @@ struct interval_outputs {
 /// and d = |got - s|: the element is within when d + e <= B, beyond when d - e > B, and in doubt
 /// otherwise, or when s, a, got or B is not finite. Every quantity is nonnegative and rounded
 /// upward by up() (lower ends by dn()), so B is at least the rigorous bound and the two decided
-/// verdicts are those of exact arithmetic. Branch-free over arrays, so the compiler vectorises it.
+/// verdicts are those of exact arithmetic. Branch-free over arrays of one width: vectorised.
 inline void interval_judge(std::int64_t count, const interval_inputs& in,
                            const interval_outputs& out) {
+  const double* __restrict s = in.s;
+  const double* __restrict a = in.a;
+  const double* __restrict babs = in.babs;
+  const double* __restrict got = in.got;
+  const double* __restrict ge = in.ge;
+  const double* __restrict gb = in.gb;
+  const double* __restrict under = in.under;
+  const double* __restrict pw = in.pw;
+  double* __restrict code = out.code;
+  double* __restrict err = out.err;
+  double* __restrict bnd = out.bound;
+  double* __restrict warn = out.warn;
   for (std::int64_t i = 0; i < count; ++i) {
-    const double core = up(in.a[i] + in.babs[i]);
-    const double e = up(in.ge[i] * core);
-    const double bound = up(up(in.gb[i] * core) + in.under[i]);
-    const double d = std::fabs(in.got[i] - in.s[i]);
+    const double core = up(a[i] + babs[i]);
+    const double e = up(ge[i] * core);
+    const double bound = up(up(gb[i] * core) + under[i]);
+    const double d = std::fabs(got[i] - s[i]);
     const double hi = up(up(d) + e), lo = dn(dn(d) - e);
-    const double probe = in.s[i] + in.a[i] + in.got[i] + bound;  // NaN or infinite when any is
-    const bool finite = probe - probe == 0;
-    const int decided = hi <= bound ? 0 : (lo > bound ? 1 : 2);
-    out.code[i] = static_cast<std::int8_t>(finite ? decided : 2);
-    out.err[i] = d;
-    out.bound[i] = bound;
-    out.warn[i] = in.pw[i] * core + in.under[i];
+    const double probe = s[i] + a[i] + got[i] + bound;  // NaN or infinite when any is
+    const double finite = probe - probe == 0 ? 1.0 : 0.0;
+    // within: hi <= B (then lo <= B too); beyond: lo > B; else in doubt
+    const double decided = (hi <= bound ? 2.0 : 0.0) + (lo > bound ? 1.0 : 0.0);
+    code[i] = 2.0 - finite * decided;
+    err[i] = d;
+    bnd[i] = bound;
+    warn[i] = pw[i] * core + under[i];
   }
 }
 
@@ -405,21 +418,22 @@ report check_impl(const problem& p, op_kind op, const In* x, const In* w, const 
       have_exact = true;
       out.exact_used = true;
     };
-    if (fast) {
-      s = est.s[fi];
-      a = est.a_up[fi];
-      e = next_up(g53(nt) * next_up(a + babs));
-    } else {
-      compute_exact();
+    auto magnitude_sum = [&] {  // sum |x||w| in double, rounded up
       double asum = 0;
       g.for_each_term(f, [&](std::int64_t xi, std::int64_t wi) {
         asum += std::fabs(static_cast<double>(x[xi]) * static_cast<double>(w[wi]));
       });
-      if constexpr (float_data) {
-        a = a_from_double_sum(asum, static_cast<std::int64_t>(n));
-      } else {
-        a = next_up(next_up(asum + next_up(n * 0x1p-1074)) * next_up(1 + gamma_up(n, 0x1p-53)));
-      }
+      if constexpr (float_data) return a_from_double_sum(asum, static_cast<std::int64_t>(n));
+      return next_up(next_up(asum + next_up(n * 0x1p-1074)) * next_up(1 + gamma_up(n, 0x1p-53)));
+    };
+    if (fast) {
+      s = est.s[fi];
+      a = static_cast<double>(est.a_up[fi]);
+      if (!std::isfinite(a)) a = magnitude_sum();  // beyond the float range of the stored bound
+      e = next_up(g53(nt) * next_up(a + babs));
+    } else {
+      compute_exact();
+      a = magnitude_sum();
       s = acc.round_to(binary64);
       e = 0;
     }
@@ -519,13 +533,13 @@ report check_impl(const problem& p, op_kind op, const In* x, const In* w, const 
       return;
     }
     constexpr std::int64_t block = 1024;
-    std::vector<double> scratch(static_cast<std::size_t>(block * 10));
-    std::vector<std::int8_t> code(static_cast<std::size_t>(block));
+    std::vector<double> scratch(static_cast<std::size_t>(block * 11));
     double* col = scratch.data();
     auto column = [&](int k) { return col + k * block; };
     const interval_inputs in{nullptr,   nullptr,   column(0), column(1),
                              column(2), column(3), column(4), column(5)};
-    const interval_outputs out{code.data(), column(6), column(7), column(8)};
+    const double* code = column(10);
+    const interval_outputs out{column(10), column(6), column(7), column(8)};
     // walk (channel, o0, o1, o2) along the flat index; coefficients change only with n
     auto pos = g.split(lo);
     std::int64_t last_n = -1;
@@ -540,6 +554,7 @@ report check_impl(const problem& p, op_kind op, const In* x, const In* w, const 
           cunder = up(up(n * bm.m.eta_acc) * up(1 + cgb));
           cpw = bm.lambda * std::sqrt(n + 1) * bm.m.u_acc;
         }
+        column(9)[i] = static_cast<double>(est.a_up[static_cast<std::size_t>(b0 + i)]);
         column(0)[i] = b != nullptr ? std::fabs(static_cast<double>(b[pos[1]])) : 0.0;
         column(1)[i] = static_cast<double>(y[b0 + i]);
         column(2)[i] = cge, column(3)[i] = cgb, column(4)[i] = cunder, column(5)[i] = cpw;
@@ -553,16 +568,16 @@ report check_impl(const problem& p, op_kind op, const In* x, const In* w, const 
         }
       }
       interval_inputs blk = in;
-      blk.s = est.s.data() + b0, blk.a = est.a_up.data() + b0;
+      blk.s = est.s.data() + b0, blk.a = column(9);
       interval_judge(cnt, blk, out);
       for (std::int64_t i = 0; i < cnt; ++i) {
         const std::int64_t f = b0 + i;
-        if (code[static_cast<std::size_t>(i)] == 2) {
+        if (code[i] == 2) {
           record(f, judge(f, acc));
           continue;
         }
         element_outcome o;
-        o.violation = code[static_cast<std::size_t>(i)] == 1;
+        o.violation = code[i] == 1;
         o.err = column(6)[i], o.bound = column(7)[i];
         o.warning = !o.violation && o.err > column(8)[i];
         o.ulps = o.err / ulp_of(est.s[static_cast<std::size_t>(f)], storage);

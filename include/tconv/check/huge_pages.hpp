@@ -5,6 +5,7 @@
 // "madvise" mode), one fault maps 2 MiB.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #if defined(__linux__)
@@ -38,5 +39,22 @@ void resize_on_huge_pages(std::vector<T>& v, std::size_t n, T value = T{}) {
   }
   v.assign(n, value);
 }
+
+/// A scratch buffer of n values left uninitialised (every value is written before it is read), on
+/// huge pages: no zero-filling pass over memory the kernel has just cleared.
+template <class T>
+class scratch_buffer {
+ public:
+  explicit scratch_buffer(std::size_t n) : v_(new T[n]), n_(n) {
+    advise_huge_pages(v_.get(), n * sizeof(T));
+  }
+  [[nodiscard]] T* data() { return v_.get(); }
+  [[nodiscard]] std::size_t size() const { return n_; }
+  T& operator[](std::size_t i) { return v_[i]; }
+
+ private:
+  std::unique_ptr<T[]> v_;
+  std::size_t n_;
+};
 
 }  // namespace tconv::check

@@ -267,9 +267,17 @@ void exact_element(const geometry& g, std::int64_t f, const T* x, const T* w, co
 /// The fast estimate of a float32 layer: s = the sum in double (products exact) and a_up >= sum |x||w|
 /// (bias excluded), per output element.
 struct estimate {
-  std::vector<double> s, a_up;
+  std::vector<double> s;
+  std::vector<float> a_up;  // rounded upward to float: 12 bytes per output element in all
   bool used_gemm = false;
 };
+
+/// The smallest float >= v (+inf beyond the float range).
+[[nodiscard]] inline float float_up(double v) {
+  float f = static_cast<float>(v);
+  if (static_cast<double>(f) < v) f = std::nextafter(f, std::numeric_limits<float>::infinity());
+  return f;
+}
 
 namespace detail {
 
@@ -292,7 +300,7 @@ inline void direct_estimate(const geometry& g, const float* x, const float* w, c
       });
       if (b != nullptr) s += static_cast<double>(b[g.channel(f)]);
       est.s[static_cast<std::size_t>(f)] = s;
-      est.a_up[static_cast<std::size_t>(f)] = a_from_double_sum(a, n);
+      est.a_up[static_cast<std::size_t>(f)] = float_up(a_from_double_sum(a, n));
     }
   });
 }
@@ -314,11 +322,9 @@ inline std::int64_t gemm_out_position(const geometry& g, int ax, std::int64_t k,
 
 // The weights of one layer as the GEMM's left factor, per group a [cin_g, cout_g * K] row-major
 // matrix, in double: `wd` the values, `wa` their magnitudes (both exact: floats are doubles).
-inline void gemm_weights(const geometry& g, const float* w, std::vector<double>& wd,
-                         std::vector<double>& wa, int threads) {
+inline void gemm_weights(const geometry& g, const float* w, scratch_buffer<double>& wd,
+                         scratch_buffer<double>& wa, int threads) {
   const std::int64_t rows = g.cout_g * g.kernel_volume;
-  resize_on_huge_pages(wd, static_cast<std::size_t>(g.weight_count()));
-  resize_on_huge_pages(wa, wd.size());
   parallel_for(g.groups * g.cin_g, threads, [&](std::int64_t lo, std::int64_t hi) {
     for (std::int64_t gc = lo; gc < hi; ++gc) {  // gc = group * cin_g + cl
       const std::int64_t grp = gc / g.cin_g, cl = gc % g.cin_g;
@@ -337,12 +343,17 @@ inline void gemm_weights(const geometry& g, const float* w, std::vector<double>&
   });
 }
 
-// Adds column block C[(c, k), j0 + jj] of group grp into out[n, grp*cout_g + c, o(k, i)] (col2im),
-// split over output channels so that threads never write the same element.
-inline void gemm_scatter(const geometry& g, std::int64_t grp, std::int64_t j0, std::int64_t nc,
-                         const std::array<std::vector<std::int64_t>, 3>& om, const double* cm,
-                         const double* am, double* s, double* a, int threads) {
-  parallel_for(g.cout_g, threads, [&](std::int64_t c0, std::int64_t c1) {
+// Adds column block C[(c, k), j0 + jj] (c in the channel block [cb, cb + cn) of group grp) into
+// s[n, grp*cout_g + cb + c, o(k, i)] and a[n, c, o(k, i)] (col2im), split over the block's channels
+// so that threads never write the same element.
+struct scatter_target {
+  std::int64_t grp, cb, cn;
+  double *s, *a;
+};
+inline void gemm_scatter(const geometry& g, const scatter_target& t, std::int64_t j0,
+                         std::int64_t nc, const std::array<std::vector<std::int64_t>, 3>& om,
+                         const double* cm, const double* am, int threads) {
+  parallel_for(t.cn, threads, [&](std::int64_t c0, std::int64_t c1) {
     for (std::int64_t c = c0; c < c1; ++c)
       for (std::int64_t k0 = 0; k0 < g.kernel[0]; ++k0)
         for (std::int64_t k1 = 0; k1 < g.kernel[1]; ++k1)
@@ -359,12 +370,10 @@ inline void gemm_scatter(const geometry& g, std::int64_t grp, std::int64_t j0, s
             for (std::int64_t jj = 0; jj < nc; ++jj) {
               const std::int64_t o0 = m0[i0], o1 = m1[i1], o2 = m2[i2];
               if ((o0 | o1 | o2) >= 0) {
-                const auto yi = static_cast<std::size_t>(
-                    ((n * g.out_channels + grp * g.cout_g + c) * g.out[0] + o0) * g.out[1] *
-                        g.out[2] +
-                    o1 * g.out[2] + o2);
-                s[yi] += cr[jj];
-                a[yi] += ar[jj];
+                const std::int64_t o = (o0 * g.out[1] + o1) * g.out[2] + o2;
+                t.s[(n * g.out_channels + t.grp * g.cout_g + t.cb + c) * g.out_volume + o] +=
+                    cr[jj];
+                t.a[(n * t.cn + c) * g.out_volume + o] += ar[jj];
               }
               if (++i2 == g.in[2]) {
                 i2 = 0;
@@ -378,22 +387,27 @@ inline void gemm_scatter(const geometry& g, std::int64_t grp, std::int64_t j0, s
   });
 }
 
-// conv and conv_transpose as GEMM + col2im: per group, C[(c,k), (n,i)] = sum_ci W[ci, (c,k)]
-// x[n,ci,i] in double (every product exact), then each C entry is added into the output element
-// that tap k and input position i meet in. The same pass with |W| and |x| gives sum |x||w|. Columns
-// go in chunks so that the scratch stays O(weights + 2^19 per buffer).
+// conv and conv_transpose as GEMM + col2im: per group and block of output channels,
+// C[(c,k), (n,i)] = sum_ci W[ci, (c,k)] x[n,ci,i] in double (every product exact), then each C
+// entry is added into the output element that tap k and input position i meet in. The same pass
+// with |W| and |x| gives sum |x||w|, accumulated in double for one channel block (at most 2^21
+// values) and stored rounded up to float. Columns go in chunks of at most 2^19 scratch entries.
 inline void gemm_estimate(const geometry& g, const float* x, const float* w, const float* b,
                           estimate& est, int threads) {
   const std::int64_t rows = g.cout_g * g.kernel_volume, cols_total = g.batch * g.in_volume;
+  const std::int64_t per_channel = g.batch * g.out_volume;
+  // first touch of memory is slow on virtual machines: scratch kept small (about 8 + 2 x 2 MB)
+  const std::int64_t block =
+      std::clamp<std::int64_t>((std::int64_t{1} << 20) / per_channel, 1, g.cout_g);
   const std::int64_t chunk =
-      std::clamp<std::int64_t>((std::int64_t{1} << 19) / rows, 16, cols_total);
-  std::vector<double> wd, wa;
+      std::clamp<std::int64_t>((std::int64_t{1} << 18) / (block * g.kernel_volume), 1, cols_total);
+  const auto wn = static_cast<std::size_t>(g.weight_count());
+  scratch_buffer<double> wd(wn), wa(wn);
   gemm_weights(g, w, wd, wa, threads);
-  std::vector<double> xm, xa, cm, am;
-  resize_on_huge_pages(xm, static_cast<std::size_t>(g.cin_g * chunk));
-  resize_on_huge_pages(xa, xm.size());
-  resize_on_huge_pages(cm, static_cast<std::size_t>(rows * chunk));
-  resize_on_huge_pages(am, cm.size());
+  scratch_buffer<double> xm(static_cast<std::size_t>(g.cin_g * chunk)), xa(xm.size());
+  scratch_buffer<double> cm(static_cast<std::size_t>(block * g.kernel_volume * chunk)),
+      am(cm.size());
+  std::vector<double> ab;
   std::array<std::vector<std::int64_t>, 3> om;  // output position of (k, i) per axis, or -1
   for (int ax = 0; ax < 3; ++ax) {
     om[ax].resize(static_cast<std::size_t>(g.kernel[ax] * g.in[ax]));
@@ -402,30 +416,48 @@ inline void gemm_estimate(const geometry& g, const float* x, const float* w, con
         om[ax][static_cast<std::size_t>(k * g.in[ax] + i)] = gemm_out_position(g, ax, k, i);
   }
   openblas_set_num_threads(threads);
-  const int m = static_cast<int>(rows), kk = static_cast<int>(g.cin_g);
-  for (std::int64_t grp = 0; grp < g.groups; ++grp) {
-    const std::size_t woff = static_cast<std::size_t>(grp * g.cin_g * rows);
-    for (std::int64_t j0 = 0; j0 < cols_total; j0 += chunk) {
-      const std::int64_t nc = std::min(chunk, cols_total - j0);
-      parallel_for(g.cin_g, threads, [&](std::int64_t c0, std::int64_t c1) {
-        for (std::int64_t cl = c0; cl < c1; ++cl)
-          for (std::int64_t jj = 0; jj < nc; ++jj) {
-            const std::int64_t j = j0 + jj, n = j / g.in_volume, i = j % g.in_volume;
-            const auto v =
-                static_cast<double>(x[(n * g.in_channels + grp * g.cin_g + cl) * g.in_volume + i]);
-            xm[static_cast<std::size_t>(cl * nc + jj)] = v;
-            xa[static_cast<std::size_t>(cl * nc + jj)] = std::fabs(v);
+  const gamma_table g53(std::min<std::int64_t>(g.max_terms, 1 << 22), 0x1p-53);
+  const int kk = static_cast<int>(g.cin_g);
+  for (std::int64_t grp = 0; grp < g.groups; ++grp)
+    for (std::int64_t cb = 0; cb < g.cout_g; cb += block) {
+      const std::int64_t cn = std::min(block, g.cout_g - cb);
+      const int m = static_cast<int>(cn * g.kernel_volume);
+      const std::size_t woff =
+          static_cast<std::size_t>(grp * g.cin_g * rows + cb * g.kernel_volume);
+      resize_on_huge_pages(ab, static_cast<std::size_t>(cn * per_channel));
+      for (std::int64_t j0 = 0; j0 < cols_total; j0 += chunk) {
+        const std::int64_t nc = std::min(chunk, cols_total - j0);
+        parallel_for(g.cin_g, threads, [&](std::int64_t c0, std::int64_t c1) {
+          for (std::int64_t cl = c0; cl < c1; ++cl)
+            for (std::int64_t jj = 0; jj < nc; ++jj) {
+              const std::int64_t j = j0 + jj, n = j / g.in_volume, i = j % g.in_volume;
+              const auto v = static_cast<double>(
+                  x[(n * g.in_channels + grp * g.cin_g + cl) * g.in_volume + i]);
+              xm[static_cast<std::size_t>(cl * nc + jj)] = v;
+              xa[static_cast<std::size_t>(cl * nc + jj)] = std::fabs(v);
+            }
+        });
+        const int n = static_cast<int>(nc), lda = static_cast<int>(rows);
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, m, n, kk, 1.0, wd.data() + woff, lda,
+                    xm.data(), n, 0.0, cm.data(), n);
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, m, n, kk, 1.0, wa.data() + woff, lda,
+                    xa.data(), n, 0.0, am.data(), n);
+        gemm_scatter(g, {grp, cb, cn, est.s.data(), ab.data()}, j0, nc, om, cm.data(), am.data(),
+                     threads);
+      }
+      // ab holds a double sum of exact nonnegative products: a_up = ab (1 + gamma_n(2^-53)), up
+      parallel_for(g.batch * cn, threads, [&](std::int64_t lo, std::int64_t hi) {
+        for (std::int64_t nc_ = lo; nc_ < hi; ++nc_) {
+          const std::int64_t n = nc_ / cn, c = nc_ % cn;
+          const std::int64_t base = (n * g.out_channels + grp * g.cout_g + cb + c) * g.out_volume;
+          for (std::int64_t o = 0; o < g.out_volume; ++o) {
+            const double av = ab[static_cast<std::size_t>(nc_ * g.out_volume + o)];
+            est.a_up[static_cast<std::size_t>(base + o)] =
+                float_up(next_up(av * next_up(1 + g53(g.terms(base + o)))));
           }
+        }
       });
-      const int n = static_cast<int>(nc);
-      cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, m, n, kk, 1.0, wd.data() + woff, m,
-                  xm.data(), n, 0.0, cm.data(), n);
-      cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, m, n, kk, 1.0, wa.data() + woff, m,
-                  xa.data(), n, 0.0, am.data(), n);
-      gemm_scatter(g, grp, j0, nc, om, cm.data(), am.data(), est.s.data(), est.a_up.data(),
-                   threads);
     }
-  }
   if (b != nullptr)
     parallel_for(g.batch * g.out_channels, threads, [&](std::int64_t lo, std::int64_t hi) {
       for (std::int64_t blk = lo; blk < hi; ++blk) {
@@ -434,14 +466,6 @@ inline void gemm_estimate(const geometry& g, const float* x, const float* w, con
         for (std::int64_t o = 0; o < g.out_volume; ++o) row[o] += bv;
       }
     });
-  // a holds a double sum of exact nonnegative products: a_up = a (1 + gamma_n(2^-53)), rounded up
-  const gamma_table g53(std::min<std::int64_t>(g.max_terms, 1 << 22), 0x1p-53);
-  parallel_for(g.out_count(), threads, [&](std::int64_t lo, std::int64_t hi) {
-    for (std::int64_t f = lo; f < hi; ++f) {
-      double& av = est.a_up[static_cast<std::size_t>(f)];
-      av = next_up(av * next_up(1 + g53(g.terms(f))));
-    }
-  });
 }
 #endif
 

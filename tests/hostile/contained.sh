@@ -23,14 +23,14 @@ pid=$!
 if [ -n "$sig" ]; then
   i=0
   while kill -0 $pid 2>/dev/null && [ "$(count)" -lt 2 ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-  sleep 0.5
+  sleep 0.3
   kill -s "$sig" $pid 2>/dev/null
 fi
 wait $pid
 rc=$?
 # processes killed with SIGKILL take a moment to go
 i=0
-while [ "$(count)" -gt 0 ] && [ $i -lt 10 ]; do sleep 0.1; i=$((i + 1)); done
+while [ "$(count)" -gt 0 ] && [ $i -lt 5 ]; do sleep 0.1; i=$((i + 1)); done
 left=$(count)
 files=$(find "$tmp" -mindepth 1 | wc -l)
 echo "contained: exit $rc, $left process(es) left, $files file(s) left in TMPDIR"

@@ -170,6 +170,32 @@ constexpr problem kernel_too_big = with([](problem& p) {
 });
 static_assert(!accepted_conv<kernel_too_big> && names(kernel_too_big, "output", 0, op_kind::conv));
 
+// zero insertion's padded input, out + d(k-1), is held to 2^30 so that every formulation accepts
+// the same problems: in 1, k 2, d 2^30, pb 2^30 gives out = 0 - 2^30 + 2^30 + 1 = 1 but a padded
+// length of 1 + 2^30; one less dilation and padding gives exactly 2^30, accepted
+constexpr problem zi_too_long = [] {
+  problem p;
+  p.input[0] = 1;
+  p.kernel[0] = 2;
+  p.dilation[0] = p.pad_begin[0] = i64{1} << 30;
+  return p;
+}();
+static_assert(tconv::output_extents(zi_too_long, op_kind::conv_transpose)[0] == 1);
+static_assert(!accepted<zi_too_long> && names(zi_too_long, "output", 0));
+static_assert(accepted<[] {
+  problem p = zi_too_long;
+  p.dilation[0] = p.pad_begin[0] = (i64{1} << 30) - 1;
+  return p;
+}()>);
+// ... and a convolution is not affected (its input is capped directly)
+static_assert(accepted_conv<[] {
+  problem p = zi_too_long;
+  p.input[0] = i64{1} << 30;
+  p.pad_begin[0] = 0;
+  p.dilation[0] = 3;
+  return p;
+}()>);
+
 constexpr problem rank4 = with([](problem& p) { p.rank = 4; });
 static_assert(!accepted<rank4> && names(rank4, "rank"));
 constexpr problem rank0 = with([](problem& p) { p.rank = 0; });

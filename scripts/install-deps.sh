@@ -14,6 +14,8 @@ PACKAGES=(
   python3-torch python3-numpy
   # scripts/fuzz.sh: libFuzzer with clang 14 and its sanitizer runtimes
   clang libclang-rt-14-dev
+  # proofs/smt: the theorem for every shape, Z3's C++ API and cvc5's CLI for the cross-check
+  libz3-dev cvc5
 )
 
 missing=()

@@ -21,7 +21,7 @@ if [ "${TCONV_ASAN_PROPERTIES:-0}" = 1 ]; then skip_props=""; labels="proof"; sk
 cmake --preset asan -B "$build" >/dev/null
 # every primary target except the proofs (and properties), the benchmark, the libFuzzer binaries (clang-only) and CMake's own
 targets=$(cmake --build "$build" --target help | sed -n 's/^\([A-Za-z0-9_.+-]*\): phony$/\1/p' |
-  grep -Ev '^(all|clean|help|test|install|install/.*|list_install_components|edit_cache|rebuild_cache|package.*|Experimental.*|Nightly.*|Continuous.*|bench|tconv_proofs|tconv-proof-report'"${skip_props}"')$' |
+  grep -Ev '^(all|clean|help|test|install|install/.*|list_install_components|edit_cache|rebuild_cache|package.*|Experimental.*|Nightly.*|Continuous.*|bench|tconv_proofs|tconv-proof-report|tconv-smt-proof|tconv-smt-bridge'"${skip_props}"')$' |
   grep -Ev '^fuzz_.*[^y]$' || true)
 cmake --build "$build" -j "$jobs" --target $targets
 t1=$(date +%s)

@@ -156,6 +156,21 @@ TEST_CASE("operands of the wrong shape are refused by every formulation", "[prob
       {"zero insertion", [](auto& q, auto& a, auto& c,
                             auto* d) { return conv_transpose_zero_insertion(q, a, c, d); }},
   };
+  // Every formulation accepts the same problems (issue 15). Zero insertion convolves over
+  // out + d(k-1) positions; with d = 2^30 and pb = 2^30 that is 2^30 + 1 while out = 1, and
+  // zero insertion used to allocate it and then throw while the others answered. Validation now
+  // refuses the problem for all of them, before any allocation.
+  problem wide = p;
+  wide.input[0] = 1;
+  wide.dilation[0] = i64{1} << 30;
+  wide.pad_begin[0] = i64{1} << 30;
+  const auto x1 = make<i64>({1, 1, 1}, {7});
+  for (const auto& [name, run] : formulations) {
+    INFO(name);
+    CHECK_THROWS_WITH(run(wide, x1, w, nullptr),
+                      "output[0] = 1: plus dilation*(kernel-1), zero insertion's padded input, "
+                      "must be <= 2^30; it is = 1073741825");
+  }
   for (const auto& [name, run] : formulations) {
     INFO(name);
     CHECK(run(p, x, w, nullptr) == make<i64>({1, 1, 3}, {3, 10, 8}));  // [1*3, 1*4 + 2*3, 2*4]

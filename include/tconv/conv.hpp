@@ -15,27 +15,31 @@ template <class T>
   const std::int64_t cin_g = q.in_channels / q.groups, cout_g = q.out_channels / q.groups;
   for (std::int64_t n = 0; n < q.batch; ++n)
     for (std::int64_t co = 0; co < q.out_channels; ++co) {
-      const std::int64_t g = co / cout_g;
       for (std::int64_t o0 = 0; o0 < out[0]; ++o0)
         for (std::int64_t o1 = 0; o1 < out[1]; ++o1)
           for (std::int64_t o2 = 0; o2 < out[2]; ++o2) {
             T acc{};
             if (b != nullptr) acc = (*b)[co];
-            for (std::int64_t cl = 0; cl < cin_g; ++cl)
+            for (std::int64_t cl = 0; cl < cin_g; ++cl) {
+              const std::int64_t ci = rules::gather_in_channel(co, cl, cin_g, cout_g);
               for (std::int64_t k0 = 0; k0 < q.kernel[0]; ++k0) {
-                const std::int64_t i0 = o0 * q.stride[0] - q.pad_begin[0] + k0 * q.dilation[0];
-                if (i0 < 0 || i0 >= q.input[0]) continue;
+                const std::int64_t i0 =
+                    rules::conv_source(q.stride[0], q.dilation[0], q.pad_begin[0], o0, k0);
+                if (!rules::within(i0, q.input[0])) continue;
                 for (std::int64_t k1 = 0; k1 < q.kernel[1]; ++k1) {
-                  const std::int64_t i1 = o1 * q.stride[1] - q.pad_begin[1] + k1 * q.dilation[1];
-                  if (i1 < 0 || i1 >= q.input[1]) continue;
+                  const std::int64_t i1 =
+                      rules::conv_source(q.stride[1], q.dilation[1], q.pad_begin[1], o1, k1);
+                  if (!rules::within(i1, q.input[1])) continue;
                   for (std::int64_t k2 = 0; k2 < q.kernel[2]; ++k2) {
-                    const std::int64_t i2 = o2 * q.stride[2] - q.pad_begin[2] + k2 * q.dilation[2];
-                    if (i2 < 0 || i2 >= q.input[2]) continue;
-                    acc += x[detail::at5(n, g * cin_g + cl, q.in_channels, q.input, i0, i1, i2)] *
+                    const std::int64_t i2 =
+                        rules::conv_source(q.stride[2], q.dilation[2], q.pad_begin[2], o2, k2);
+                    if (!rules::within(i2, q.input[2])) continue;
+                    acc += x[detail::at5(n, ci, q.in_channels, q.input, i0, i1, i2)] *
                            w[detail::at5(co, cl, cin_g, q.kernel, k0, k1, k2)];
                   }
                 }
               }
+            }
             y[detail::at5(n, co, q.out_channels, out, o0, o1, o2)] = acc;
           }
     }

@@ -54,16 +54,19 @@ constexpr void for_each_matrix_entry(const matrix_geometry& m, F&& f) {
         for (std::int64_t o2 = 0; o2 < m.row_ext[2]; ++o2) {
           const std::int64_t row = rc * rsp + (o0 * m.row_ext[1] + o1) * m.row_ext[2] + o2;
           for (std::int64_t cl = 0; cl < cg; ++cl) {
-            const std::int64_t cc = (rc / rg) * cg + cl;
+            const std::int64_t cc = rules::scatter_out_channel(rc, cl, rg, cg);
             for (std::int64_t k0 = 0; k0 < m.kernel[0]; ++k0) {
-              const std::int64_t i0 = o0 * m.stride[0] - m.pad_begin[0] + k0 * m.dilation[0];
-              if (i0 < 0 || i0 >= m.col_ext[0]) continue;
+              const std::int64_t i0 =
+                  rules::conv_source(m.stride[0], m.dilation[0], m.pad_begin[0], o0, k0);
+              if (!rules::within(i0, m.col_ext[0])) continue;
               for (std::int64_t k1 = 0; k1 < m.kernel[1]; ++k1) {
-                const std::int64_t i1 = o1 * m.stride[1] - m.pad_begin[1] + k1 * m.dilation[1];
-                if (i1 < 0 || i1 >= m.col_ext[1]) continue;
+                const std::int64_t i1 =
+                    rules::conv_source(m.stride[1], m.dilation[1], m.pad_begin[1], o1, k1);
+                if (!rules::within(i1, m.col_ext[1])) continue;
                 for (std::int64_t k2 = 0; k2 < m.kernel[2]; ++k2) {
-                  const std::int64_t i2 = o2 * m.stride[2] - m.pad_begin[2] + k2 * m.dilation[2];
-                  if (i2 < 0 || i2 >= m.col_ext[2]) continue;
+                  const std::int64_t i2 =
+                      rules::conv_source(m.stride[2], m.dilation[2], m.pad_begin[2], o2, k2);
+                  if (!rules::within(i2, m.col_ext[2])) continue;
                   f(row, cc * csp + (i0 * m.col_ext[1] + i1) * m.col_ext[2] + i2,
                     ((rc * cg + cl) * m.kernel[0] + k0) * m.kernel[1] * m.kernel[2] +
                         k1 * m.kernel[2] + k2);
@@ -80,8 +83,10 @@ constexpr void for_each_matrix_entry(const matrix_geometry& m, F&& f) {
           q.input,        q.kernel,      q.stride,   q.dilation,
           q.pad_begin};
 }
-// Transposed convolution p: W is the matrix of the convolution it transposes, so rows = p's
-// input and columns = p's output (z = Wᵀ y scatters each input along its row).
+// Transposed convolution p: rows = p's input, columns = p's output (z = Wᵀ y scatters each input
+// along its row). When output_padding < stride this W is the matrix of the convolution p
+// transposes (adjoint_conv(p), whose output extent is then p's input); otherwise that
+// convolution has in + floor(op/s) rows per axis, and this W is its first `in` rows.
 [[nodiscard]] constexpr matrix_geometry conv_transpose_geometry(const problem& q) {
   return {q.in_channels, q.out_channels, q.groups,   q.input,
           output_extents(q, op_kind::conv_transpose), q.kernel, q.stride, q.dilation,

@@ -17,26 +17,30 @@ template <class T>
   const std::int64_t cin_g = q.in_channels / q.groups, cout_g = q.out_channels / q.groups;
   for (std::int64_t n = 0; n < q.batch; ++n)
     for (std::int64_t ci = 0; ci < q.in_channels; ++ci) {
-      const std::int64_t g = ci / cin_g;
       for (std::int64_t i0 = 0; i0 < q.input[0]; ++i0)
         for (std::int64_t i1 = 0; i1 < q.input[1]; ++i1)
           for (std::int64_t i2 = 0; i2 < q.input[2]; ++i2) {
             const T& xv = x[detail::at5(n, ci, q.in_channels, q.input, i0, i1, i2)];
-            for (std::int64_t c = 0; c < cout_g; ++c)
+            for (std::int64_t c = 0; c < cout_g; ++c) {
+              const std::int64_t co = rules::scatter_out_channel(ci, c, cin_g, cout_g);
               for (std::int64_t k0 = 0; k0 < q.kernel[0]; ++k0) {
-                const std::int64_t o0 = i0 * q.stride[0] + k0 * q.dilation[0] - q.pad_begin[0];
-                if (o0 < 0 || o0 >= out[0]) continue;
+                const std::int64_t o0 =
+                    rules::scatter_target(q.stride[0], q.dilation[0], q.pad_begin[0], i0, k0);
+                if (!rules::within(o0, out[0])) continue;
                 for (std::int64_t k1 = 0; k1 < q.kernel[1]; ++k1) {
-                  const std::int64_t o1 = i1 * q.stride[1] + k1 * q.dilation[1] - q.pad_begin[1];
-                  if (o1 < 0 || o1 >= out[1]) continue;
+                  const std::int64_t o1 =
+                      rules::scatter_target(q.stride[1], q.dilation[1], q.pad_begin[1], i1, k1);
+                  if (!rules::within(o1, out[1])) continue;
                   for (std::int64_t k2 = 0; k2 < q.kernel[2]; ++k2) {
-                    const std::int64_t o2 = i2 * q.stride[2] + k2 * q.dilation[2] - q.pad_begin[2];
-                    if (o2 < 0 || o2 >= out[2]) continue;
-                    y[detail::at5(n, g * cout_g + c, q.out_channels, out, o0, o1, o2)] +=
+                    const std::int64_t o2 =
+                        rules::scatter_target(q.stride[2], q.dilation[2], q.pad_begin[2], i2, k2);
+                    if (!rules::within(o2, out[2])) continue;
+                    y[detail::at5(n, co, q.out_channels, out, o0, o1, o2)] +=
                         xv * w[detail::at5(ci, c, cout_g, q.kernel, k0, k1, k2)];
                   }
                 }
               }
+            }
           }
     }
   if (b != nullptr)

@@ -16,20 +16,20 @@ template <class T>
   const std::int64_t cin_g = q.in_channels / q.groups, cout_g = q.out_channels / q.groups;
   // source index along one axis, or -1 when no input element lands on o through kernel tap k
   auto source = [&q](std::int64_t a, std::int64_t o, std::int64_t k) -> std::int64_t {
-    const std::int64_t t = o + q.pad_begin[a] - k * q.dilation[a];
-    if (t < 0 || t % q.stride[a] != 0 || t / q.stride[a] >= q.input[a]) return -1;
-    return t / q.stride[a];
+    const std::int64_t t = rules::gather_offset(q.dilation[a], q.pad_begin[a], o, k);
+    if (!rules::gather_hits(q.stride[a], q.input[a], t)) return -1;
+    return rules::gather_source(q.stride[a], t);
   };
   for (std::int64_t n = 0; n < q.batch; ++n)
     for (std::int64_t co = 0; co < q.out_channels; ++co) {
-      const std::int64_t g = co / cout_g, c = co % cout_g;
+      const std::int64_t c = rules::weight_column(co, cout_g);
       for (std::int64_t o0 = 0; o0 < out[0]; ++o0)
         for (std::int64_t o1 = 0; o1 < out[1]; ++o1)
           for (std::int64_t o2 = 0; o2 < out[2]; ++o2) {
             T acc{};
             if (b != nullptr) acc = (*b)[co];
             for (std::int64_t cl = 0; cl < cin_g; ++cl) {
-              const std::int64_t ci = g * cin_g + cl;
+              const std::int64_t ci = rules::gather_in_channel(co, cl, cin_g, cout_g);
               for (std::int64_t k0 = 0; k0 < q.kernel[0]; ++k0) {
                 const std::int64_t i0 = source(0, o0, k0);
                 if (i0 < 0) continue;

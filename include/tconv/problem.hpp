@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tconv/detail/checked.hpp"
+#include "tconv/index_rules.hpp"
 
 namespace tconv {
 
@@ -56,16 +57,11 @@ struct invalid_problem : std::invalid_argument {
 };
 
 /// Convolution output extent: floor((in + pb + pe - d(k-1) - 1) / s) + 1 (may be <= 0: invalid).
-[[nodiscard]] constexpr std::int64_t conv_extent(const axis& a) {
-  const std::int64_t span = a.input + a.pad_begin + a.pad_end - a.dilation * (a.kernel - 1) - 1;
-  // floor division: a negative span must not round towards zero into a valid-looking extent
-  return (span >= 0 ? span / a.stride : -((-span + a.stride - 1) / a.stride)) + 1;
-}
+[[nodiscard]] constexpr std::int64_t conv_extent(const axis& a) { return rules::conv_extent(a); }
 
 /// Transposed-convolution output extent: (in-1)s - pb - pe + d(k-1) + op + 1.
 [[nodiscard]] constexpr std::int64_t conv_transpose_extent(const axis& a) {
-  return (a.input - 1) * a.stride - a.pad_begin - a.pad_end + a.dilation * (a.kernel - 1) +
-         a.output_padding + 1;
+  return rules::transposed_extent(a);
 }
 
 namespace detail {
@@ -125,6 +121,12 @@ struct problem_fault {
     if (out < 1)
       return {"output", a, out,
               "the output extent must be >= 1 (padding removes more than the layer produces)"};
+    // zero insertion convolves over out + d(k-1) positions: every formulation must accept the
+    // same problems, so that length is held to the cap here rather than failing inside one of them
+    if (op == op_kind::conv_transpose && rules::zi_extent(ax) > lim)
+      return {"output", a, out,
+              "plus dilation*(kernel-1), zero insertion's padded input, must be <= 2^30; it is =",
+              rules::zi_extent(ax)};
   }
   return {};
 }

@@ -18,9 +18,8 @@ template <class T>
   // 1. insert s-1 zeros between neighbours and pad/crop each axis, in one pass
   extents before{}, ext{};
   for (std::int64_t a = 0; a < max_rank; ++a) {
-    before[a] = q.dilation[a] * (q.kernel[a] - 1) - q.pad_begin[a];
-    const std::int64_t after = q.dilation[a] * (q.kernel[a] - 1) - q.pad_end[a] + q.output_padding[a];
-    ext[a] = (q.input[a] - 1) * q.stride[a] + 1 + before[a] + after;
+    before[a] = rules::zi_before(q.axis_at(a));
+    ext[a] = rules::zi_extent(q.axis_at(a));
   }
   std::vector<std::int64_t> zshape{q.batch, q.in_channels};
   for (std::int64_t a = 0; a < max_rank; ++a) zshape.push_back(ext[a]);
@@ -30,10 +29,12 @@ template <class T>
       for (std::int64_t i0 = 0; i0 < q.input[0]; ++i0)
         for (std::int64_t i1 = 0; i1 < q.input[1]; ++i1)
           for (std::int64_t i2 = 0; i2 < q.input[2]; ++i2) {
-            const std::int64_t j0 = i0 * q.stride[0] + before[0];
-            const std::int64_t j1 = i1 * q.stride[1] + before[1];
-            const std::int64_t j2 = i2 * q.stride[2] + before[2];
-            if (j0 < 0 || j0 >= ext[0] || j1 < 0 || j1 >= ext[1] || j2 < 0 || j2 >= ext[2]) continue;
+            const std::int64_t j0 = rules::zi_place(q.stride[0], before[0], i0);
+            const std::int64_t j1 = rules::zi_place(q.stride[1], before[1], i1);
+            const std::int64_t j2 = rules::zi_place(q.stride[2], before[2], i2);
+            if (!(rules::within(j0, ext[0]) && rules::within(j1, ext[1]) &&
+                  rules::within(j2, ext[2])))
+              continue;
             z[detail::at5(n, c, q.in_channels, ext, j0, j1, j2)] =
                 x[detail::at5(n, c, q.in_channels, q.input, i0, i1, i2)];
           }
@@ -46,16 +47,24 @@ template <class T>
         for (std::int64_t k0 = 0; k0 < q.kernel[0]; ++k0)
           for (std::int64_t k1 = 0; k1 < q.kernel[1]; ++k1)
             for (std::int64_t k2 = 0; k2 < q.kernel[2]; ++k2)
-              wc[detail::at5(g * cout_g + c, cl, cin_g, q.kernel, k0, k1, k2)] =
-                  w[detail::at5(g * cin_g + cl, c, cout_g, q.kernel, q.kernel[0] - 1 - k0,
-                                q.kernel[1] - 1 - k1, q.kernel[2] - 1 - k2)];
+              wc[detail::at5(rules::flatten(g, cout_g, c), cl, cin_g, q.kernel, k0, k1, k2)] =
+                  w[detail::at5(rules::flatten(g, cin_g, cl), c, cout_g, q.kernel,
+                                rules::zi_flip(q.kernel[0], k0), rules::zi_flip(q.kernel[1], k1),
+                                rules::zi_flip(q.kernel[2], k2))];
 
   // 3. stride-1 dilated convolution, no padding
   problem c = q;
   c.rank = max_rank;
-  c.input = ext;
-  c.stride = {1, 1, 1};
-  c.pad_begin = c.pad_end = c.output_padding = {0, 0, 0};
+  for (std::int64_t a = 0; a < max_rank; ++a) {
+    const axis inner = rules::zi_inner_axis(q.axis_at(a));
+    c.input[a] = inner.input;
+    c.kernel[a] = inner.kernel;
+    c.dilation[a] = inner.dilation;
+    c.stride[a] = inner.stride;
+    c.pad_begin[a] = inner.pad_begin;
+    c.pad_end[a] = inner.pad_end;
+    c.output_padding[a] = inner.output_padding;
+  }
   tensor<T> y = conv(c, z, wc, b);
   y.shape = output_shape(p, op_kind::conv_transpose);
   return y;

@@ -22,7 +22,8 @@ namespace tconv::detail {
 [[nodiscard]] constexpr std::int64_t at5(std::int64_t n, std::int64_t c, std::int64_t channels,
                                          const extents& e, std::int64_t i0, std::int64_t i1,
                                          std::int64_t i2) {
-  return (((n * channels + c) * e[0] + i0) * e[1] + i1) * e[2] + i2;
+  using rules::flatten;
+  return flatten(flatten(flatten(flatten(n, channels, c), e[0], i0), e[1], i1), e[2], i2);
 }
 
 /// Throws invalid_problem unless t has exactly `expected` as its shape.

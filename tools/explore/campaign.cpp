@@ -211,6 +211,9 @@ class campaign {
     check_seconds(o_.startup_s, "--startup-timeout", true);
     check_seconds(o_.shrink_time_s, "--shrink-time", true);
     const shard_spec sh = parse_shard(o_);
+    if (std::error_code ec;
+        !o_.corpus.empty() && fs::exists(o_.corpus, ec) && !fs::is_directory(o_.corpus, ec))
+      throw usage_error("--corpus " + o_.corpus + ": exists and is not a directory");
     if (o_.use_impl != nullptr) {
       impl_ = o_.use_impl;
     } else {
@@ -341,6 +344,7 @@ class campaign {
         if (failed.empty()) failed = e.what();
       }
     }
+    if (failed.empty()) failed = save_error_;
     if (!failed.empty()) throw usage_error(failed);
     return findings_.empty() ? 0 : 1;
   }
@@ -673,8 +677,15 @@ class campaign {
               {"precision", name(o_.prec)},
               {"implementation", impl_->replay_flag()},
               {"shrink_steps", f.shrink_steps}};
-    f.saved = store_case(root, f.saved.filename().string(), f.c, meta);
-    f.replay = replay_command(f.saved);
+    try {
+      f.saved = store_case(root, f.saved.filename().string(), f.c, meta);
+      f.replay = replay_command(f.saved);
+    } catch (const usage_error& e) {
+      // the finding is still printed and reported; the run then ends with exit 2 naming the corpus
+      if (save_error_.empty()) save_error_ = e.what();
+      f.saved.clear();
+      f.replay = std::string("(not saved: ") + e.what() + ")";
+    }
   }
 
   void print_finding(const finding& f) {
@@ -894,6 +905,7 @@ class campaign {
   double campaign_seconds_ = 0, total_seconds_ = 0;
   std::vector<junit_entry> junit_corpus_;
   std::vector<std::pair<std::string, std::string>> corpus_skipped_;  // damaged entries: name, why
+  std::string save_error_;  // the first finding that could not be stored
   std::vector<std::pair<std::uint64_t, std::string>> case_list_;
 };
 

@@ -101,6 +101,11 @@ int tconv_conv_transpose_f32(const tconv_problem* p, const float* x, const float
   if (fork() == 0)
     for (;;) pause();
   *(volatile int*)(uintptr_t)8 = 1;
+#elif defined(TCONV_HOSTILE_FORK_HANG)
+  /* a helper process, then the call never returns: only a timeout or a signal to tconv ends it */
+  if (fork() == 0)
+    for (;;) pause();
+  for (;;) pause();
 #elif defined(TCONV_HOSTILE_CHILD_SEGV)
   /* a helper process that crashes; the plugin notices its end but never reaps it */
   const pid_t c = fork();

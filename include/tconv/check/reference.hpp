@@ -429,12 +429,12 @@ inline void gemm_estimate(const geometry& g, const float* x, const float* w, con
         const std::int64_t nc = std::min(chunk, cols_total - j0);
         parallel_for(g.cin_g, threads, [&](std::int64_t c0, std::int64_t c1) {
           for (std::int64_t cl = c0; cl < c1; ++cl)
-            for (std::int64_t jj = 0; jj < nc; ++jj) {
-              const std::int64_t j = j0 + jj, n = j / g.in_volume, i = j % g.in_volume;
+            for (std::int64_t jj = 0, n = j0 / g.in_volume, i = j0 % g.in_volume; jj < nc; ++jj) {
               const auto v = static_cast<double>(
                   x[(n * g.in_channels + grp * g.cin_g + cl) * g.in_volume + i]);
               xm[static_cast<std::size_t>(cl * nc + jj)] = v;
               xa[static_cast<std::size_t>(cl * nc + jj)] = std::fabs(v);
+              if (++i == g.in_volume) i = 0, ++n;
             }
         });
         const int n = static_cast<int>(nc), lda = static_cast<int>(rows);
@@ -450,11 +450,14 @@ inline void gemm_estimate(const geometry& g, const float* x, const float* w, con
         for (std::int64_t nc_ = lo; nc_ < hi; ++nc_) {
           const std::int64_t n = nc_ / cn, c = nc_ % cn;
           const std::int64_t base = (n * g.out_channels + grp * g.cout_g + cb + c) * g.out_volume;
-          for (std::int64_t o = 0; o < g.out_volume; ++o) {
-            const double av = ab[static_cast<std::size_t>(nc_ * g.out_volume + o)];
-            est.a_up[static_cast<std::size_t>(base + o)] =
-                float_up(next_up(av * next_up(1 + g53(g.terms(base + o)))));
-          }
+          std::int64_t o = 0;
+          for (std::int64_t o0 = 0; o0 < g.out[0]; ++o0)
+            for (std::int64_t o1 = 0; o1 < g.out[1]; ++o1)
+              for (std::int64_t o2 = 0; o2 < g.out[2]; ++o2, ++o) {
+                const double av = ab[static_cast<std::size_t>(nc_ * g.out_volume + o)];
+                const double grow = next_up(1 + g53(g.spatial_terms(o0, o1, o2)));
+                est.a_up[static_cast<std::size_t>(base + o)] = float_up(next_up(av * grow));
+              }
         }
       });
     }
@@ -523,6 +526,8 @@ inline constexpr std::int64_t max_gemm_axis_table = std::int64_t{1} << 22;
 /// The correctly rounded float32 result (float data). Returns how many elements needed exact arithmetic.
 inline std::int64_t reference_float(const geometry& g, const float* x, const float* w, const float* b,
                                     float* y, int threads) {
+  // threads pay only beyond some work (the check uses the same threshold)
+  if (static_cast<double>(g.out_count()) * static_cast<double>(g.cin_g) < 65536) threads = 1;
   const estimate est = estimate_float(g, x, w, b, threads);
   const std::int64_t total = g.out_count();
   std::vector<std::int64_t> doubt;

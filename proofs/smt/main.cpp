@@ -29,6 +29,14 @@ struct outcome {
   double seconds = 0;
 };
 
+void write_all(int fd, const std::string& answer) {
+  for (std::size_t done = 0; done < answer.size();) {
+    const ssize_t n = write(fd, answer.data() + done, answer.size() - done);
+    if (n <= 0) return;
+    done += static_cast<std::size_t>(n);
+  }
+}
+
 // A child process writing its answer to a pipe, in a process group of its own (so that the
 // deadline also kills a solver it started).
 struct child {
@@ -47,7 +55,11 @@ child start_child(Work&& work) {
   if (c.pid == 0) {
     setpgid(0, 0);
     close(fd[0]);
-    work(fd[1]);
+    // the child times its own work: the parent may collect the answer later
+    const std::string answer = work();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - c.start).count();
+    write_all(fd[1], std::to_string(secs) + " " + answer);
     _exit(0);
   }
   close(fd[1]);
@@ -80,19 +92,15 @@ outcome finish_child(const child& c, double limit_s) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - c.start).count();
   if (timed_out) return {"timeout", "no answer within the limit", seconds};
-  const auto space = text.find(' ');
-  outcome r{text.substr(0, space), space == std::string::npos ? "" : text.substr(space + 1),
-            seconds};
+  // "SECONDS VERDICT DETAIL..."
+  const auto gap = text.find(' ');
+  if (gap == std::string::npos) return {"error", "the solver process gave no answer", seconds};
+  const std::string rest = text.substr(gap + 1);
+  const auto space = rest.find(' ');
+  outcome r{rest.substr(0, space), space == std::string::npos ? "" : rest.substr(space + 1),
+            std::atof(text.substr(0, gap).c_str())};
   if (r.verdict.empty()) r.verdict = "error";
   return r;
-}
-
-void write_all(int fd, const std::string& answer) {
-  for (std::size_t done = 0; done < answer.size();) {
-    const ssize_t n = write(fd, answer.data() + done, answer.size() - done);
-    if (n <= 0) return;
-    done += static_cast<std::size_t>(n);
-  }
 }
 
 // "name=value ..." for every named unknown, from a model of the negated claim
@@ -140,7 +148,7 @@ class product_abstraction {
 // Z3 on the query in sum-of-monomials form: first with its products abstracted (a proof if
 // unsat), then as it is (a proof, or a counterexample, or unknown).
 child start_z3(const statement& st) {
-  return start_child([&st](int fd) {
+  return start_child([&st]() -> std::string {
     z3::context ctx;
     vars v{ctx, {}};
     z3::params p(ctx);
@@ -150,14 +158,14 @@ child start_z3(const statement& st) {
       z3::solver linear(ctx);
       product_abstraction abstract(ctx);
       linear.add(abstract(q));
-      if (linear.check() == z3::unsat) return write_all(fd, "unsat (products abstracted)");
+      if (linear.check() == z3::unsat) return "unsat (products abstracted)";
     }
     z3::solver s(ctx);
     s.add(q);
     const z3::check_result r = s.check();
-    if (r == z3::unsat) write_all(fd, "unsat");
-    if (r == z3::sat) write_all(fd, "sat " + counterexample(s.get_model(), v));
-    if (r == z3::unknown) write_all(fd, "unknown " + s.reason_unknown());
+    if (r == z3::unsat) return "unsat";
+    if (r == z3::sat) return "sat " + counterexample(s.get_model(), v);
+    return "unknown " + s.reason_unknown();
   });
 }
 
@@ -212,14 +220,14 @@ std::string cvc5_once(const std::string& text, const std::string& cvc5, double l
 // declared as logic ALL and then as QF_NIA (cvc5 1.0.3 picks different strategies for the two,
 // and each one stalls on a query the other answers at once), each with half the limit
 child start_cvc5(const statement& st, const std::string& cvc5, double limit_s) {
-  return start_child([&](int fd) {
+  return start_child([&]() -> std::string {
     if (!st.tooth) {
       const std::string r = cvc5_once(smt_lib(st, true), cvc5, limit_s / 4);
-      if (r == "unsat") return write_all(fd, "unsat (products abstracted)");
+      if (r == "unsat") return "unsat (products abstracted)";
     }
     std::string r = cvc5_once(smt_lib(st, false, "ALL"), cvc5, limit_s / 2);
     if (r != "unsat" && r != "sat") r = cvc5_once(smt_lib(st, false, "QF_NIA"), cvc5, limit_s / 2);
-    write_all(fd, r);
+    return r;
   });
 }
 

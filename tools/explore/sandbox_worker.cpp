@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -140,20 +141,41 @@ void apply_limits() {
   }
 }
 
-// CPU time for the coming call: what was used so far plus the wall timeout on every core (a
-// wall-clock timeout kills the worker first; this limit is inherited by what the plugin starts).
-void limit_cpu_for_call(double timeout_s) {
-  rusage u{};
-  if (::getrusage(RUSAGE_SELF, &u) != 0) return;
-  const auto cores = static_cast<double>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
-  const double budget = timeout_s * cores + 10.0;
-  if (!std::isfinite(budget) || budget > 1e9) return;
-  const auto used = static_cast<rlim_t>(u.ru_utime.tv_sec + u.ru_stime.tv_sec);
-  rlimit r{};
-  if (::getrlimit(RLIMIT_CPU, &r) != 0) return;
-  r.rlim_cur = std::min(used + static_cast<rlim_t>(std::ceil(budget)), r.rlim_max);
-  (void)::setrlimit(RLIMIT_CPU, &r);
-}
+// RLIMIT_CPU before every call: at least the wall timeout on every core (plus 10 s) beyond what the
+// worker has used (a wall-clock timeout kills the worker first; the limit is inherited by what the
+// plugin starts). Setting it costs system calls, so it is set only when the CPU time used since
+// could have eaten into that margin: CPU time grows by at most wall time x cores, and the monotonic
+// clock is read without a system call. The margin is at most 2 s above the budget.
+class cpu_limit {
+ public:
+  explicit cpu_limit(double timeout_s)
+      : cores_(static_cast<double>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)))),
+        budget_(timeout_s * cores_ + 10.0) {}
+
+  void before_call() {
+    if (!std::isfinite(budget_) || budget_ > 1e9) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (std::chrono::duration<double>(now - set_at_).count() * cores_ < spare_) return;
+    spare_ = -1;
+    rusage u{};
+    if (::getrusage(RUSAGE_SELF, &u) != 0) return;
+    rlimit r{};
+    if (::getrlimit(RLIMIT_CPU, &r) != 0) return;  // the plugin may have lowered the hard limit
+    const double used = static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+                        static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
+    const rlim_t want = static_cast<rlim_t>(used) + static_cast<rlim_t>(std::ceil(budget_)) + 2;
+    r.rlim_cur = std::min(want, r.rlim_max);
+    if (::setrlimit(RLIMIT_CPU, &r) != 0) return;
+    // capped by the hard limit: spare < 0, so it is set again before every call
+    spare_ = static_cast<double>(r.rlim_cur) - used - budget_;
+    set_at_ = now;
+  }
+
+ private:
+  double cores_, budget_;
+  double spare_ = -1;  // CPU seconds the limit allowed beyond the budget at set_at_
+  std::chrono::steady_clock::time_point set_at_{};
+};
 
 // The worker's direct children, from /proc/PID/stat's parent field.
 std::vector<pid_t> children() {
@@ -217,6 +239,7 @@ void open_data(std::uint64_t end, std::uint64_t& open_end) {
 [[noreturn]] void serve(conv_fn conv, supports_fn supports, const worker_setup& s,
                         const std::vector<pid_t>& keep) {
   std::uint64_t open_end = page_size();
+  cpu_limit cpu(s.timeout_s);
   for (;;) {
     char c = 0;
     const ssize_t r = ::read(s.cmd_fd, &c, 1);
@@ -225,7 +248,7 @@ void open_data(std::uint64_t end, std::uint64_t& open_end) {
     const request q = *s.req;
     g_seq = q.seq;
     open_data(q.end, open_end);
-    limit_cpu_for_call(s.timeout_s);
+    cpu.before_call();
     // the plugin gets its own copy of the problem: a write into it is seen, and hurts nothing
     tconv_problem p = q.p;
     answer a;

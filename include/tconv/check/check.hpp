@@ -384,8 +384,10 @@ report check_impl(const problem& p, op_kind op, const In* x, const In* w, const 
   bm.es = std::ldexp(1.0, storage.min_exponent);
 
   const std::int64_t total = g.out_count();
-  int threads = thread_count(opt.threads);
-  if (static_cast<double>(total) * static_cast<double>(g.cin_g) < 65536) threads = 1;
+  // small cases skip thread_count: std::thread::hardware_concurrency reads /sys on every call
+  const int threads = static_cast<double>(total) * static_cast<double>(g.cin_g) < 65536
+                          ? 1
+                          : thread_count(opt.threads);
 
   constexpr bool float_data = std::is_same_v<In, float>;
   estimate est;

@@ -397,10 +397,15 @@ inline void gemm_estimate(const geometry& g, const float* x, const float* w, con
   const std::int64_t rows = g.cout_g * g.kernel_volume, cols_total = g.batch * g.in_volume;
   const std::int64_t per_channel = g.batch * g.out_volume;
   // first touch of memory is slow on virtual machines: scratch kept small (about 8 + 2 x 2 MB)
+  // channel blocks small enough that a GEMM chunk has at least min(columns, 64) columns: a large
+  // kernel (FCN, k64) otherwise streams its whole weight matrix for a handful of columns
+  const std::int64_t min_cols = std::min<std::int64_t>(cols_total, 64);
   const std::int64_t block =
-      std::clamp<std::int64_t>((std::int64_t{1} << 20) / per_channel, 1, g.cout_g);
-  const std::int64_t chunk =
-      std::clamp<std::int64_t>((std::int64_t{1} << 18) / (block * g.kernel_volume), 1, cols_total);
+      std::clamp<std::int64_t>(std::min((std::int64_t{1} << 20) / per_channel,
+                                        (std::int64_t{1} << 18) / (g.kernel_volume * min_cols)),
+                               1, g.cout_g);
+  const std::int64_t chunk = std::clamp<std::int64_t>(
+      (std::int64_t{1} << 18) / (block * g.kernel_volume), min_cols, cols_total);
   const auto wn = static_cast<std::size_t>(g.weight_count());
   scratch_buffer<double> wd(wn), wa(wn);
   gemm_weights(g, w, wd, wa, threads);

@@ -105,7 +105,8 @@ void write_npy_f32(const fs::path& file, const std::vector<std::int64_t>& shape,
 std::vector<float> read_npy_f32(const fs::path& file, std::vector<std::int64_t>& shape, std::int64_t max_elements) {
   check::npy_array a;
   try {
-    a = check::read_npy(file.string());  // compares the claimed size with the file's before allocating
+    // the header's size is compared with the file's and with max_elements before anything is read
+    a = check::read_npy(file.string(), max_elements);
   } catch (const check::npy_error& e) {
     throw usage_error(e.what());
   }

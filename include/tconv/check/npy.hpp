@@ -263,7 +263,9 @@ inline npy_header read_header(std::FILE* in, std::int64_t fsize, std::int64_t ma
   if (count > max_elements)
     throw npy_error(file + ": shape " + shape_text(hd.shape) + " holds " + std::to_string(count) +
                     " values, more than the " + std::to_string(max_elements) +
-                    " a tensor may have (2^28); refused before reading its data");
+                    (max_elements == max_npy_elements ? std::string(" a tensor may have (2^28)")
+                                                      : std::string(" expected")) +
+                    "; refused before reading its data");
   return hd;
 }
 

@@ -77,7 +77,10 @@ std::string flag_hint(const std::string& msg, bool onnx, const std::string& x_wh
   if (starts("pad_") || starts("pads")) return onnx ? "--pads" : "--padding";
   if (starts("output_padding")) return "--output-padding";
   if (starts("output_shape")) return "--output-shape";
-  if (starts("output")) return onnx ? "--pads / --output-shape" : "--padding / --stride";
+  // the output extent (and zero insertion's padded length) grows with stride and dilation too
+  if (starts("output"))
+    return onnx ? "--pads / --output-shape / --stride / --dilation"
+                : "--padding / --stride / --dilation";
   if (starts("groups") || starts("group")) return "--groups";
   if (starts("auto_pad")) return "--auto-pad";
   if (starts("kernel") || starts("out_channels") || starts("W shape")) return w_what;

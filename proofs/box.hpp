@@ -49,16 +49,6 @@ struct channels {
   std::int64_t batch = 1, in = 1, out = 1, groups = 1;
 };
 
-constexpr void set_axis(problem& p, std::int64_t i, const axis& a) {
-  p.input[i] = a.input;
-  p.kernel[i] = a.kernel;
-  p.stride[i] = a.stride;
-  p.dilation[i] = a.dilation;
-  p.pad_begin[i] = a.pad_begin;
-  p.pad_end[i] = a.pad_end;
-  p.output_padding[i] = a.output_padding;
-}
-
 /// Formulations 1-4 agree on symbolic x, w and bias: equal as polynomials, hence for all inputs.
 [[nodiscard]] constexpr bool formulations_agree(const problem& p) {
   const auto x = symbols(input_shape(p), true);
@@ -106,7 +96,7 @@ constexpr void set_axis(problem& p, std::int64_t i, const axis& a) {
     p.out_channels = ch.out;
     p.groups = ch.groups;
     p.has_bias = true;
-    set_axis(p, 0, box_axis_list[static_cast<std::size_t>(i)]);
+    p.set_axis(0, box_axis_list[static_cast<std::size_t>(i)]);
     if (!prove_one(p)) return -(i + 1);
     ++n;
   }
@@ -122,8 +112,8 @@ constexpr void set_axis(problem& p, std::int64_t i, const axis& a) {
     problem p;
     p.rank = 2;
     p.has_bias = true;
-    set_axis(p, sweep, box_axis_list[static_cast<std::size_t>(i)]);
-    set_axis(p, 1 - sweep, fixed);
+    p.set_axis(sweep, box_axis_list[static_cast<std::size_t>(i)]);
+    p.set_axis(1 - sweep, fixed);
     if (!prove_one(p)) return -(i + 1);
     ++n;
   }

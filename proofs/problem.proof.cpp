@@ -36,7 +36,7 @@ constexpr bool conv_axis_inverts(const tconv::axis& a) {
   const i64 span = a.input + a.pad_begin + a.pad_end - a.dilation * (a.kernel - 1) - 1;
   problem c;
   c.rank = 1;
-  tconv::proof::set_axis(c, 0, a);
+  c.set_axis(0, a);
   if (span < 0) return !tconv::is_valid(c, op_kind::conv);  // the convolution itself is invalid
   if (!tconv::is_valid(c, op_kind::conv)) return false;
   problem t = c;

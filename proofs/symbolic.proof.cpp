@@ -18,7 +18,7 @@ using tconv::tensor;
 constexpr problem line(tconv::axis a) {
   problem p;
   p.rank = 1;
-  tconv::proof::set_axis(p, 0, a);
+  p.set_axis(0, a);
   return p;
 }
 constexpr tensor<bilinear> xs(const problem& p) {

@@ -42,6 +42,16 @@ struct problem {
     return {input[a],    kernel[a],  stride[a],        dilation[a],
             pad_begin[a], pad_end[a], output_padding[a]};
   }
+  /// Sets axis a to x (the inverse of axis_at).
+  constexpr void set_axis(std::int64_t a, const axis& x) {
+    input[a] = x.input;
+    kernel[a] = x.kernel;
+    stride[a] = x.stride;
+    dilation[a] = x.dilation;
+    pad_begin[a] = x.pad_begin;
+    pad_end[a] = x.pad_end;
+    output_padding[a] = x.output_padding;
+  }
   friend constexpr bool operator==(const problem&, const problem&) = default;
 };
 

@@ -55,16 +55,7 @@ template <class T>
   // 3. stride-1 dilated convolution, no padding
   problem c = q;
   c.rank = max_rank;
-  for (std::int64_t a = 0; a < max_rank; ++a) {
-    const axis inner = rules::zi_inner_axis(q.axis_at(a));
-    c.input[a] = inner.input;
-    c.kernel[a] = inner.kernel;
-    c.dilation[a] = inner.dilation;
-    c.stride[a] = inner.stride;
-    c.pad_begin[a] = inner.pad_begin;
-    c.pad_end[a] = inner.pad_end;
-    c.output_padding[a] = inner.output_padding;
-  }
+  for (std::int64_t a = 0; a < max_rank; ++a) c.set_axis(a, rules::zi_inner_axis(q.axis_at(a)));
   tensor<T> y = conv(c, z, wc, b);
   y.shape = output_shape(p, op_kind::conv_transpose);
   return y;

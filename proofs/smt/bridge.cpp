@@ -31,7 +31,7 @@ using i64 = std::int64_t;
 problem line(const axis& a) {
   problem p;
   p.rank = 1;
-  tconv::proof::set_axis(p, 0, a);
+  p.set_axis(0, a);
   return p;
 }
 

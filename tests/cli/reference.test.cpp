@@ -105,36 +105,66 @@ TEST_CASE("reference_double is the correctly rounded exact result", "[reference]
   }
 }
 
-TEST_CASE("the GEMM estimate brackets the exact sum on a layer large enough to use it", "[reference]") {
-  tconv::problem p;
-  p.rank = 2, p.batch = 2, p.in_channels = 64, p.out_channels = 32, p.input = {8, 8, 1}, p.kernel = {4, 4, 1};
-  p.stride = {2, 2, 1}, p.pad_begin = p.pad_end = {1, 1, 0}, p.has_bias = true;
-  const tc::geometry geo(p, tconv::op_kind::conv_transpose);
-  std::mt19937_64 g(99);
-  std::vector<float> x(static_cast<std::size_t>(geo.in_count())), w(static_cast<std::size_t>(geo.weight_count())), b(32);
-  for (auto& v : x) v = wide_float(g, -30, 30);
-  for (auto& v : w) v = wide_float(g, -30, 30);
-  for (auto& v : b) v = wide_float(g, -30, 30);
-  const auto est = tc::estimate_float(geo, x.data(), w.data(), b.data(), 2);
+namespace {
+
+struct layer_values {
+  std::vector<float> x, w, b;
+};
+
+layer_values wide_values(const tc::geometry& geo, std::size_t out_channels, std::uint64_t seed) {
+  std::mt19937_64 g(seed);
+  layer_values v{std::vector<float>(static_cast<std::size_t>(geo.in_count())),
+                 std::vector<float>(static_cast<std::size_t>(geo.weight_count())),
+                 std::vector<float>(out_channels)};
+  for (auto* a : {&v.x, &v.w, &v.b})
+    for (auto& e : *a) e = wide_float(g, -30, 30);
+  return v;
+}
+
+// The estimate s is within gamma(n)*(a_up + |b|) of the exact sum, and a_up >= sum |x||w|.
+void require_estimate_brackets(const tc::geometry& geo, const layer_values& v) {
+  const auto est = tc::estimate_float(geo, v.x.data(), v.w.data(), v.b.data(), 2);
 #if TCONV_CHECK_HAVE_CBLAS
   CHECK(est.used_gemm);
 #endif
-  std::vector<float> y(static_cast<std::size_t>(geo.out_count()));
-  (void)tc::reference_float(geo, x.data(), w.data(), b.data(), y.data(), 2);
   tc::superacc acc, mag;
   for (std::int64_t f = 0; f < geo.out_count(); ++f) {
-    tc::exact_element(geo, f, x.data(), w.data(), b.data(), acc);
-    REQUIRE(y[static_cast<std::size_t>(f)] == static_cast<float>(acc.round_to(tc::binary32)));
+    const auto at = [](const std::vector<float>& a, std::int64_t i) {
+      return a[static_cast<std::size_t>(i)];
+    };
+    tc::exact_element(geo, f, v.x.data(), v.w.data(), v.b.data(), acc);
     mag.clear();
-    geo.for_each_term(f, [&](std::int64_t xi, std::int64_t wi) { mag.add_product(std::fabs(x[static_cast<std::size_t>(xi)]), std::fabs(w[static_cast<std::size_t>(wi)])); });
+    geo.for_each_term(f, [&](std::int64_t xi, std::int64_t wi) {
+      mag.add_product(std::fabs(at(v.x, xi)), std::fabs(at(v.w, wi)));
+    });
     const double a_up = est.a_up[static_cast<std::size_t>(f)];
     mag.add(-a_up);
     REQUIRE(mag.sign() <= 0);  // a_up >= sum |x||w|
-    const double e = tc::gamma_up(static_cast<double>(geo.terms(f)), 0x1p-53) * (a_up + std::fabs(b[static_cast<std::size_t>(geo.channel(f))])) * 1.0000001;
+    const double e = tc::gamma_up(static_cast<double>(geo.terms(f)), 0x1p-53) *
+                     (a_up + std::fabs(at(v.b, geo.channel(f)))) * 1.0000001;
     tc::superacc d = acc;
     d.add(-est.s[static_cast<std::size_t>(f)]);
-    const double diff = std::fabs(d.round_to(tc::binary64));
-    REQUIRE(diff <= e);
+    REQUIRE(std::fabs(d.round_to(tc::binary64)) <= e);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("the GEMM estimate brackets the exact sum on a layer large enough to use it",
+          "[reference]") {
+  tconv::problem p;
+  p.rank = 2, p.batch = 2, p.in_channels = 64, p.out_channels = 32, p.input = {8, 8, 1},
+  p.kernel = {4, 4, 1};
+  p.stride = {2, 2, 1}, p.pad_begin = p.pad_end = {1, 1, 0}, p.has_bias = true;
+  const tc::geometry geo(p, tconv::op_kind::conv_transpose);
+  const layer_values v = wide_values(geo, 32, 99);
+  require_estimate_brackets(geo, v);
+  std::vector<float> y(static_cast<std::size_t>(geo.out_count()));
+  (void)tc::reference_float(geo, v.x.data(), v.w.data(), v.b.data(), y.data(), 2);
+  tc::superacc acc;
+  for (std::int64_t f = 0; f < geo.out_count(); ++f) {
+    tc::exact_element(geo, f, v.x.data(), v.w.data(), v.b.data(), acc);
+    REQUIRE(y[static_cast<std::size_t>(f)] == static_cast<float>(acc.round_to(tc::binary32)));
   }
 }
 
@@ -149,33 +179,7 @@ TEST_CASE("the GEMM estimate brackets the exact sum of a forward conv with group
   const auto op = tconv::op_kind::conv;
   REQUIRE(tconv::is_valid(p, op));
   const tc::geometry geo(p, op);
-  std::mt19937_64 g(7);
-  std::vector<float> x(static_cast<std::size_t>(geo.in_count())),
-      w(static_cast<std::size_t>(geo.weight_count())), b(16);
-  for (auto& v : x) v = wide_float(g, -30, 30);
-  for (auto& v : w) v = wide_float(g, -30, 30);
-  for (auto& v : b) v = wide_float(g, -30, 30);
-  const auto est = tc::estimate_float(geo, x.data(), w.data(), b.data(), 2);
-#if TCONV_CHECK_HAVE_CBLAS
-  CHECK(est.used_gemm);
-#endif
-  tc::superacc acc, mag;
-  for (std::int64_t f = 0; f < geo.out_count(); ++f) {
-    tc::exact_element(geo, f, x.data(), w.data(), b.data(), acc);
-    mag.clear();
-    geo.for_each_term(f, [&](std::int64_t xi, std::int64_t wi) {
-      mag.add_product(std::fabs(x[static_cast<std::size_t>(xi)]),
-                      std::fabs(w[static_cast<std::size_t>(wi)]));
-    });
-    const double a_up = est.a_up[static_cast<std::size_t>(f)];
-    mag.add(-a_up);
-    REQUIRE(mag.sign() <= 0);  // a_up >= sum |x||w|
-    const double e = tc::gamma_up(static_cast<double>(geo.terms(f)), 0x1p-53) *
-                     (a_up + std::fabs(b[static_cast<std::size_t>(geo.channel(f))])) * 1.0000001;
-    tc::superacc d = acc;
-    d.add(-est.s[static_cast<std::size_t>(f)]);
-    REQUIRE(std::fabs(d.round_to(tc::binary64)) <= e);
-  }
+  require_estimate_brackets(geo, wide_values(geo, 16, 7));
 }
 
 TEST_CASE(

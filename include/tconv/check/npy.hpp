@@ -166,7 +166,12 @@ inline void parse_descr(std::string_view descr, npy_header& hd, const std::strin
     hd.dtype = npy_dtype::int64, hd.item = 8;
   else {
     const char kind = t[0];
-    const std::string bits = t.size() > 1 ? std::to_string(std::atoi(t.c_str() + 1) * 8) : "";
+    // the item size names the width only when it is a short number ('u1', 'c16'); a long one
+    // would overflow (found by fuzz_npy_check)
+    const std::string size = t.substr(1);
+    const bool short_size = !size.empty() && size.size() <= 2 &&
+                            size.find_first_not_of("0123456789") == std::string::npos;
+    const std::string bits = short_size ? std::to_string(std::stoi(size) * 8) : "";
     std::string what = kind == 'b'   ? "bool"
                        : kind == 'u' ? "uint" + bits
                        : kind == 'i' ? "int" + bits

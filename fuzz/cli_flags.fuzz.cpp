@@ -15,8 +15,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<std::string> v(13);
   std::size_t field = 0;
   for (std::size_t i = 0; i < size && field < v.size(); ++i) {
-    if (data[i] == '\n') ++field;
-    else v[field] += static_cast<char>(data[i]);
+    if (data[i] == '\n')
+      ++field;
+    else
+      v[field] += static_cast<char>(data[i]);
   }
   tconv::cli::layer_flags f;
   f.stride = v[2];

@@ -2,11 +2,12 @@
 // (auto_pad, pads, output_shape, ...) -> canonical problem. Invalid input must be rejected with
 // invalid_problem (any other exception escapes and aborts); accepted input must be a valid problem
 // whose output extents are the ones the convention promises.
+#include "tconv/conventions.hpp"
+
 #include <cstdlib>
 #include <string_view>
 
 #include "fuzz_input.hpp"
-#include "tconv/conventions.hpp"
 
 namespace {
 
@@ -34,7 +35,8 @@ void pytorch(tconv::fuzz::input& in, tconv::op_kind op) {
 }
 
 void onnx(tconv::fuzz::input& in) {
-  static constexpr std::string_view pads[] = {"NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER", "same_upper", ""};
+  static constexpr std::string_view pads[] = {"NOTSET",     "VALID",      "SAME_UPPER",
+                                              "SAME_LOWER", "same_upper", ""};
   tconv::onnx_conv_transpose o;
   o.x_shape = in.list(6);
   o.w_shape = in.list(6);
@@ -49,7 +51,8 @@ void onnx(tconv::fuzz::input& in) {
   o.has_bias = (in.byte() & 1) != 0;
   try {
     const auto p = tconv::from_onnx(o);
-    require(tconv::is_valid(p, tconv::op_kind::conv_transpose, tconv::output_padding_rule::extension));
+    require(
+        tconv::is_valid(p, tconv::op_kind::conv_transpose, tconv::output_padding_rule::extension));
     const auto out = tconv::output_extents(p, tconv::op_kind::conv_transpose);
     const bool same = o.auto_pad == "SAME_UPPER" || o.auto_pad == "SAME_LOWER";
     if (!o.output_shape.empty()) {
@@ -64,8 +67,10 @@ void onnx(tconv::fuzz::input& in) {
       for (std::int64_t a = 0; a < p.rank; ++a) {
         const std::int64_t diff = p.pad_begin[a] - p.pad_end[a];
         require(diff >= -1 && diff <= 1);  // the total padding is split in halves
-        if (o.auto_pad == "SAME_UPPER") require(diff <= 0);
-        else require(diff >= 0);
+        if (o.auto_pad == "SAME_UPPER")
+          require(diff <= 0);
+        else
+          require(diff >= 0);
       }
   } catch (const tconv::invalid_problem&) {
   }
@@ -76,9 +81,15 @@ void onnx(tconv::fuzz::input& in) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   tconv::fuzz::input in(data, size);
   switch (in.byte() % 3) {
-    case 0: pytorch(in, tconv::op_kind::conv_transpose); break;
-    case 1: pytorch(in, tconv::op_kind::conv); break;
-    default: onnx(in); break;
+    case 0:
+      pytorch(in, tconv::op_kind::conv_transpose);
+      break;
+    case 1:
+      pytorch(in, tconv::op_kind::conv);
+      break;
+    default:
+      onnx(in);
+      break;
   }
   return 0;
 }

@@ -19,12 +19,18 @@ class input {
     const std::uint8_t tag = byte();
     if (tag < 224) return static_cast<std::int64_t>(tag % 32) - 4;
     switch (tag % 8) {
-      case 0: return std::numeric_limits<std::int64_t>::max();
-      case 1: return std::numeric_limits<std::int64_t>::min();
-      case 2: return std::int64_t{1} << 30;
-      case 3: return (std::int64_t{1} << 30) + 1;
-      case 4: return std::int64_t{1} << 31;
-      case 5: return -(std::int64_t{1} << 40);
+      case 0:
+        return std::numeric_limits<std::int64_t>::max();
+      case 1:
+        return std::numeric_limits<std::int64_t>::min();
+      case 2:
+        return std::int64_t{1} << 30;
+      case 3:
+        return (std::int64_t{1} << 30) + 1;
+      case 4:
+        return std::int64_t{1} << 31;
+      case 5:
+        return -(std::int64_t{1} << 40);
       default: {
         std::uint64_t u = 0;
         for (int i = 0; i < 8; ++i) u = (u << 8) | byte();

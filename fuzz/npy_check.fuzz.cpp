@@ -12,12 +12,13 @@
 #include "tconv/check/npy.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::filesystem::path file = std::filesystem::temp_directory_path() /
-                                            ("tconv-fuzz-npycheck-" + std::to_string(getpid()) + ".npy");
+  static const std::filesystem::path file =
+      std::filesystem::temp_directory_path() /
+      ("tconv-fuzz-npycheck-" + std::to_string(getpid()) + ".npy");
   static const bool cleanup = std::atexit([] {
-    std::error_code ec;
-    std::filesystem::remove(file, ec);
-  }) == 0;
+                                std::error_code ec;
+                                std::filesystem::remove(file, ec);
+                              }) == 0;
   (void)cleanup;
   {
     std::ofstream out(file, std::ios::binary | std::ios::trunc);

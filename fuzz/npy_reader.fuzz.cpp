@@ -13,12 +13,12 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   // the reader takes a path; one scratch file per process keeps parallel fuzzing jobs apart
-  static const std::filesystem::path file =
-      std::filesystem::temp_directory_path() / ("tconv-fuzz-npy-" + std::to_string(getpid()) + ".npy");
+  static const std::filesystem::path file = std::filesystem::temp_directory_path() /
+                                            ("tconv-fuzz-npy-" + std::to_string(getpid()) + ".npy");
   static const bool cleanup = std::atexit([] {
-    std::error_code ec;
-    std::filesystem::remove(file, ec);
-  }) == 0;
+                                std::error_code ec;
+                                std::filesystem::remove(file, ec);
+                              }) == 0;
   (void)cleanup;
   {
     std::ofstream out(file, std::ios::binary | std::ios::trunc);

@@ -13,7 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const auto p = tconv::explore::problem_from_json(j, "problem.json");
     if (!tconv::is_valid(p, tconv::op_kind::conv_transpose)) std::abort();
-    const auto again = tconv::explore::problem_from_json(tconv::explore::problem_to_json(p), "round trip");
+    const auto again =
+        tconv::explore::problem_from_json(tconv::explore::problem_to_json(p), "round trip");
     if (!(again == p)) std::abort();
   } catch (const tconv::explore::usage_error&) {
   }

@@ -41,7 +41,8 @@ inline constexpr std::int64_t box_axes = count_box_axes();
   for_each_box_axis([&](const axis& a) { r[i++] = a; });
   return r;
 }
-/// Every valid per-axis setting of the box, in loop order (input outermost, output_padding innermost).
+/// Every valid per-axis setting of the box, in loop order (input outermost, output_padding
+/// innermost).
 inline constexpr std::array<axis, box_axes> box_axis_list = make_box_axes();
 
 /// Channel layout of a slice: batch, C_in, C_out, groups.

@@ -4,9 +4,8 @@
 // Conventions: oneDNN dilation is 0-based (d - 1); padding is padding_l / padding_r per axis;
 // output_padding has no parameter: the destination dims carry it and padding_r = pad_end -
 // output_padding, which oneDNN accepts down to 1 - stride (see tconv_supports).
-#include <oneapi/dnnl/dnnl.hpp>
-
 #include <cstring>
+#include <oneapi/dnnl/dnnl.hpp>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -34,8 +33,8 @@ memory::format_tag plain_tag(std::int64_t rank) {
   return memory::format_tag::ncdhw;
 }
 
-// PyTorch's weight [C_in, C_out/g, *k] seen as oneDNN's [g, C_out/g, C_in/g, *k] (or [C_out, C_in, *k]) through strides:
-// no copy, and every element stays where the harness put it.
+// PyTorch's weight [C_in, C_out/g, *k] seen as oneDNN's [g, C_out/g, C_in/g, *k] (or [C_out, C_in,
+// *k]) through strides: no copy, and every element stays where the harness put it.
 memory::desc torch_weights(const tconv_problem& p) {
   const std::int64_t g = p.groups, icg = p.in_channels / g, ocg = p.out_channels / g;
   const std::int64_t k = tconv::adapter::volume(p.kernel, p.rank);
@@ -62,7 +61,8 @@ TCONV_EXPORT int tconv_conv_transpose_f32(const tconv_problem* p, const float* x
                                           const float* b, float* y) {
   return tconv::adapter::no_throw("tconv_onednn", [&] {
     if (tconv_supports(p) == 0) throw std::invalid_argument("problem not supported");
-    if ((p->has_bias != 0) != (b != nullptr)) throw std::invalid_argument("has_bias and b disagree");
+    if ((p->has_bias != 0) != (b != nullptr))
+      throw std::invalid_argument("has_bias and b disagree");
     const auto r = p->rank;
     auto& eng = cpu_engine();
     dnnl::stream strm(eng);

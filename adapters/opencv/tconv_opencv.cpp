@@ -4,10 +4,9 @@
 // backend takes 2-D kernels only), symmetric padding (finalize: "Unsupported asymmetric padding
 // in deconvolution layer"), adj < stride (the constructor asserts adjust_pads[i] < strides[i]),
 // any groups; dilation is a parsed, validated parameter, so it is declared supported.
+#include <cstring>
 #include <opencv2/core/utils/logger.hpp>
 #include <opencv2/dnn.hpp>
-
-#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -18,9 +17,7 @@ namespace {
 
 using tconv::adapter::well_formed;
 
-std::vector<int> ints(const std::int64_t* v, std::int64_t n) {
-  return std::vector<int>(v, v + n);
-}
+std::vector<int> ints(const std::int64_t* v, std::int64_t n) { return std::vector<int>(v, v + n); }
 
 cv::dnn::DictValue array(const std::vector<int>& v) {
   return cv::dnn::DictValue::arrayInt(v.begin(), static_cast<int>(v.size()));
@@ -47,7 +44,8 @@ TCONV_EXPORT int tconv_conv_transpose_f32(const tconv_problem* p, const float* x
                                           const float* b, float* y) {
   return tconv::adapter::no_throw("tconv_opencv", [&] {
     if (tconv_supports(p) == 0) throw std::invalid_argument("problem not supported");
-    if ((p->has_bias != 0) != (b != nullptr)) throw std::invalid_argument("has_bias and b disagree");
+    if ((p->has_bias != 0) != (b != nullptr))
+      throw std::invalid_argument("has_bias and b disagree");
     static const bool quiet = [] {
       cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
       return true;

@@ -53,16 +53,18 @@ TCONV_EXPORT int tconv_conv_transpose_f32(const tconv_problem* p, const float* x
                                           const float* b, float* y) {
   return tconv::adapter::no_throw("tconv_torch", [&] {
     if (tconv_supports(p) == 0) throw std::invalid_argument("problem not supported");
-    if ((p->has_bias != 0) != (b != nullptr)) throw std::invalid_argument("has_bias and b disagree");
+    if ((p->has_bias != 0) != (b != nullptr))
+      throw std::invalid_argument("has_bias and b disagree");
     configure_once();
     c10::InferenceMode inference;
     const auto r = p->rank;
     const auto f32 = at::TensorOptions().dtype(at::kFloat);
     // from_blob never copies nor writes: the harness's buffers stay the harness's
-    const at::Tensor xt = at::from_blob(const_cast<float*>(x),
-                                        dims(p->batch, p->in_channels, p->input, r), f32);
-    const at::Tensor wt = at::from_blob(
-        const_cast<float*>(w), dims(p->in_channels, p->out_channels / p->groups, p->kernel, r), f32);
+    const at::Tensor xt =
+        at::from_blob(const_cast<float*>(x), dims(p->batch, p->in_channels, p->input, r), f32);
+    const at::Tensor wt =
+        at::from_blob(const_cast<float*>(w),
+                      dims(p->in_channels, p->out_channels / p->groups, p->kernel, r), f32);
     const at::Tensor bt =
         b != nullptr ? at::from_blob(const_cast<float*>(b), {p->out_channels}, f32) : at::Tensor();
     const at::IntArrayRef stride(p->stride, static_cast<std::size_t>(r));
@@ -77,7 +79,8 @@ TCONV_EXPORT int tconv_conv_transpose_f32(const tconv_problem* p, const float* x
     else
       yt = at::conv_transpose3d(xt, wt, bt, stride, padding, output_padding, p->groups, dilation);
     if (yt.sizes() != at::IntArrayRef(dims(p->batch, p->out_channels, p->output, r)))
-      throw std::runtime_error("torch returned a tensor of another shape than the harness's output");
+      throw std::runtime_error(
+          "torch returned a tensor of another shape than the harness's output");
     yt = yt.contiguous();
     std::memcpy(y, yt.data_ptr<float>(), static_cast<std::size_t>(yt.numel()) * sizeof(float));
     return 0;

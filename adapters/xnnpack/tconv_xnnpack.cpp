@@ -46,7 +46,8 @@ TCONV_EXPORT int tconv_conv_transpose_f32(const tconv_problem* p, const float* x
                                           const float* b, float* y) {
   return tconv::adapter::no_throw("tconv_xnnpack", [&] {
     if (tconv_supports(p) == 0) throw std::invalid_argument("problem not supported");
-    if ((p->has_bias != 0) != (b != nullptr)) throw std::invalid_argument("has_bias and b disagree");
+    if ((p->has_bias != 0) != (b != nullptr))
+      throw std::invalid_argument("has_bias and b disagree");
     static const xnn_status init = xnn_initialize(nullptr);
     check(init, "xnn_initialize");
     const std::int64_t n = p->batch, g = p->groups, icg = p->in_channels / g,
@@ -83,12 +84,12 @@ TCONV_EXPORT int tconv_conv_transpose_f32(const tconv_problem* p, const float* x
     check(xnn_create_deconvolution2d_nhwc_f32(
               u(p->pad_begin[0]), u(p->pad_end[1]), u(p->pad_end[0]), u(p->pad_begin[1]), u(kh),
               u(kw), u(p->stride[0]), u(p->stride[1]), u(p->dilation[0]), u(p->dilation[1]), u(g),
-              z(icg), z(ocg), z(ic), z(oc), wx.data(), b != nullptr ? bx.data() : nullptr, -INFINITY, +INFINITY, 0, &raw),
+              z(icg), z(ocg), z(ic), z(oc), wx.data(), b != nullptr ? bx.data() : nullptr,
+              -INFINITY, +INFINITY, 0, &raw),
           "xnn_create_deconvolution2d_nhwc_f32");
     const std::unique_ptr<xnn_operator, op_deleter> op(raw);
     check(xnn_setup_deconvolution2d_nhwc_f32(op.get(), z(n), z(ih), z(iw), u(p->output_padding[0]),
-                                             u(p->output_padding[1]), xn.data(), yn,
-                                             nullptr),
+                                             u(p->output_padding[1]), xn.data(), yn, nullptr),
           "xnn_setup_deconvolution2d_nhwc_f32");
     check(xnn_run_operator(op.get(), nullptr), "xnn_run_operator");
     for (std::size_t i = 0; i < guard; ++i)

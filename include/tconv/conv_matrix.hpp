@@ -29,7 +29,9 @@ struct sparse_matrix {
   std::vector<std::int64_t> row_start;  // rows + 1 entries
   std::vector<std::int64_t> col;
   std::vector<T> value;
-  [[nodiscard]] constexpr std::int64_t nonzeros() const { return static_cast<std::int64_t>(col.size()); }
+  [[nodiscard]] constexpr std::int64_t nonzeros() const {
+    return static_cast<std::int64_t>(col.size());
+  }
 };
 
 namespace detail {
@@ -79,8 +81,8 @@ constexpr void for_each_matrix_entry(const matrix_geometry& m, F&& f) {
 
 // Convolution p: rows = its output, columns = its input.
 [[nodiscard]] constexpr matrix_geometry conv_geometry(const problem& q) {
-  return {q.out_channels, q.in_channels, q.groups,   output_extents(q, op_kind::conv),
-          q.input,        q.kernel,      q.stride,   q.dilation,
+  return {q.out_channels, q.in_channels, q.groups, output_extents(q, op_kind::conv),
+          q.input,        q.kernel,      q.stride, q.dilation,
           q.pad_begin};
 }
 // Transposed convolution p: rows = p's input, columns = p's output (z = Wᵀ y scatters each input
@@ -88,8 +90,14 @@ constexpr void for_each_matrix_entry(const matrix_geometry& m, F&& f) {
 // transposes (adjoint_conv(p), whose output extent is then p's input); otherwise that
 // convolution has in + floor(op/s) rows per axis, and this W is its first `in` rows.
 [[nodiscard]] constexpr matrix_geometry conv_transpose_geometry(const problem& q) {
-  return {q.in_channels, q.out_channels, q.groups,   q.input,
-          output_extents(q, op_kind::conv_transpose), q.kernel, q.stride, q.dilation,
+  return {q.in_channels,
+          q.out_channels,
+          q.groups,
+          q.input,
+          output_extents(q, op_kind::conv_transpose),
+          q.kernel,
+          q.stride,
+          q.dilation,
           q.pad_begin};
 }
 
@@ -99,12 +107,14 @@ template <class T>
   d.rows = m.row_channels * m.row_ext[0] * m.row_ext[1] * m.row_ext[2];
   d.cols = m.col_channels * m.col_ext[0] * m.col_ext[1] * m.col_ext[2];
   d.data.resize(static_cast<std::size_t>(checked_size({d.rows, d.cols}, "dense W")));
-  for_each_matrix_entry(m, [&](std::int64_t r, std::int64_t c, std::int64_t k) { d.at(r, c) = w[k]; });
+  for_each_matrix_entry(m,
+                        [&](std::int64_t r, std::int64_t c, std::int64_t k) { d.at(r, c) = w[k]; });
   return d;
 }
 
 template <class T>
-[[nodiscard]] constexpr sparse_matrix<T> build_sparse(const matrix_geometry& m, const tensor<T>& w) {
+[[nodiscard]] constexpr sparse_matrix<T> build_sparse(const matrix_geometry& m,
+                                                      const tensor<T>& w) {
   sparse_matrix<T> s;
   s.rows = m.row_channels * m.row_ext[0] * m.row_ext[1] * m.row_ext[2];
   s.cols = m.col_channels * m.col_ext[0] * m.col_ext[1] * m.col_ext[2];
@@ -139,7 +149,8 @@ template <class T>
   detail::check_weight(p, op_kind::conv, w);
   return detail::build_sparse(detail::conv_geometry(detail::as_rank3(p)), w);
 }
-/// W of transposed convolution p, dense: [C_in * prod(in)] x [C_out * prod(out)], with z_n = Wᵀ y_n.
+/// W of transposed convolution p, dense: [C_in * prod(in)] x [C_out * prod(out)], with z_n = Wᵀ
+/// y_n.
 template <class T>
 [[nodiscard]] constexpr dense_matrix<T> conv_transpose_matrix_dense(const problem& p,
                                                                     const tensor<T>& w) {
@@ -159,7 +170,8 @@ template <class T>
 [[nodiscard]] constexpr std::vector<T> multiply(const dense_matrix<T>& m, const std::vector<T>& v) {
   std::vector<T> r(static_cast<std::size_t>(m.rows));
   for (std::int64_t i = 0; i < m.rows; ++i)
-    for (std::int64_t j = 0; j < m.cols; ++j) r[static_cast<std::size_t>(i)] += m.at(i, j) * v[static_cast<std::size_t>(j)];
+    for (std::int64_t j = 0; j < m.cols; ++j)
+      r[static_cast<std::size_t>(i)] += m.at(i, j) * v[static_cast<std::size_t>(j)];
   return r;
 }
 /// Wᵀ v (v has W.rows entries).
@@ -168,16 +180,21 @@ template <class T>
                                                            const std::vector<T>& v) {
   std::vector<T> r(static_cast<std::size_t>(m.cols));
   for (std::int64_t j = 0; j < m.cols; ++j)
-    for (std::int64_t i = 0; i < m.rows; ++i) r[static_cast<std::size_t>(j)] += m.at(i, j) * v[static_cast<std::size_t>(i)];
+    for (std::int64_t i = 0; i < m.rows; ++i)
+      r[static_cast<std::size_t>(j)] += m.at(i, j) * v[static_cast<std::size_t>(i)];
   return r;
 }
 /// W v for sparse W.
 template <class T>
-[[nodiscard]] constexpr std::vector<T> multiply(const sparse_matrix<T>& m, const std::vector<T>& v) {
+[[nodiscard]] constexpr std::vector<T> multiply(const sparse_matrix<T>& m,
+                                                const std::vector<T>& v) {
   std::vector<T> r(static_cast<std::size_t>(m.rows));
   for (std::int64_t i = 0; i < m.rows; ++i)
-    for (std::int64_t e = m.row_start[static_cast<std::size_t>(i)]; e < m.row_start[static_cast<std::size_t>(i + 1)]; ++e)
-      r[static_cast<std::size_t>(i)] += m.value[static_cast<std::size_t>(e)] * v[static_cast<std::size_t>(m.col[static_cast<std::size_t>(e)])];
+    for (std::int64_t e = m.row_start[static_cast<std::size_t>(i)];
+         e < m.row_start[static_cast<std::size_t>(i + 1)]; ++e)
+      r[static_cast<std::size_t>(i)] +=
+          m.value[static_cast<std::size_t>(e)] *
+          v[static_cast<std::size_t>(m.col[static_cast<std::size_t>(e)])];
   return r;
 }
 /// Wᵀ v for sparse W.
@@ -186,8 +203,10 @@ template <class T>
                                                            const std::vector<T>& v) {
   std::vector<T> r(static_cast<std::size_t>(m.cols));
   for (std::int64_t i = 0; i < m.rows; ++i)
-    for (std::int64_t e = m.row_start[static_cast<std::size_t>(i)]; e < m.row_start[static_cast<std::size_t>(i + 1)]; ++e)
-      r[static_cast<std::size_t>(m.col[static_cast<std::size_t>(e)])] += m.value[static_cast<std::size_t>(e)] * v[static_cast<std::size_t>(i)];
+    for (std::int64_t e = m.row_start[static_cast<std::size_t>(i)];
+         e < m.row_start[static_cast<std::size_t>(i + 1)]; ++e)
+      r[static_cast<std::size_t>(m.col[static_cast<std::size_t>(e)])] +=
+          m.value[static_cast<std::size_t>(e)] * v[static_cast<std::size_t>(i)];
   return r;
 }
 
@@ -214,7 +233,8 @@ constexpr tensor<T> per_sample(const tensor<T>& x, std::vector<std::int64_t> ysh
 /// y_n = W x_n (+ b), W sparse: the matrix formulation of conv.
 template <class T>
 [[nodiscard]] constexpr tensor<T> conv_via_matrix(const problem& p, const tensor<T>& x,
-                                                  const tensor<T>& w, const tensor<T>* b = nullptr) {
+                                                  const tensor<T>& w,
+                                                  const tensor<T>* b = nullptr) {
   detail::prepare(p, op_kind::conv, x, w, b, output_padding_rule::pytorch);
   const auto m = conv_matrix_sparse(p, w);
   return detail::per_sample(x, output_shape(p, op_kind::conv), b,

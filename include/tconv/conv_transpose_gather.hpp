@@ -5,7 +5,8 @@
 
 namespace tconv {
 
-/// y[n,co,o] = b[co] + sum_{ci in group(co), k : s | (o+pb-kd)} x[n,ci,(o+pb-kd)/s] * w[ci, co mod C_out/g, k].
+/// y[n,co,o] = b[co] + sum_{ci in group(co), k : s | (o+pb-kd)} x[n,ci,(o+pb-kd)/s] * w[ci, co mod
+/// C_out/g, k].
 template <class T>
 [[nodiscard]] constexpr tensor<T> conv_transpose_gather(
     const problem& p, const tensor<T>& x, const tensor<T>& w, const tensor<T>* b = nullptr,

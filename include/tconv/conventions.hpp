@@ -21,8 +21,8 @@ struct pytorch_layer {
 
 /// ONNX ConvTranspose attributes (opset 11+ semantics), plus the input and weight shapes.
 struct onnx_conv_transpose {
-  std::vector<std::int64_t> x_shape;  // [N, C_in, *spatial]
-  std::vector<std::int64_t> w_shape;  // [C_in, C_out/group, *kernel]
+  std::vector<std::int64_t> x_shape;     // [N, C_in, *spatial]
+  std::vector<std::int64_t> w_shape;     // [C_in, C_out/group, *kernel]
   std::string_view auto_pad = "NOTSET";  // NOTSET, VALID, SAME_UPPER, SAME_LOWER
   std::vector<std::int64_t> kernel_shape, strides, dilations, pads, output_padding, output_shape;
   std::int64_t group = 1;
@@ -85,10 +85,11 @@ constexpr std::int64_t spatial_rank(const std::vector<std::int64_t>& shape, cons
   p.batch = o.x_shape[0];
   p.in_channels = o.x_shape[1];
   p.groups = o.group;
-  if (o.group < 1) throw invalid_problem("group = " + detail::to_string(o.group) + ": must be >= 1");
+  if (o.group < 1)
+    throw invalid_problem("group = " + detail::to_string(o.group) + ": must be >= 1");
   if (o.w_shape[0] != o.x_shape[1])
-    throw invalid_problem("W shape: " + detail::to_string(o.w_shape) + ": W[0] must equal C_in = " +
-                          detail::to_string(o.x_shape[1]));
+    throw invalid_problem("W shape: " + detail::to_string(o.w_shape) +
+                          ": W[0] must equal C_in = " + detail::to_string(o.x_shape[1]));
   std::int64_t oc = 0;
   if (!detail::mul_ok(o.w_shape[1], o.group, oc))
     throw invalid_problem("W shape: C_out/group * group overflows");
@@ -106,7 +107,8 @@ constexpr std::int64_t spatial_rank(const std::vector<std::int64_t>& shape, cons
   if (!o.output_shape.empty() && static_cast<std::int64_t>(o.output_shape.size()) != p.rank &&
       static_cast<std::int64_t>(o.output_shape.size()) != p.rank + 2)
     throw invalid_problem("output_shape: " + detail::to_string(o.output_shape) +
-                          " must hold the spatial extents (" + detail::to_string(p.rank) + " values)");
+                          " must hold the spatial extents (" + detail::to_string(p.rank) +
+                          " values)");
   for (std::int64_t a = 0; a < p.rank; ++a) {
     const auto i = static_cast<std::size_t>(a);
     p.input[a] = o.x_shape[i + 2];
@@ -137,8 +139,8 @@ constexpr std::int64_t spatial_rank(const std::vector<std::int64_t>& shape, cons
                                       ? o.output_shape[static_cast<std::size_t>(a) + skip]
                                       : p.input[a] * p.stride[a];
       if (target < 1 || target > detail::max_hyperparameter)
-        throw invalid_problem("output_shape[" + detail::to_string(a) + "] = " +
-                              detail::to_string(target) + ": must be in [1, 2^30]");
+        throw invalid_problem("output_shape[" + detail::to_string(a) +
+                              "] = " + detail::to_string(target) + ": must be in [1, 2^30]");
       const std::int64_t total = p.stride[a] * (p.input[a] - 1) + p.output_padding[a] +
                                  (p.kernel[a] - 1) * p.dilation[a] + 1 - target;
       if (total < 0) {

@@ -39,7 +39,7 @@ struct problem {
   bool has_bias = false;
 
   [[nodiscard]] constexpr axis axis_at(std::int64_t a) const {
-    return {input[a],    kernel[a],  stride[a],        dilation[a],
+    return {input[a],     kernel[a],  stride[a],        dilation[a],
             pad_begin[a], pad_end[a], output_padding[a]};
   }
   /// Sets axis a to x (the inverse of axis_at).
@@ -97,7 +97,8 @@ struct problem_fault {
 [[nodiscard]] constexpr problem_fault find_fault(
     const problem& p, op_kind op, output_padding_rule rule = output_padding_rule::pytorch) {
   constexpr auto lim = detail::max_hyperparameter;
-  if (p.rank < 1 || p.rank > max_rank) return {"rank", -1, p.rank, "the spatial rank must be 1, 2 or 3"};
+  if (p.rank < 1 || p.rank > max_rank)
+    return {"rank", -1, p.rank, "the spatial rank must be 1, 2 or 3"};
   const std::pair<std::int64_t, const char*> counts[] = {{p.batch, "batch"},
                                                          {p.in_channels, "in_channels"},
                                                          {p.out_channels, "out_channels"},
@@ -116,7 +117,9 @@ struct problem_fault {
     for (auto [v, name] : positive)
       if (v < 1 || v > lim) return {name, a, v, "must be in [1, 2^30]"};
     const std::pair<std::int64_t, const char*> nonnegative[] = {
-        {p.pad_begin[a], "pad_begin"}, {p.pad_end[a], "pad_end"}, {p.output_padding[a], "output_padding"}};
+        {p.pad_begin[a], "pad_begin"},
+        {p.pad_end[a], "pad_end"},
+        {p.output_padding[a], "output_padding"}};
     for (auto [v, name] : nonnegative)
       if (v < 0 || v > lim) return {name, a, v, "must be in [0, 2^30]"};
     if (op == op_kind::conv && p.output_padding[a] != 0)
@@ -124,8 +127,8 @@ struct problem_fault {
               "must be 0 for a convolution (it only applies to conv_transpose)"};
     if (op == op_kind::conv_transpose && rule == output_padding_rule::pytorch &&
         p.output_padding[a] >= std::max(p.stride[a], p.dilation[a]))
-      return {"output_padding", a, p.output_padding[a], "must be < max(stride, dilation) =",
-              std::max(p.stride[a], p.dilation[a])};
+      return {"output_padding", a, p.output_padding[a],
+              "must be < max(stride, dilation) =", std::max(p.stride[a], p.dilation[a])};
     const auto ax = p.axis_at(a);
     const auto out = op == op_kind::conv ? conv_extent(ax) : conv_transpose_extent(ax);
     if (out < 1)
@@ -232,8 +235,9 @@ constexpr void validate_sizes(const problem& p, op_kind op,
   checked_size(output_shape(p, op), "output shape", limit);
 }
 
-/// The convolution whose transpose p is: same hyperparameters, channels swapped, input = p's output.
-/// (Its own output extent equals p.input exactly when shape inversion holds; see shape.hpp.)
+/// The convolution whose transpose p is: same hyperparameters, channels swapped, input = p's
+/// output. (Its own output extent equals p.input exactly when shape inversion holds; see
+/// shape.hpp.)
 [[nodiscard]] constexpr problem adjoint_conv(const problem& p) {
   problem c = p;
   c.in_channels = p.out_channels;

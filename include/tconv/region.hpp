@@ -8,25 +8,49 @@
 namespace tconv {
 
 /// A region of problem space: each is a yes/no property of a problem.
-enum class region { rank1, rank2, rank3, gaps, dilation, groups, asymmetric_padding, output_padding, bias };
+enum class region {
+  rank1,
+  rank2,
+  rank3,
+  gaps,
+  dilation,
+  groups,
+  asymmetric_padding,
+  output_padding,
+  bias
+};
 
-inline constexpr std::array all_regions{region::rank1,    region::rank2,  region::rank3,
-                                        region::gaps,     region::dilation, region::groups,
-                                        region::asymmetric_padding, region::output_padding,
+inline constexpr std::array all_regions{region::rank1,
+                                        region::rank2,
+                                        region::rank3,
+                                        region::gaps,
+                                        region::dilation,
+                                        region::groups,
+                                        region::asymmetric_padding,
+                                        region::output_padding,
                                         region::bias};
 
 /// Stable lower-case name used in reports, JSON and tags ("rank1", "gaps", ...).
 [[nodiscard]] constexpr std::string_view name(region r) {
   switch (r) {
-    case region::rank1: return "rank1";
-    case region::rank2: return "rank2";
-    case region::rank3: return "rank3";
-    case region::gaps: return "gaps";
-    case region::dilation: return "dilation";
-    case region::groups: return "groups";
-    case region::asymmetric_padding: return "asymmetric_padding";
-    case region::output_padding: return "output_padding";
-    case region::bias: return "bias";
+    case region::rank1:
+      return "rank1";
+    case region::rank2:
+      return "rank2";
+    case region::rank3:
+      return "rank3";
+    case region::gaps:
+      return "gaps";
+    case region::dilation:
+      return "dilation";
+    case region::groups:
+      return "groups";
+    case region::asymmetric_padding:
+      return "asymmetric_padding";
+    case region::output_padding:
+      return "output_padding";
+    case region::bias:
+      return "bias";
   }
   return "?";
 }
@@ -40,17 +64,25 @@ inline constexpr std::array all_regions{region::rank1,    region::rank2,  region
     return false;
   };
   switch (r) {
-    case region::rank1: return p.rank == 1;
-    case region::rank2: return p.rank == 2;
-    case region::rank3: return p.rank == 3;
+    case region::rank1:
+      return p.rank == 1;
+    case region::rank2:
+      return p.rank == 2;
+    case region::rank3:
+      return p.rank == 3;
     case region::gaps:
-      return any_axis([&](std::int64_t a) { return p.stride[a] > p.dilation[a] * (p.kernel[a] - 1) + 1; });
-    case region::dilation: return any_axis([&](std::int64_t a) { return p.dilation[a] > 1; });
-    case region::groups: return p.groups > 1;
+      return any_axis(
+          [&](std::int64_t a) { return p.stride[a] > p.dilation[a] * (p.kernel[a] - 1) + 1; });
+    case region::dilation:
+      return any_axis([&](std::int64_t a) { return p.dilation[a] > 1; });
+    case region::groups:
+      return p.groups > 1;
     case region::asymmetric_padding:
       return any_axis([&](std::int64_t a) { return p.pad_begin[a] != p.pad_end[a]; });
-    case region::output_padding: return any_axis([&](std::int64_t a) { return p.output_padding[a] > 0; });
-    case region::bias: return p.has_bias;
+    case region::output_padding:
+      return any_axis([&](std::int64_t a) { return p.output_padding[a] > 0; });
+    case region::bias:
+      return p.has_bias;
   }
   return false;
 }

@@ -61,7 +61,8 @@ struct bilinear {
     for (const auto& s : a.terms)
       for (const auto& t : b.terms) {
         // a product of two x's or two w's would not be bilinear: no formulation may form one
-        if ((s.x >= 0 && t.x >= 0) || (s.w >= 0 && t.w >= 0)) throw "bilinear: degree > 1 in x or w";
+        if ((s.x >= 0 && t.x >= 0) || (s.w >= 0 && t.w >= 0))
+          throw "bilinear: degree > 1 in x or w";
         bilinear m;
         m.terms.push_back({std::max(s.x, t.x), std::max(s.w, t.w), s.c * t.c});
         r += m;
@@ -72,9 +73,11 @@ struct bilinear {
 };
 
 /// The tensor of symbols x_0, x_1, ... (or w_0, ...) with the given shape.
-[[nodiscard]] constexpr tensor<bilinear> symbols(const std::vector<std::int64_t>& shape, bool of_x) {
+[[nodiscard]] constexpr tensor<bilinear> symbols(const std::vector<std::int64_t>& shape,
+                                                 bool of_x) {
   tensor<bilinear> t(shape);
-  // if/else, not `?:` on two vector-holding prvalues: GCC 12 miscompiles that in constant evaluation
+  // if/else, not `?:` on two vector-holding prvalues: GCC 12 miscompiles that in constant
+  // evaluation
   for (std::int64_t i = 0; i < t.size(); ++i) {
     if (of_x)
       t[i] = bilinear::x_symbol(i);

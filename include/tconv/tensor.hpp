@@ -27,8 +27,12 @@ struct tensor {
                             detail::to_string(static_cast<std::int64_t>(data.size())));
   }
 
-  [[nodiscard]] constexpr std::int64_t size() const { return static_cast<std::int64_t>(data.size()); }
-  [[nodiscard]] constexpr std::int64_t rank() const { return static_cast<std::int64_t>(shape.size()); }
+  [[nodiscard]] constexpr std::int64_t size() const {
+    return static_cast<std::int64_t>(data.size());
+  }
+  [[nodiscard]] constexpr std::int64_t rank() const {
+    return static_cast<std::int64_t>(shape.size());
+  }
 
   /// Row-major offset of a full index list.
   [[nodiscard]] constexpr std::int64_t offset(std::initializer_list<std::int64_t> idx) const {
@@ -36,11 +40,15 @@ struct tensor {
     for (auto i : idx) off = off * shape[static_cast<std::size_t>(d++)] + i;
     return off;
   }
-  [[nodiscard]] constexpr T& operator[](std::int64_t flat) { return data[static_cast<std::size_t>(flat)]; }
+  [[nodiscard]] constexpr T& operator[](std::int64_t flat) {
+    return data[static_cast<std::size_t>(flat)];
+  }
   [[nodiscard]] constexpr const T& operator[](std::int64_t flat) const {
     return data[static_cast<std::size_t>(flat)];
   }
-  [[nodiscard]] constexpr T& at(std::initializer_list<std::int64_t> idx) { return (*this)[offset(idx)]; }
+  [[nodiscard]] constexpr T& at(std::initializer_list<std::int64_t> idx) {
+    return (*this)[offset(idx)];
+  }
   [[nodiscard]] constexpr const T& at(std::initializer_list<std::int64_t> idx) const {
     return (*this)[offset(idx)];
   }
@@ -61,8 +69,9 @@ template <class U, class T>
 /// sum_i a_i * b_i (shapes must match).
 template <class T>
 [[nodiscard]] constexpr T dot(const tensor<T>& a, const tensor<T>& b) {
-  if (a.shape != b.shape) throw invalid_problem("dot: shapes " + detail::to_string(a.shape) +
-                                                " and " + detail::to_string(b.shape) + " differ");
+  if (a.shape != b.shape)
+    throw invalid_problem("dot: shapes " + detail::to_string(a.shape) + " and " +
+                          detail::to_string(b.shape) + " differ");
   T s{};
   for (std::size_t i = 0; i < a.data.size(); ++i) s = s + a.data[i] * b.data[i];
   return s;

@@ -7,7 +7,8 @@
 
 namespace tconv {
 
-/// conv_transpose(x, w) = conv(pad(insert_zeros(x, s-1), d(k-1)-pb, d(k-1)-pe+op), flip(swap(w)), s=1, d).
+/// conv_transpose(x, w) = conv(pad(insert_zeros(x, s-1), d(k-1)-pb, d(k-1)-pe+op), flip(swap(w)),
+/// s=1, d).
 template <class T>
 [[nodiscard]] constexpr tensor<T> conv_transpose_zero_insertion(
     const problem& p, const tensor<T>& x, const tensor<T>& w, const tensor<T>* b = nullptr,
@@ -40,7 +41,8 @@ template <class T>
           }
 
   // 2. flipped, channel-swapped kernel: wc[g*C_out/g + c, cl, k] = w[g*C_in/g + cl, c, K-1-k]
-  tensor<T> wc(std::vector<std::int64_t>{q.out_channels, cin_g, q.kernel[0], q.kernel[1], q.kernel[2]});
+  tensor<T> wc(
+      std::vector<std::int64_t>{q.out_channels, cin_g, q.kernel[0], q.kernel[1], q.kernel[2]});
   for (std::int64_t g = 0; g < q.groups; ++g)
     for (std::int64_t c = 0; c < cout_g; ++c)
       for (std::int64_t cl = 0; cl < cin_g; ++cl)

@@ -1,8 +1,8 @@
 // Fixed-case check of one adapter plugin (the C ABI of include/tconv/impl.h), exact comparison.
 //
-//   tconv_adapter_check --plugin LIB.so [--missing "why"] [--unsupported a,b] [--wrong c,d] [--list]
-//   tconv_adapter_check --plugin LIB.so --random N [--seed S]     (random exact-integer campaign)
-//   tconv_adapter_check --plugin LIB.so --problem SPEC            (replay one problem)
+//   tconv_adapter_check --plugin LIB.so [--missing "why"] [--unsupported a,b] [--wrong c,d]
+//   [--list] tconv_adapter_check --plugin LIB.so --random N [--seed S]     (random exact-integer
+//   campaign) tconv_adapter_check --plugin LIB.so --problem SPEC            (replay one problem)
 //
 // Every case holds small integers, so float32 arithmetic is exact in any summation order and
 // the expected output, computed by tconv's exact core in int64, must match bit for bit.
@@ -17,12 +17,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <csignal>
-
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -88,57 +87,118 @@ std::vector<test_case> cases() {
       {"seed4", seed(1, 0), x01, k47, {}},
       {"seed5_padding", seed(1, 1), x01, k47, {}},
       {"seed6_stride4", seed(4, 0), x01, k47, {}},
-      {"seed7_two_channels", make(2, 2, 1, 1, {2, 2, 1}, {2, 2, 1}), {0, 1, 2, 3, 4, 5, 7, 8},
-       {0, 1, 2, 3, 4, 5, 2, 3}, {}},
+      {"seed7_two_channels",
+       make(2, 2, 1, 1, {2, 2, 1}, {2, 2, 1}),
+       {0, 1, 2, 3, 4, 5, 7, 8},
+       {0, 1, 2, 3, 4, 5, 2, 3},
+       {}},
       {"seed8", seed(1, 0), x01, x01, {}},
       {"seed9_padding", seed(1, 1), x01, x01, {}},
       {"seed10_stride2", seed(2, 0), x01, x01, {}},
-      {"seed14_3x3", make(2, 1, 1, 1, {2, 2, 1}, {3, 3, 1}), {258, 294, 402, 438},
-       {0, 1, 2, 3, 4, 5, 6, 7, 8}, {}},
+      {"seed14_3x3",
+       make(2, 1, 1, 1, {2, 2, 1}, {3, 3, 1}),
+       {258, 294, 402, 438},
+       {0, 1, 2, 3, 4, 5, 6, 7, 8},
+       {}},
       // rank 1
-      {"r1_basic", make(1, 2, 3, 1, {5, 1, 1}, {3, 1, 1}, {2, 1, 1}, {1, 1, 1}, {1, 0, 0},
-                        {1, 0, 0}, {0, 0, 0}, true), {}, {}, {}},
+      {"r1_basic",
+       make(1, 2, 3, 1, {5, 1, 1}, {3, 1, 1}, {2, 1, 1}, {1, 1, 1}, {1, 0, 0}, {1, 0, 0}, {0, 0, 0},
+            true),
+       {},
+       {},
+       {}},
       {"r1_dilation", make(1, 1, 2, 1, {4, 1, 1}, {3, 1, 1}, {1, 1, 1}, {2, 1, 1}), {}, {}, {}},
-      {"r1_output_padding", make(1, 2, 1, 1, {3, 1, 1}, {2, 1, 1}, {3, 1, 1}, {1, 1, 1},
-                                 {1, 0, 0}, {1, 0, 0}, {2, 0, 0}), {}, {}, {}},
+      {"r1_output_padding",
+       make(1, 2, 1, 1, {3, 1, 1}, {2, 1, 1}, {3, 1, 1}, {1, 1, 1}, {1, 0, 0}, {1, 0, 0},
+            {2, 0, 0}),
+       {},
+       {},
+       {}},
       // rank 2
       {"r2_nonsquare", make(2, 1, 1, 1, {3, 5, 1}, {2, 4, 1}, {1, 3, 1}), {}, {}, {}},
       {"r2_stride_gaps", make(2, 1, 2, 1, {2, 3, 1}, {2, 2, 1}, {3, 4, 1}), {}, {}, {}},
       {"r2_dilation", make(2, 1, 1, 1, {3, 3, 1}, {3, 2, 1}, {1, 2, 1}, {2, 3, 1}), {}, {}, {}},
-      {"r2_dilation_stride", make(2, 2, 2, 1, {3, 2, 1}, {2, 2, 1}, {2, 2, 1}, {2, 2, 1},
-                                  {1, 0, 0}, {1, 0, 0}), {}, {}, {}},
-      {"r2_groups_bias", make(2, 4, 6, 2, {3, 2, 1}, {2, 3, 1}, {2, 1, 1}, {1, 1, 1}, {0, 1, 0},
-                              {0, 1, 0}, {0, 0, 0}, true), {}, {}, {}},
-      {"r2_depthwise", make(2, 3, 3, 3, {3, 3, 1}, {3, 3, 1}, {2, 2, 1}, {1, 1, 1}, {1, 1, 0},
-                            {1, 1, 0}), {}, {}, {}},
-      {"r2_batch_bias", make(2, 2, 3, 1, {2, 3, 1}, {3, 2, 1}, {2, 1, 1}, {1, 1, 1}, {0, 0, 0},
-                             {0, 0, 0}, {0, 0, 0}, true, 3), {}, {}, {}},
-      {"r2_output_padding", make(2, 1, 2, 1, {3, 2, 1}, {3, 2, 1}, {3, 2, 1}, {1, 1, 1},
-                                 {1, 0, 0}, {1, 0, 0}, {2, 1, 0}), {}, {}, {}},
-      {"r2_output_padding_no_pad", make(2, 2, 1, 1, {2, 2, 1}, {2, 3, 1}, {2, 2, 1}, {1, 1, 1},
-                                        {0, 0, 0}, {0, 0, 0}, {1, 1, 0}), {}, {}, {}},
+      {"r2_dilation_stride",
+       make(2, 2, 2, 1, {3, 2, 1}, {2, 2, 1}, {2, 2, 1}, {2, 2, 1}, {1, 0, 0}, {1, 0, 0}),
+       {},
+       {},
+       {}},
+      {"r2_groups_bias",
+       make(2, 4, 6, 2, {3, 2, 1}, {2, 3, 1}, {2, 1, 1}, {1, 1, 1}, {0, 1, 0}, {0, 1, 0}, {0, 0, 0},
+            true),
+       {},
+       {},
+       {}},
+      {"r2_depthwise",
+       make(2, 3, 3, 3, {3, 3, 1}, {3, 3, 1}, {2, 2, 1}, {1, 1, 1}, {1, 1, 0}, {1, 1, 0}),
+       {},
+       {},
+       {}},
+      {"r2_batch_bias",
+       make(2, 2, 3, 1, {2, 3, 1}, {3, 2, 1}, {2, 1, 1}, {1, 1, 1}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0},
+            true, 3),
+       {},
+       {},
+       {}},
+      {"r2_output_padding",
+       make(2, 1, 2, 1, {3, 2, 1}, {3, 2, 1}, {3, 2, 1}, {1, 1, 1}, {1, 0, 0}, {1, 0, 0},
+            {2, 1, 0}),
+       {},
+       {},
+       {}},
+      {"r2_output_padding_no_pad",
+       make(2, 2, 1, 1, {2, 2, 1}, {2, 3, 1}, {2, 2, 1}, {1, 1, 1}, {0, 0, 0}, {0, 0, 0},
+            {1, 1, 0}),
+       {},
+       {},
+       {}},
       // output_padding >= stride, allowed by PyTorch's rule op < max(stride, dilation)
-      {"r2_output_padding_dilation", make(2, 1, 1, 1, {3, 2, 1}, {2, 2, 1}, {1, 1, 1},
-                                          {3, 1, 1}, {0, 0, 0}, {0, 0, 0}, {2, 0, 0}), {}, {}, {}},
+      {"r2_output_padding_dilation",
+       make(2, 1, 1, 1, {3, 2, 1}, {2, 2, 1}, {1, 1, 1}, {3, 1, 1}, {0, 0, 0}, {0, 0, 0},
+            {2, 0, 0}),
+       {},
+       {},
+       {}},
       // output narrower than the stride: some of the stride x stride sub-convolutions are empty
-      {"r2_output_narrower_than_stride", make(2, 1, 1, 1, {1, 1, 1}, {1, 3, 1}, {1, 3, 1}, {1, 1, 1},
-                                              {0, 1, 0}, {0, 1, 0}), {}, {}, {}},
+      {"r2_output_narrower_than_stride",
+       make(2, 1, 1, 1, {1, 1, 1}, {1, 3, 1}, {1, 3, 1}, {1, 1, 1}, {0, 1, 0}, {0, 1, 0}),
+       {},
+       {},
+       {}},
       // a 1x1 kernel with padding: the output is a crop of the input-sized product
-      {"r2_kernel1_padding", make(2, 1, 1, 1, {3, 3, 1}, {1, 1, 1}, {1, 1, 1}, {1, 1, 1}, {1, 1, 0},
-                                  {1, 1, 0}), {1, 2, 3, 4, 5, 6, 7, 8, 9}, {2}, {}},
-      {"r2_asymmetric", make(2, 1, 2, 1, {3, 3, 1}, {3, 3, 1}, {2, 2, 1}, {1, 1, 1}, {1, 0, 0},
-                             {0, 2, 0}), {}, {}, {}},
+      {"r2_kernel1_padding",
+       make(2, 1, 1, 1, {3, 3, 1}, {1, 1, 1}, {1, 1, 1}, {1, 1, 1}, {1, 1, 0}, {1, 1, 0}),
+       {1, 2, 3, 4, 5, 6, 7, 8, 9},
+       {2},
+       {}},
+      {"r2_asymmetric",
+       make(2, 1, 2, 1, {3, 3, 1}, {3, 3, 1}, {2, 2, 1}, {1, 1, 1}, {1, 0, 0}, {0, 2, 0}),
+       {},
+       {},
+       {}},
       {"r2_asymmetric_output_padding",
        make(2, 2, 2, 1, {2, 3, 1}, {3, 2, 1}, {2, 2, 1}, {1, 1, 1}, {0, 1, 0}, {2, 1, 0},
-            {1, 0, 0}), {}, {}, {}},
+            {1, 0, 0}),
+       {},
+       {},
+       {}},
       // rank 3
-      {"r3_basic", make(3, 2, 2, 1, {2, 3, 2}, {2, 2, 3}, {2, 1, 2}, {1, 1, 1}, {1, 0, 1},
-                        {1, 0, 1}, {0, 0, 0}, true), {}, {}, {}},
-      {"r3_groups_dilation", make(3, 2, 4, 2, {2, 2, 2}, {2, 2, 2}, {1, 2, 1}, {2, 1, 2},
-                                  {0, 0, 0}, {0, 0, 0}, {0, 1, 0}), {}, {}, {}},
+      {"r3_basic",
+       make(3, 2, 2, 1, {2, 3, 2}, {2, 2, 3}, {2, 1, 2}, {1, 1, 1}, {1, 0, 1}, {1, 0, 1}, {0, 0, 0},
+            true),
+       {},
+       {},
+       {}},
+      {"r3_groups_dilation",
+       make(3, 2, 4, 2, {2, 2, 2}, {2, 2, 2}, {1, 2, 1}, {2, 1, 2}, {0, 0, 0}, {0, 0, 0},
+            {0, 1, 0}),
+       {},
+       {},
+       {}},
   };
   for (auto& t : c) {
-    const auto fill_if_empty = [&](std::vector<i64>& v, const char* what, const std::vector<i64>& shape) {
+    const auto fill_if_empty = [&](std::vector<i64>& v, const char* what,
+                                   const std::vector<i64>& shape) {
       if (v.empty()) v = fill(t.name, what, tconv::checked_size(shape, what));
     };
     fill_if_empty(t.x, "x", tconv::input_shape(t.p));
@@ -217,8 +277,9 @@ outcome run_case(const test_case& t, run_fn run, supports_fn supports, bool quie
     expected = tconv::conv_transpose(t.p, x, w);
   for (auto v : expected.data)
     if (v > (i64{1} << 24) || v < -(i64{1} << 24)) {
-      if (!quiet) std::printf("  %s: exact value %lld is not representable in float32: bad case\n",
-                  t.name.c_str(), static_cast<long long>(v));
+      if (!quiet)
+        std::printf("  %s: exact value %lld is not representable in float32: bad case\n",
+                    t.name.c_str(), static_cast<long long>(v));
       return outcome::wrong;
     }
   const auto as_float = [](const std::vector<i64>& v) {
@@ -233,8 +294,9 @@ outcome run_case(const test_case& t, run_fn run, supports_fn supports, bool quie
   guarded y(n, std::nanf(""));  // NaN: an element never written cannot pass
   const int rc = run(&cp, xg.data(), wg.data(), t.p.has_bias ? bg.data() : nullptr, y.data());
   if (rc != 0) {
-    if (!quiet) std::printf("  %s: the plugin returned %d (error) on a problem it declared supported\n",
-                t.name.c_str(), rc);
+    if (!quiet)
+      std::printf("  %s: the plugin returned %d (error) on a problem it declared supported\n",
+                  t.name.c_str(), rc);
     return outcome::wrong;
   }
   bool ok = true;
@@ -242,7 +304,8 @@ outcome run_case(const test_case& t, run_fn run, supports_fn supports, bool quie
     if (!quiet) std::printf("  %s: the plugin wrote outside the output tensor\n", t.name.c_str());
     ok = false;
   }
-  if (!std::equal(xf.begin(), xf.end(), xg.data()) || !std::equal(wf.begin(), wf.end(), wg.data()) ||
+  if (!std::equal(xf.begin(), xf.end(), xg.data()) ||
+      !std::equal(wf.begin(), wf.end(), wg.data()) ||
       !std::equal(bf.begin(), bf.end(), bg.data())) {
     if (!quiet) std::printf("  %s: the plugin modified its inputs\n", t.name.c_str());
     ok = false;
@@ -253,14 +316,15 @@ outcome run_case(const test_case& t, run_fn run, supports_fn supports, bool quie
       if (wrong++ == 0) first = i;
     }
   if (wrong > 0) {
-    if (!quiet) std::printf("  %s: %zu of %zu elements wrong; first at flat index %zu: got %.9g, exact %lld\n",
-                t.name.c_str(), wrong, n, first, static_cast<double>(y.data()[first]),
-                static_cast<long long>(expected.data[first]));
+    if (!quiet)
+      std::printf(
+          "  %s: %zu of %zu elements wrong; first at flat index %zu: got %.9g, exact %lld\n",
+          t.name.c_str(), wrong, n, first, static_cast<double>(y.data()[first]),
+          static_cast<long long>(expected.data[first]));
     ok = false;
   }
   return ok ? outcome::pass : outcome::wrong;
 }
-
 
 std::string spec_of(const problem& p);
 problem parse_spec(const std::string& spec);
@@ -346,9 +410,9 @@ struct worker {
     pid = -1;
     if (!quiet) {
       if (WIFSIGNALED(status))
-        std::printf("  %s: the library crashed: signal %d (%s)\n", t.name.c_str(), WTERMSIG(status),
-                    WTERMSIG(status) == SIGALRM ? "hang, killed after 20 s"
-                                                : strsignal(WTERMSIG(status)));
+        std::printf(
+            "  %s: the library crashed: signal %d (%s)\n", t.name.c_str(), WTERMSIG(status),
+            WTERMSIG(status) == SIGALRM ? "hang, killed after 20 s" : strsignal(WTERMSIG(status)));
       else
         std::printf("  %s: the case process exited with status %d\n", t.name.c_str(),
                     WEXITSTATUS(status));
@@ -369,9 +433,8 @@ std::string spec_of(const problem& p) {
                   std::to_string(p.in_channels) + " co" + std::to_string(p.out_channels) + " g" +
                   std::to_string(p.groups);
   const std::pair<const char*, const tconv::extents*> axes[] = {
-      {"in", &p.input},        {"k", &p.kernel},    {"s", &p.stride},
-      {"d", &p.dilation},      {"pb", &p.pad_begin}, {"pe", &p.pad_end},
-      {"op", &p.output_padding}};
+      {"in", &p.input},     {"k", &p.kernel},   {"s", &p.stride},         {"d", &p.dilation},
+      {"pb", &p.pad_begin}, {"pe", &p.pad_end}, {"op", &p.output_padding}};
   for (const auto& [name, e] : axes) {
     s += std::string(" ") + name;
     for (i64 a = 0; a < p.rank; ++a)
@@ -398,9 +461,8 @@ problem parse_spec(const std::string& spec) {
     return v;
   };
   const std::pair<const char*, tconv::extents*> axes[] = {
-      {"in", &p.input},        {"k", &p.kernel},    {"s", &p.stride},
-      {"d", &p.dilation},      {"pb", &p.pad_begin}, {"pe", &p.pad_end},
-      {"op", &p.output_padding}};
+      {"in", &p.input},     {"k", &p.kernel},   {"s", &p.stride},         {"d", &p.dilation},
+      {"pb", &p.pad_begin}, {"pe", &p.pad_end}, {"op", &p.output_padding}};
   for (const auto& f : fields) {
     bool done = false;
     for (const auto& [name, e] : axes) {
@@ -420,8 +482,10 @@ problem parse_spec(const std::string& spec) {
       }
     }
     if (done) continue;
-    const std::pair<const char*, i64*> scalars[] = {{"ci", &p.in_channels}, {"co", &p.out_channels},
-                                                    {"r", &p.rank},         {"n", &p.batch},
+    const std::pair<const char*, i64*> scalars[] = {{"ci", &p.in_channels},
+                                                    {"co", &p.out_channels},
+                                                    {"r", &p.rank},
+                                                    {"n", &p.batch},
                                                     {"g", &p.groups}};
     for (const auto& [name, v] : scalars) {
       const std::string n = name;
@@ -464,7 +528,8 @@ test_case worker::decode(const std::string& m) {
 test_case case_of(const problem& p) {
   test_case t{spec_of(p), p, {}, {}, {}};
   t.x = fill(t.name, "x", tconv::checked_size(tconv::input_shape(p), "x"));
-  t.w = fill(t.name, "w", tconv::checked_size(tconv::weight_shape(p, tconv::op_kind::conv_transpose), "w"));
+  t.w = fill(t.name, "w",
+             tconv::checked_size(tconv::weight_shape(p, tconv::op_kind::conv_transpose), "w"));
   if (p.has_bias) t.b = fill(t.name, "b", p.out_channels);
   return t;
 }
@@ -555,7 +620,8 @@ const known_finding known_findings[] = {
     // OpenCV's Deconvolution layer parses `dilation` but neither its shape nor its col2im uses it
     {"opencv_dilation",
      [](const problem& p) {
-       return std::any_of(p.dilation.begin(), p.dilation.begin() + p.rank, [](i64 d) { return d > 1; });
+       return std::any_of(p.dilation.begin(), p.dilation.begin() + p.rank,
+                          [](i64 d) { return d > 1; });
      }},
     // OpenCV's is1x1() ignores padding: the GEMM writes the uncropped product into the output
     {"opencv_kernel1_padding",
@@ -591,7 +657,9 @@ int random_campaign(i64 n, std::uint64_t seed, run_fn run, supports_fn supports)
   std::map<std::string, i64> known_count;
   for (i64 i = 0; i < n; ++i) {
     const problem p = random_problem(state);
-    if (trace) std::printf("case %lld: %s\n", static_cast<long long>(i), spec_of(p).c_str()), std::fflush(stdout);
+    if (trace)
+      std::printf("case %lld: %s\n", static_cast<long long>(i), spec_of(p).c_str()),
+          std::fflush(stdout);
     const outcome o = run_isolated(case_of(p), run, supports, true);
     if (o == outcome::declined) {
       ++declined;
@@ -601,9 +669,11 @@ int random_campaign(i64 n, std::uint64_t seed, run_fn run, supports_fn supports)
       ++passed;
       continue;
     }
-    // a wrong case may have corrupted the worker (out-of-bounds writes): later cases get a fresh one
+    // a wrong case may have corrupted the worker (out-of-bounds writes): later cases get a fresh
+    // one
     the_worker->stop();
-    const auto k = std::find_if(known.begin(), known.end(), [&](const known_finding* f) { return f->matches(p); });
+    const auto k = std::find_if(known.begin(), known.end(),
+                                [&](const known_finding* f) { return f->matches(p); });
     if (k != known.end()) {
       ++known_count[(*k)->name];
       continue;
@@ -616,12 +686,14 @@ int random_campaign(i64 n, std::uint64_t seed, run_fn run, supports_fn supports)
     }
     const std::string m = spec_of(shrink(p, run, supports));
     if (minimal.insert(m).second)
-      std::printf("case %lld is wrong: %s\n  minimal: --problem \"%s\"\n", static_cast<long long>(i),
-                  spec_of(p).c_str(), m.c_str());
+      std::printf("case %lld is wrong: %s\n  minimal: --problem \"%s\"\n",
+                  static_cast<long long>(i), spec_of(p).c_str(), m.c_str());
   }
-  std::printf("random campaign, seed %llu: %lld passed, %lld unsupported, %lld wrong (%zu distinct minimal)\n",
-              static_cast<unsigned long long>(seed), static_cast<long long>(passed),
-              static_cast<long long>(declined), static_cast<long long>(wrong), minimal.size());
+  std::printf(
+      "random campaign, seed %llu: %lld passed, %lld unsupported, %lld wrong (%zu distinct "
+      "minimal)\n",
+      static_cast<unsigned long long>(seed), static_cast<long long>(passed),
+      static_cast<long long>(declined), static_cast<long long>(wrong), minimal.size());
   for (const auto& [name, count] : known_count)
     std::printf("  %lld wrong cases are the known finding %s (docs/findings.md)\n",
                 static_cast<long long>(count), name.c_str());
@@ -631,7 +703,8 @@ int random_campaign(i64 n, std::uint64_t seed, run_fn run, supports_fn supports)
 int usage(const char* msg) {
   std::fprintf(stderr,
                "tconv_adapter_check: %s\nusage: tconv_adapter_check --plugin LIB.so [--missing "
-               "WHY] [--unsupported a,b] [--wrong c,d] [--list] [--random N [--seed S] [--trace] [--no-dilation] [--known f,g]] [--problem SPEC]\n",
+               "WHY] [--unsupported a,b] [--wrong c,d] [--list] [--random N [--seed S] [--trace] "
+               "[--no-dilation] [--known f,g]] [--problem SPEC]\n",
                msg);
   return 2;
 }
@@ -657,11 +730,16 @@ int main(int argc, char** argv) {
     }
     if (i + 1 >= argc) return usage(("missing value after " + a).c_str());
     const std::string v = argv[++i];
-    if (a == "--plugin") plugin = v;
-    else if (a == "--missing") missing = v;
-    else if (a == "--unsupported") unsupported = split(v);
-    else if (a == "--wrong") known_wrong = split(v);
-    else if (a == "--problem") spec = v;
+    if (a == "--plugin")
+      plugin = v;
+    else if (a == "--missing")
+      missing = v;
+    else if (a == "--unsupported")
+      unsupported = split(v);
+    else if (a == "--wrong")
+      known_wrong = split(v);
+    else if (a == "--problem")
+      spec = v;
     else if (a == "--known") {
       for (const auto& name : split(v)) {
         const auto f = std::find_if(std::begin(known_findings), std::end(known_findings),
@@ -669,18 +747,19 @@ int main(int argc, char** argv) {
         if (f == std::end(known_findings)) return usage(("no known finding named " + name).c_str());
         known.push_back(f);
       }
-    }
-    else if (a == "--random" || a == "--seed") {
+    } else if (a == "--random" || a == "--seed") {
       try {
         const long long n = std::stoll(v);
         if (n < 0) throw std::invalid_argument("negative");
-        if (a == "--random") random = n;
-        else seed = static_cast<std::uint64_t>(n);
+        if (a == "--random")
+          random = n;
+        else
+          seed = static_cast<std::uint64_t>(n);
       } catch (const std::exception&) {
         return usage((a + " needs a non-negative integer, got '" + v + "'").c_str());
       }
-    }
-    else return usage(("unknown option " + a).c_str());
+    } else
+      return usage(("unknown option " + a).c_str());
   }
   if (plugin.empty()) return usage("--plugin is required");
   for (const auto* names : {&unsupported, &known_wrong})
@@ -717,7 +796,9 @@ int main(int argc, char** argv) {
   if (!spec.empty()) {
     const outcome o = run_isolated(case_of(replay), run, supports);
     std::printf("%s: %s\n", spec_of(replay).c_str(),
-                o == outcome::pass ? "pass" : o == outcome::declined ? "unsupported" : "WRONG");
+                o == outcome::pass       ? "pass"
+                : o == outcome::declined ? "unsupported"
+                                         : "WRONG");
     return o == outcome::wrong ? 1 : 0;
   }
   if (random > 0) return random_campaign(random, seed, run, supports);
@@ -737,8 +818,10 @@ int main(int argc, char** argv) {
       ++failures;
     } else if (o == outcome::wrong) {
       verdict = expect_wrong ? "wrong: known finding reproduced (docs/findings.md)" : "FAIL: wrong";
-      if (expect_wrong) ++findings;
-      else ++failures;
+      if (expect_wrong)
+        ++findings;
+      else
+        ++failures;
     } else if (expect_wrong) {
       verdict = "FAIL: known finding no longer reproduces: re-examine docs/findings.md";
       ++failures;

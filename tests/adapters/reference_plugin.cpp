@@ -18,7 +18,8 @@ TCONV_EXPORT int tconv_conv_transpose_f32(const tconv_problem* c, const float* x
     std::swap(p.stride[0], p.stride[1]);
 #endif
     const auto load = [](const std::vector<std::int64_t>& shape, const float* v) {
-      return tconv::tensor<double>(shape, std::vector<double>(v, v + tconv::checked_size(shape, "t")));
+      return tconv::tensor<double>(shape,
+                                   std::vector<double>(v, v + tconv::checked_size(shape, "t")));
     };
     const auto op = tconv::op_kind::conv_transpose;
     const auto xt = load(tconv::input_shape(p), x), wt = load(tconv::weight_shape(p, op), w);
@@ -28,8 +29,9 @@ TCONV_EXPORT int tconv_conv_transpose_f32(const tconv_problem* c, const float* x
     else
       yt = tconv::conv_transpose(p, xt, wt);
     // the mutant's output may be larger or smaller than the harness's: write what fits
-    const auto n = std::min<std::size_t>(yt.data.size(), static_cast<std::size_t>(
-                                                              tconv::checked_size(tconv::output_shape(tconv::adapter::from_c(*c), op), "y")));
+    const auto n = std::min<std::size_t>(
+        yt.data.size(), static_cast<std::size_t>(tconv::checked_size(
+                            tconv::output_shape(tconv::adapter::from_c(*c), op), "y")));
     for (std::size_t i = 0; i < n; ++i) y[i] = static_cast<float>(yt.data[i]);
     return 0;
   });

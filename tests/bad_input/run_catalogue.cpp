@@ -113,7 +113,8 @@ outcome run(const std::vector<std::string>& args, int timeout_s) {
   char buf[4096];
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          deadline - std::chrono::steady_clock::now()).count();
+                          deadline - std::chrono::steady_clock::now())
+                          .count();
     if (left <= 0) {
       r.timed_out = true;
       kill(-pid, SIGKILL);
@@ -218,12 +219,15 @@ int main(int argc, char** argv) {
     }
     const auto t0 = std::chrono::steady_clock::now();
     const auto r = run(args, e.timeout_s);
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::steady_clock::now() - t0).count();
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
     ++ran;
     std::string why;
-    if (r.timed_out) why = "hung: killed after " + std::to_string(e.timeout_s) + " s";
-    else if (r.signaled) why = "crashed: signal " + std::to_string(r.signal);
+    if (r.timed_out)
+      why = "hung: killed after " + std::to_string(e.timeout_s) + " s";
+    else if (r.signaled)
+      why = "crashed: signal " + std::to_string(r.signal);
     else if (r.status != e.status)
       why = "exit status " + std::to_string(r.status) + ", expected " + std::to_string(e.status);
     else if (r.output.find(e.fragment) == std::string::npos)

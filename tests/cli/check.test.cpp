@@ -2,10 +2,11 @@
 // in float, in their own summation orders) and rejects wrong ones: one element off by 1e-3
 // relative, tf32-rounded inputs judged as fp32, NaN, a wrong element count. Reduced-precision
 // modes accept what they model; the fast path and the all-exact path give the same verdicts.
+#include "tconv/check/check.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "rational.hpp"
-#include "tconv/check/check.hpp"
 #include "tconv/conv.hpp"
 #include "tconv/conv_transpose.hpp"
 #include "tconv/conv_transpose_gather.hpp"
@@ -20,10 +21,12 @@ struct layer {
   tconv::tensor<float> x, w, b;
 };
 
-layer make_layer(std::uint64_t seed, std::int64_t cin = 16, std::int64_t cout = 8, std::int64_t in = 6, std::int64_t k = 4) {
+layer make_layer(std::uint64_t seed, std::int64_t cin = 16, std::int64_t cout = 8,
+                 std::int64_t in = 6, std::int64_t k = 4) {
   layer l;
   l.p.rank = 2, l.p.batch = 2, l.p.in_channels = cin, l.p.out_channels = cout;
-  l.p.input = {in, in, 1}, l.p.kernel = {k, k, 1}, l.p.stride = {2, 2, 1}, l.p.pad_begin = l.p.pad_end = {1, 1, 0};
+  l.p.input = {in, in, 1}, l.p.kernel = {k, k, 1}, l.p.stride = {2, 2, 1},
+  l.p.pad_begin = l.p.pad_end = {1, 1, 0};
   l.p.has_bias = true;
   std::mt19937_64 g(seed);
   std::normal_distribution<float> nd(0.0f, 1.0f);
@@ -35,9 +38,11 @@ layer make_layer(std::uint64_t seed, std::int64_t cin = 16, std::int64_t cout = 
   return l;
 }
 
-tc::report check(const layer& l, const std::vector<float>& y, tc::precision prec, tc::options opt = {}) {
-  return tc::check_output(l.p, op_kind::conv_transpose, l.x.data.data(), l.w.data.data(), l.b.data.data(), y.data(),
-                          static_cast<std::int64_t>(y.size()), prec, opt);
+tc::report check(const layer& l, const std::vector<float>& y, tc::precision prec,
+                 tc::options opt = {}) {
+  return tc::check_output(l.p, op_kind::conv_transpose, l.x.data.data(), l.w.data.data(),
+                          l.b.data.data(), y.data(), static_cast<std::int64_t>(y.size()), prec,
+                          opt);
 }
 
 // round to a format with `bits` significand bits (to nearest even), by hand
@@ -124,12 +129,14 @@ TEST_CASE("fp16 mode: fp16 inputs, float32 accumulation, float16 storage", "[che
 
 TEST_CASE("fp64 data: accepted when computed in double, rejected when off by 1e-10", "[check]") {
   const layer l = make_layer(31);
-  tconv::tensor<double> x = tconv::tensor_cast<double>(l.x), w = tconv::tensor_cast<double>(l.w), b = tconv::tensor_cast<double>(l.b);
+  tconv::tensor<double> x = tconv::tensor_cast<double>(l.x), w = tconv::tensor_cast<double>(l.w),
+                        b = tconv::tensor_cast<double>(l.b);
   for (auto& v : x.data) v += 1e-9 * v;  // not float32 values any more
   auto y = tconv::conv_transpose(l.p, x, w, b).data;
   auto run = [&](const std::vector<double>& yy) {
-    return tc::check_output(l.p, op_kind::conv_transpose, x.data.data(), w.data.data(), b.data.data(), yy.data(),
-                            static_cast<std::int64_t>(yy.size()), tc::precision::fp64);
+    return tc::check_output(l.p, op_kind::conv_transpose, x.data.data(), w.data.data(),
+                            b.data.data(), yy.data(), static_cast<std::int64_t>(yy.size()),
+                            tc::precision::fp64);
   };
   CHECK(run(y).ok);
   y[3] *= 1 + 1e-10;
@@ -156,7 +163,8 @@ TEST_CASE("NaN, infinity and a wrong element count are violations", "[check]") {
 TEST_CASE("non-finite inputs: the IEEE result class is expected", "[check]") {
   layer l = make_layer(43);
   l.x.data[0] = std::numeric_limits<float>::infinity();
-  const auto y = tconv::conv_transpose(l.p, l.x, l.w, l.b).data;  // inf*w: +-inf, or NaN where signs mix
+  const auto y =
+      tconv::conv_transpose(l.p, l.x, l.w, l.b).data;  // inf*w: +-inf, or NaN where signs mix
   const auto r = check(l, y, tc::precision::fp32);
   INFO(r.to_text());
   CHECK(r.ok);
@@ -172,36 +180,43 @@ TEST_CASE("non-finite inputs: the IEEE result class is expected", "[check]") {
 TEST_CASE("tolerance mode is labelled and judges |got - exact| <= atol + rtol |exact|", "[check]") {
   const layer l = make_layer(51);
   auto y = tconv::conv_transpose(l.p, l.x, l.w, l.b).data;
-  const auto big = std::max_element(y.begin(), y.end(), [](float a, float b) { return std::fabs(a) < std::fabs(b); });
+  const auto big = std::max_element(y.begin(), y.end(),
+                                    [](float a, float b) { return std::fabs(a) < std::fabs(b); });
   *big *= 1.001f;
   tc::options loose, tight;
   loose.rtol = 1e-2, tight.rtol = 1e-4;
   loose.atol = 0, tight.atol = 1e-4;  // float32 rounding stays far below 1e-4 here
-  const auto a = check(l, y, tc::precision::fp32, loose), b = check(l, y, tc::precision::fp32, tight);
+  const auto a = check(l, y, tc::precision::fp32, loose),
+             b = check(l, y, tc::precision::fp32, tight);
   CHECK(a.ok);
   CHECK(a.mode == "tolerance");
   CHECK_FALSE(b.ok);
   CHECK(b.violations == 1);
 }
 
-TEST_CASE("warnings: errors beyond lambda sqrt(n+1) u but within the bound pass, counted", "[check]") {
+TEST_CASE("warnings: errors beyond lambda sqrt(n+1) u but within the bound pass, counted",
+          "[check]") {
   // one output element with n = 4096 products of ones: exact = 4096 + b, sum|x||w| = 4096
   tconv::problem p;
   p.rank = 1, p.in_channels = 4096, p.out_channels = 1, p.input = {1, 1, 1}, p.kernel = {1, 1, 1};
   std::vector<float> x(4096, 1.0f), w(4096, 1.0f);
   // bound gamma(4097) * 4096 = 1.0001 (u = 2^-24); tier 6 sqrt(4097) u * 4096 = 0.094
   const float within_tier = 4096.0625f, beyond_tier = 4096.5f, beyond_bound = 4097.25f;
-  auto r = tc::check_output(p, op_kind::conv, x.data(), w.data(), nullptr, &within_tier, 1, tc::precision::fp32);
+  auto r = tc::check_output(p, op_kind::conv, x.data(), w.data(), nullptr, &within_tier, 1,
+                            tc::precision::fp32);
   CHECK(r.ok);
   CHECK(r.warnings == 0);
-  r = tc::check_output(p, op_kind::conv, x.data(), w.data(), nullptr, &beyond_tier, 1, tc::precision::fp32);
+  r = tc::check_output(p, op_kind::conv, x.data(), w.data(), nullptr, &beyond_tier, 1,
+                       tc::precision::fp32);
   CHECK(r.ok);
   CHECK(r.warnings == 1);
   CHECK(r.first_warnings.size() == 1);
-  r = tc::check_output(p, op_kind::conv, x.data(), w.data(), nullptr, &beyond_bound, 1, tc::precision::fp32);
+  r = tc::check_output(p, op_kind::conv, x.data(), w.data(), nullptr, &beyond_bound, 1,
+                       tc::precision::fp32);
   CHECK_FALSE(r.ok);
   const float exact = 4096.0f;
-  r = tc::check_output(p, op_kind::conv, x.data(), w.data(), nullptr, &exact, 1, tc::precision::fp32);
+  r = tc::check_output(p, op_kind::conv, x.data(), w.data(), nullptr, &exact, 1,
+                       tc::precision::fp32);
   CHECK(r.ok);
   CHECK(r.warnings == 0);
 }

@@ -1,18 +1,19 @@
 // .npy reading: hand-made files (bytes written here, not by the writer under test) in every
 // supported dtype, both byte orders, Fortran order, versions 1-3; and lying or truncated files.
-#include <catch2/catch.hpp>
+#include "tconv/check/npy.hpp"
 
+#include <catch2/catch.hpp>
 #include <cstring>
 #include <fstream>
-
-#include "tconv/check/npy.hpp"
 
 namespace tc = tconv::check;
 
 namespace {
 
-std::string file_with(const std::string& name, const std::string& header, const std::string& data, int major = 1) {
-  const std::string path = (std::filesystem::temp_directory_path() / ("tconv-npy-test-" + name + ".npy")).string();
+std::string file_with(const std::string& name, const std::string& header, const std::string& data,
+                      int major = 1) {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("tconv-npy-test-" + name + ".npy")).string();
   std::ofstream out(path, std::ios::binary);
   out.write("\x93NUMPY", 6);
   out.put(static_cast<char>(major));
@@ -61,43 +62,67 @@ std::string error_of_limited(const std::string& path, std::int64_t max_elements)
 }  // namespace
 
 TEST_CASE("npy: dtypes, byte orders, versions, Fortran order", "[npy]") {
-  auto a = tc::read_npy(file_with("f4", "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }\n", bytes<float>({1, 2, 3, 4})));
+  auto a =
+      tc::read_npy(file_with("f4", "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }\n",
+                             bytes<float>({1, 2, 3, 4})));
   CHECK(a.shape == std::vector<std::int64_t>{2, 2});
   CHECK(a.f == std::vector<float>{1, 2, 3, 4});
-  a = tc::read_npy(file_with("f8be", "{'descr': '>f8', 'fortran_order': False, 'shape': (3,), }\n", bytes<double>({1.5, -2, 1e300}, true)));
+  a = tc::read_npy(file_with("f8be", "{'descr': '>f8', 'fortran_order': False, 'shape': (3,), }\n",
+                             bytes<double>({1.5, -2, 1e300}, true)));
   CHECK(a.d == std::vector<double>{1.5, -2, 1e300});
   // float16: 1.0 = 0x3c00, -2.0 = 0xc000, smallest subnormal 0x0001 = 2^-24, inf 0x7c00
-  a = tc::read_npy(file_with("f2", "{'descr': '<f2', 'fortran_order': False, 'shape': (4,), }\n", bytes<std::uint16_t>({0x3c00, 0xc000, 0x0001, 0x7c00})));
+  a = tc::read_npy(file_with("f2", "{'descr': '<f2', 'fortran_order': False, 'shape': (4,), }\n",
+                             bytes<std::uint16_t>({0x3c00, 0xc000, 0x0001, 0x7c00})));
   CHECK(a.f[0] == 1.0f);
   CHECK(a.f[1] == -2.0f);
   CHECK(a.f[2] == 0x1p-24f);
   CHECK(std::isinf(a.f[3]));
-  a = tc::read_npy(file_with("i8", "{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }\n", bytes<std::int64_t>({-7, 9007199254740992})));
+  a = tc::read_npy(file_with("i8", "{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }\n",
+                             bytes<std::int64_t>({-7, 9007199254740992})));
   CHECK(a.d == std::vector<double>{-7, 9007199254740992.0});
-  a = tc::read_npy(file_with("i4v2", "{'descr': '<i4', 'fortran_order': False, 'shape': (1, 2), }\n", bytes<std::int32_t>({5, 6}), 2));
+  a = tc::read_npy(file_with("i4v2",
+                             "{'descr': '<i4', 'fortran_order': False, 'shape': (1, 2), }\n",
+                             bytes<std::int32_t>({5, 6}), 2));
   CHECK(a.d == std::vector<double>{5, 6});
-  a = tc::read_npy(file_with("v3", "{'descr': '<f4', 'fortran_order': False, 'shape': (), }\n", bytes<float>({42}), 3));
+  a = tc::read_npy(file_with("v3", "{'descr': '<f4', 'fortran_order': False, 'shape': (), }\n",
+                             bytes<float>({42}), 3));
   CHECK(a.shape.empty());
   CHECK(a.f == std::vector<float>{42});
   // Fortran order: memory 1 2 3 4 5 6 of shape (2, 3) is [[1, 3, 5], [2, 4, 6]]
-  a = tc::read_npy(file_with("fortran", "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }\n", bytes<float>({1, 2, 3, 4, 5, 6})));
+  a = tc::read_npy(file_with("fortran",
+                             "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }\n",
+                             bytes<float>({1, 2, 3, 4, 5, 6})));
   CHECK(a.f == std::vector<float>{1, 3, 5, 2, 4, 6});
 }
 
 TEST_CASE("npy: bad files are refused with a message naming the file and the fault", "[npy]") {
   const std::string h = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }\n";
-  CHECK(error_of(file_with("trunc", h, bytes<float>({1, 2, 3}))).find("truncated") != std::string::npos);
-  CHECK(error_of(file_with("extra", h, bytes<float>({1, 2, 3, 4, 5}))).find("unexpected bytes") != std::string::npos);
-  const auto huge = error_of(file_with("huge", "{'descr': '<f8', 'fortran_order': False, 'shape': (100000000000, 100000000), }\n", ""));
+  CHECK(error_of(file_with("trunc", h, bytes<float>({1, 2, 3}))).find("truncated") !=
+        std::string::npos);
+  CHECK(error_of(file_with("extra", h, bytes<float>({1, 2, 3, 4, 5}))).find("unexpected bytes") !=
+        std::string::npos);
+  const auto huge = error_of(file_with(
+      "huge", "{'descr': '<f8', 'fortran_order': False, 'shape': (100000000000, 100000000), }\n",
+      ""));
   CHECK(huge.find("tconv-npy-test-huge") != std::string::npos);
-  CHECK(error_of(file_with("lyinglen", std::string(10, ' '), "")).find("dictionary") != std::string::npos);
-  CHECK(error_of(file_with("u1", "{'descr': '|u1', 'fortran_order': False, 'shape': (1,), }\n", "x")).find("dtype") != std::string::npos);
-  CHECK(error_of(file_with("c8", "{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }\n", "12345678")).find("unsupported dtype") != std::string::npos);
-  CHECK(error_of(file_with("neg", "{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }\n", "")).find("shape") != std::string::npos);
-  CHECK(error_of(file_with("i8big", "{'descr': '<i8', 'fortran_order': False, 'shape': (1,), }\n", bytes<std::int64_t>({9007199254740993}))).find("not exactly representable") != std::string::npos);
+  CHECK(error_of(file_with("lyinglen", std::string(10, ' '), "")).find("dictionary") !=
+        std::string::npos);
+  CHECK(
+      error_of(file_with("u1", "{'descr': '|u1', 'fortran_order': False, 'shape': (1,), }\n", "x"))
+          .find("dtype") != std::string::npos);
+  CHECK(error_of(file_with("c8", "{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }\n",
+                           "12345678"))
+            .find("unsupported dtype") != std::string::npos);
+  CHECK(
+      error_of(file_with("neg", "{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }\n", ""))
+          .find("shape") != std::string::npos);
+  CHECK(error_of(file_with("i8big", "{'descr': '<i8', 'fortran_order': False, 'shape': (1,), }\n",
+                           bytes<std::int64_t>({9007199254740993})))
+            .find("not exactly representable") != std::string::npos);
   CHECK(error_of("/nonexistent/x.npy").find("cannot open") != std::string::npos);
   // header length beyond the file
-  const std::string path = (std::filesystem::temp_directory_path() / "tconv-npy-test-hlen.npy").string();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "tconv-npy-test-hlen.npy").string();
   {
     std::ofstream out(path, std::ios::binary);
     out.write("\x93NUMPY\x01\x00\xff\xff{}", 12);
@@ -111,7 +136,8 @@ TEST_CASE("npy: bad files are refused with a message naming the file and the fau
 }
 
 TEST_CASE("npy: written files read back (format 1.0, little endian)", "[npy]") {
-  const std::string path = (std::filesystem::temp_directory_path() / "tconv-npy-test-rt.npy").string();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "tconv-npy-test-rt.npy").string();
   const std::vector<float> v{1.5f, -0.0f, 3e-45f, 7};
   tc::write_npy(path, {2, 2}, v.data(), 4);
   const auto a = tc::read_npy(path);

@@ -2,12 +2,11 @@
 // Test-side exact arithmetic: doubles as cpp_rational, and the correct-rounding criterion checked
 // directly (the result is a nearest neighbour of the exact value, ties to even), so that no
 // rounding code under test is trusted.
+#include <boost/multiprecision/cpp_int.hpp>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <random>
-
-#include <boost/multiprecision/cpp_int.hpp>
 
 namespace test {
 
@@ -20,17 +19,28 @@ inline cpp_rational exact(double v) {
   const auto m = static_cast<std::int64_t>(std::ldexp(f, 53));
   cpp_rational r = cpp_rational(m);
   const int s = e - 53;
-  if (s >= 0) r *= cpp_rational(cpp_int(1) << s);
-  else r /= cpp_rational(cpp_int(1) << -s);
+  if (s >= 0)
+    r *= cpp_rational(cpp_int(1) << s);
+  else
+    r /= cpp_rational(cpp_int(1) << -s);
   return r;
 }
 
 // true when r is the round-to-nearest-even value of t among doubles (float_ when as_float)
 inline bool is_correct_rounding(const cpp_rational& t, double r, bool as_float) {
   const double inf = std::numeric_limits<double>::infinity();
-  auto up = [&](double v) { return as_float ? static_cast<double>(std::nextafter(static_cast<float>(v), static_cast<float>(inf))) : std::nextafter(v, inf); };
-  auto down = [&](double v) { return as_float ? static_cast<double>(std::nextafter(static_cast<float>(v), -static_cast<float>(inf))) : std::nextafter(v, -inf); };
-  const double maxv = as_float ? static_cast<double>(std::numeric_limits<float>::max()) : std::numeric_limits<double>::max();
+  auto up = [&](double v) {
+    return as_float
+               ? static_cast<double>(std::nextafter(static_cast<float>(v), static_cast<float>(inf)))
+               : std::nextafter(v, inf);
+  };
+  auto down = [&](double v) {
+    return as_float ? static_cast<double>(
+                          std::nextafter(static_cast<float>(v), -static_cast<float>(inf)))
+                    : std::nextafter(v, -inf);
+  };
+  const double maxv = as_float ? static_cast<double>(std::numeric_limits<float>::max())
+                               : std::numeric_limits<double>::max();
   // overflow threshold: max + half an ulp of max
   const cpp_rational half_ulp = (exact(maxv) - exact(down(maxv))) / 2;
   if (std::isinf(r)) return r > 0 ? t >= exact(maxv) + half_ulp : t <= -(exact(maxv) + half_ulp);

@@ -1,11 +1,12 @@
-// The exact reference against the core's formulations run on cpp_rational: random layers (ranks 1-3,
-// stride, dilation, padding, output_padding, groups, bias, conv and conv_transpose) with float and
-// double data over wide exponent ranges. The fast estimate (direct loops, and the GEMM path on a
-// layer large enough to take it) must bracket the exact value within its stated error.
+// The exact reference against the core's formulations run on cpp_rational: random layers (ranks
+// 1-3, stride, dilation, padding, output_padding, groups, bias, conv and conv_transpose) with float
+// and double data over wide exponent ranges. The fast estimate (direct loops, and the GEMM path on
+// a layer large enough to take it) must bracket the exact value within its stated error.
+#include "tconv/check/reference.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "rational.hpp"
-#include "tconv/check/reference.hpp"
 #include "tconv/conv.hpp"
 #include "tconv/conv_transpose.hpp"
 
@@ -16,7 +17,9 @@ namespace {
 
 tconv::problem random_problem(std::mt19937_64& g, tconv::op_kind op) {
   for (;;) {
-    auto r = [&](int lo, int hi) { return lo + static_cast<int>(g() % static_cast<std::uint64_t>(hi - lo + 1)); };
+    auto r = [&](int lo, int hi) {
+      return lo + static_cast<int>(g() % static_cast<std::uint64_t>(hi - lo + 1));
+    };
     tconv::problem p;
     p.rank = r(1, 3);
     p.batch = r(1, 2);
@@ -38,14 +41,17 @@ tconv::problem random_problem(std::mt19937_64& g, tconv::op_kind op) {
 }
 
 template <class T>
-tconv::tensor<cpp_rational> rational(const std::vector<std::int64_t>& shape, const std::vector<T>& v) {
+tconv::tensor<cpp_rational> rational(const std::vector<std::int64_t>& shape,
+                                     const std::vector<T>& v) {
   tconv::tensor<cpp_rational> t(shape);
   for (std::size_t i = 0; i < v.size(); ++i) t.data[i] = exact(static_cast<double>(v[i]));
   return t;
 }
 
-tconv::tensor<cpp_rational> exact_result(const tconv::problem& p, tconv::op_kind op, const tconv::tensor<cpp_rational>& x,
-                                         const tconv::tensor<cpp_rational>& w, const tconv::tensor<cpp_rational>* b) {
+tconv::tensor<cpp_rational> exact_result(const tconv::problem& p, tconv::op_kind op,
+                                         const tconv::tensor<cpp_rational>& x,
+                                         const tconv::tensor<cpp_rational>& w,
+                                         const tconv::tensor<cpp_rational>* b) {
   if (op == tconv::op_kind::conv) return tconv::conv(p, x, w, b);
   return tconv::conv_transpose(p, x, w, b);
 }
@@ -59,24 +65,33 @@ TEST_CASE("reference_float is the correctly rounded exact result", "[reference]"
     const auto p = random_problem(g, op);
     const auto xs = tconv::input_shape(p), ws = tconv::weight_shape(p, op);
     std::vector<float> x(static_cast<std::size_t>(tconv::checked_size(xs, "x"))),
-        w(static_cast<std::size_t>(tconv::checked_size(ws, "w"))), b(static_cast<std::size_t>(p.out_channels));
+        w(static_cast<std::size_t>(tconv::checked_size(ws, "w"))),
+        b(static_cast<std::size_t>(p.out_channels));
     // narrow ranges make sums cancel and round in interesting places; wide ones test the range
     const int emin = trial % 2 ? -149 : -20, emax = trial % 2 ? 60 : 20;
     for (auto& v : x) v = wide_float(g, emin, emax);
     for (auto& v : w) v = wide_float(g, emin, emax);
     for (auto& v : b) v = wide_float(g, emin, emax);
     const auto bt = rational(tconv::bias_shape(p), b);
-    const auto want = exact_result(p, op, rational(xs, x), rational(ws, w), p.has_bias ? &bt : nullptr);
+    const auto want =
+        exact_result(p, op, rational(xs, x), rational(ws, w), p.has_bias ? &bt : nullptr);
     const tc::geometry geo(p, op);
     std::vector<float> y(static_cast<std::size_t>(geo.out_count()));
-    (void)tc::reference_float(geo, x.data(), w.data(), p.has_bias ? b.data() : nullptr, y.data(), 1 + trial % 2);
-    const auto est = tc::estimate_float(geo, x.data(), w.data(), p.has_bias ? b.data() : nullptr, 1);
+    (void)tc::reference_float(geo, x.data(), w.data(), p.has_bias ? b.data() : nullptr, y.data(),
+                              1 + trial % 2);
+    const auto est =
+        tc::estimate_float(geo, x.data(), w.data(), p.has_bias ? b.data() : nullptr, 1);
     for (std::size_t i = 0; i < y.size(); ++i) {
       INFO("trial " << trial << " element " << i);
       REQUIRE(is_correct_rounding(want.data[i], static_cast<double>(y[i]), true));
       // the estimate's interval holds the exact value
-      const double bb = p.has_bias ? std::fabs(static_cast<double>(b[static_cast<std::size_t>(geo.channel(static_cast<std::int64_t>(i)))])) : 0.0;
-      const double e = tc::gamma_up(static_cast<double>(geo.terms(static_cast<std::int64_t>(i))), 0x1p-53) * (est.a_up[i] + bb) * 1.0000001;
+      const double bb =
+          p.has_bias ? std::fabs(static_cast<double>(
+                           b[static_cast<std::size_t>(geo.channel(static_cast<std::int64_t>(i)))]))
+                     : 0.0;
+      const double e =
+          tc::gamma_up(static_cast<double>(geo.terms(static_cast<std::int64_t>(i))), 0x1p-53) *
+          (est.a_up[i] + bb) * 1.0000001;
       REQUIRE(abs(exact(est.s[i]) - want.data[i]) <= exact(e) + exact(0x1p-1074));
     }
   }
@@ -89,12 +104,16 @@ TEST_CASE("reference_double is the correctly rounded exact result", "[reference]
     const auto p = random_problem(g, op);
     const auto xs = tconv::input_shape(p), ws = tconv::weight_shape(p, op);
     std::vector<double> x(static_cast<std::size_t>(tconv::checked_size(xs, "x"))),
-        w(static_cast<std::size_t>(tconv::checked_size(ws, "w"))), b(static_cast<std::size_t>(p.out_channels));
+        w(static_cast<std::size_t>(tconv::checked_size(ws, "w"))),
+        b(static_cast<std::size_t>(p.out_channels));
     std::uniform_int_distribution<int> ex(-1000, 400);
     for (auto* v : {&x, &w, &b})
-      for (auto& e : *v) e = std::ldexp(static_cast<double>(static_cast<std::int64_t>(g() >> 11)) - 0x1p52, ex(g) - 52);
+      for (auto& e : *v)
+        e = std::ldexp(static_cast<double>(static_cast<std::int64_t>(g() >> 11)) - 0x1p52,
+                       ex(g) - 52);
     const auto bt = rational(tconv::bias_shape(p), b);
-    const auto want = exact_result(p, op, rational(xs, x), rational(ws, w), p.has_bias ? &bt : nullptr);
+    const auto want =
+        exact_result(p, op, rational(xs, x), rational(ws, w), p.has_bias ? &bt : nullptr);
     const tc::geometry geo(p, op);
     std::vector<double> y(static_cast<std::size_t>(geo.out_count()));
     tc::reference_double(geo, x.data(), w.data(), p.has_bias ? b.data() : nullptr, y.data(), 2);

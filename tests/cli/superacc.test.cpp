@@ -1,12 +1,12 @@
 // The superaccumulator against cpp_rational: sums of doubles and of products, over the whole
 // range (subnormal to huge), with cancellation; correct rounding to binary64 and binary32 judged
 // by the nearest-neighbour criterion; hex() parsed back exactly.
-#include <catch2/catch.hpp>
+#include "tconv/check/superacc.hpp"
 
+#include <catch2/catch.hpp>
 #include <string>
 
 #include "rational.hpp"
-#include "tconv/check/superacc.hpp"
 
 using tconv::check::superacc;
 using namespace test;
@@ -44,8 +44,10 @@ cpp_rational parse_hex(const std::string& s) {
   }
   const int e = std::stoi(s.substr(i + 1)) - frac_bits;
   cpp_rational r = cpp_rational(m);
-  if (e >= 0) r *= cpp_rational(cpp_int(1) << e);
-  else r /= cpp_rational(cpp_int(1) << -e);
+  if (e >= 0)
+    r *= cpp_rational(cpp_int(1) << e);
+  else
+    r /= cpp_rational(cpp_int(1) << -e);
   return neg ? -r : r;
 }
 
@@ -63,7 +65,8 @@ TEST_CASE("superacc sums products exactly and rounds correctly", "[superacc]") {
       // keep the product finite in double: it is exact in the accumulator either way
       acc.add_product(a, b);
       t += exact(a) * exact(b);
-      if (g() % 4 == 0) {  // cancellation: the same product with the opposite sign, plus a tiny rest
+      if (g() % 4 ==
+          0) {  // cancellation: the same product with the opposite sign, plus a tiny rest
         acc.add_product(-a, b);
         t -= exact(a) * exact(b);
         const double tiny = std::ldexp(1.0, -1074 + static_cast<int>(g() % 60));

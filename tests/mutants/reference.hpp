@@ -17,23 +17,23 @@ namespace tconv::mutants {
 
 enum class bug {
   none,
-  same_split_swapped,       // odd total padding: begin/end halves exchanged
-  auto_pad_ignored,         // asymmetric (auto_pad-derived) padding treated as zero
-  effective_kernel_k_plus_d,  // total padding computed with k+d-1 instead of (k-1)d+1
-  dilation_ignored,         // taps placed as if dilation were 1
-  output_padding_dropped,   // the output_padding rows at the end never written
-  output_padding_zero_fill, // the output_padding rows written as zeros
+  same_split_swapped,               // odd total padding: begin/end halves exchanged
+  auto_pad_ignored,                 // asymmetric (auto_pad-derived) padding treated as zero
+  effective_kernel_k_plus_d,        // total padding computed with k+d-1 instead of (k-1)d+1
+  dilation_ignored,                 // taps placed as if dilation were 1
+  output_padding_dropped,           // the output_padding rows at the end never written
+  output_padding_zero_fill,         // the output_padding rows written as zeros
   output_padding_as_input_padding,  // input padded by output_padding: over-long output
-  stride_gaps_unwritten,    // positions no tap reaches (stride gaps) never written
-  dilation_stride_offset,   // with stride>1 and dilation>1 taps land one late, clamped at the end
-  axis_padding_swapped,     // padding of axes 0 and 1 exchanged
-  depth_padding_typo,       // rank 3: depth's end crop computed from the height's padding
-  group_weight_mapping,     // every group reads group 0's weight slice
-  group0_bias,              // every group adds group 0's bias values
-  tf32_inputs,              // x and w rounded to TF32 (10-bit mantissa) before multiplying
-  kernel_flipped,           // kernel read back to front (conv vs correlation confusion)
-  batch_stride_wrong,       // x batch stride from the first spatial extent only
-  element_never_written,    // the last output element is never stored
+  stride_gaps_unwritten,            // positions no tap reaches (stride gaps) never written
+  dilation_stride_offset,  // with stride>1 and dilation>1 taps land one late, clamped at the end
+  axis_padding_swapped,    // padding of axes 0 and 1 exchanged
+  depth_padding_typo,      // rank 3: depth's end crop computed from the height's padding
+  group_weight_mapping,    // every group reads group 0's weight slice
+  group0_bias,             // every group adds group 0's bias values
+  tf32_inputs,             // x and w rounded to TF32 (10-bit mantissa) before multiplying
+  kernel_flipped,          // kernel read back to front (conv vs correlation confusion)
+  batch_stride_wrong,      // x batch stride from the first spatial extent only
+  element_never_written,   // the last output element is never stored
 };
 
 namespace detail {
@@ -168,8 +168,8 @@ int conv_transpose(const tconv_problem* p, const float* x, const float* w, const
         for (std::int64_t o2 = 0; o2 < out[2]; ++o2) {
           const std::int64_t f = nc * out_sp + (o0 * out[1] + o1) * out[2] + o2;
           [[maybe_unused]] const bool in_op_tail = (rank > 0 && o0 >= out[0] - op[0]) ||
-                                  (rank > 1 && o1 >= out[1] - op[1]) ||
-                                  (rank > 2 && o2 >= out[2] - op[2]);
+                                                   (rank > 1 && o1 >= out[1] - op[1]) ||
+                                                   (rank > 2 && o2 >= out[2] - op[2]);
           if constexpr (B == bug::output_padding_dropped)
             if (in_op_tail) continue;
           if constexpr (B == bug::stride_gaps_unwritten)
@@ -189,8 +189,8 @@ int conv_transpose(const tconv_problem* p, const float* x, const float* w, const
 }  // namespace tconv::mutants
 
 /// Defines the plugin's exported entry point as conv_transpose<bug::NAME>.
-#define TCONV_MUTANT(NAME)                                                                   \
-  extern "C" __attribute__((visibility("default"))) int tconv_conv_transpose_f32(           \
-      const tconv_problem* p, const float* x, const float* w, const float* b, float* y) {  \
-    return tconv::mutants::conv_transpose<tconv::mutants::bug::NAME>(p, x, w, b, y);        \
+#define TCONV_MUTANT(NAME)                                                                \
+  extern "C" __attribute__((visibility("default"))) int tconv_conv_transpose_f32(         \
+      const tconv_problem* p, const float* x, const float* w, const float* b, float* y) { \
+    return tconv::mutants::conv_transpose<tconv::mutants::bug::NAME>(p, x, w, b, y);      \
   }

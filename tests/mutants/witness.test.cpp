@@ -42,7 +42,8 @@ std::vector<double> values(std::int64_t n, std::int64_t salt, bool fine) {
 layer make(tconv::problem p, bool fine = false) {
   p.has_bias = true;
   layer l{p, {}, {}, {}};
-  const auto xs = tconv::input_shape(p), ws = tconv::weight_shape(p, tconv::op_kind::conv_transpose);
+  const auto xs = tconv::input_shape(p),
+             ws = tconv::weight_shape(p, tconv::op_kind::conv_transpose);
   l.x = tconv::tensor<double>(xs, values(tconv::checked_size(xs, "x"), 1, fine));
   l.w = tconv::tensor<double>(ws, values(tconv::checked_size(ws, "w"), 2, fine));
   l.b = tconv::tensor<double>({p.out_channels}, values(p.out_channels, 5, false));
@@ -84,7 +85,8 @@ bool agrees(const layer& l) {
   const auto abi = to_abi(l.p);
   const auto x = as_float(l.x.data), w = as_float(l.w.data), b = as_float(l.b.data);
   std::vector<float> y(exact.data.size(), std::numeric_limits<float>::quiet_NaN());
-  if (tconv::mutants::conv_transpose<B>(&abi, x.data(), w.data(), b.data(), y.data()) != 0) return false;
+  if (tconv::mutants::conv_transpose<B>(&abi, x.data(), w.data(), b.data(), y.data()) != 0)
+    return false;
   for (std::size_t i = 0; i < y.size(); ++i)
     if (!(y[i] == static_cast<float>(exact.data[i]))) return false;
   return true;

@@ -16,7 +16,9 @@ static int64_t out_extent(const tconv_problem* p, int a) {
          p->dilation[a] * (p->kernel[a] - 1) + p->output_padding[a] + 1;
 }
 
-static int64_t ext(const int64_t* e, const tconv_problem* p, int a) { return a < p->rank ? e[a] : 1; }
+static int64_t ext(const int64_t* e, const tconv_problem* p, int a) {
+  return a < p->rank ? e[a] : 1;
+}
 
 #if defined(TCONV_PLUGIN_UNSUPPORTED_ALL)
 int tconv_supports(const tconv_problem* p) {
@@ -28,8 +30,8 @@ int tconv_supports(const tconv_problem* p) {
 int tconv_supports(const tconv_problem* p) { return p->groups == 1 && p->rank < 3; }
 #endif
 
-int tconv_conv_transpose_f32(const tconv_problem* p, const float* x, const float* w,
-                             const float* b, float* y) {
+int tconv_conv_transpose_f32(const tconv_problem* p, const float* x, const float* w, const float* b,
+                             float* y) {
   int64_t in[3], k[3], s[3], d[3], pb[3], out[3];
   for (int a = 0; a < 3; ++a) {
     in[a] = ext(p->input, p, a);
@@ -91,9 +93,12 @@ int tconv_conv_transpose_f32(const tconv_problem* p, const float* x, const float
                     const int64_t t2 = o2 + pb[2] - k2 * d[2];
                     if (t2 < 0 || t2 % s[2] != 0 || t2 / s[2] >= in[2]) continue;
                     const int64_t xi =
-                        (((n * p->in_channels + ci) * in[0] + t0 / s[0]) * in[1] + t1 / s[1]) * in[2] + t2 / s[2];
+                        (((n * p->in_channels + ci) * in[0] + t0 / s[0]) * in[1] + t1 / s[1]) *
+                            in[2] +
+                        t2 / s[2];
 #if defined(TCONV_PLUGIN_UNFLIPPED)
-                    /* bug: kernel index mirrored (the "missing flip"), invisible on symmetric kernels */
+                    /* bug: kernel index mirrored (the "missing flip"), invisible on symmetric
+                     * kernels */
                     const int64_t kk0 = k[0] - 1 - k0, kk1 = k[1] - 1 - k1, kk2 = k[2] - 1 - k2;
 #else
                     const int64_t kk0 = k0, kk1 = k1, kk2 = k2;
@@ -115,7 +120,8 @@ int tconv_conv_transpose_f32(const tconv_problem* p, const float* x, const float
               }
             }
             if (b != NULL) acc += b[co];
-            y[((n * p->out_channels + co) * out[0] + o0) * out[1] * out[2] + o1 * out[2] + o2] = acc;
+            y[((n * p->out_channels + co) * out[0] + o0) * out[1] * out[2] + o1 * out[2] + o2] =
+                acc;
           }
     }
 #if defined(TCONV_PLUGIN_OUT_OF_BOUNDS)

@@ -12,10 +12,9 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 #include "case_io.hpp"
 #include "generators.hpp"
@@ -70,7 +69,8 @@ shard_spec parse_shard(const options& o) {
   shard_spec sh;
   if (!o.shard.empty()) {
     const auto slash = o.shard.find('/');
-    if (slash == std::string::npos) throw usage_error("--shard: expected I/N (0 <= I < N), got \"" + o.shard + "\"");
+    if (slash == std::string::npos)
+      throw usage_error("--shard: expected I/N (0 <= I < N), got \"" + o.shard + "\"");
     sh.index = parse_u64(o.shard.substr(0, slash), "--shard I");
     sh.count = parse_u64(o.shard.substr(slash + 1), "--shard N");
     if (sh.count < 1 || sh.index >= sh.count)
@@ -87,7 +87,8 @@ shard_spec parse_shard(const options& o) {
                         std::to_string(sh.count) + ": needs 0 <= index < total");
   }
   // Bazel asks test binaries that understand sharding to touch this file.
-  if (const char* status = std::getenv("TEST_SHARD_STATUS_FILE"); status != nullptr && *status != 0) {
+  if (const char* status = std::getenv("TEST_SHARD_STATUS_FILE");
+      status != nullptr && *status != 0) {
     std::ofstream touch(status, std::ios::app);
   }
   return sh;
@@ -151,16 +152,18 @@ std::vector<float> simpler(float v) {
 class progress_line {
  public:
   explicit progress_line(std::ostream& err) : err_(err), tty_(::isatty(2) != 0) {}
-  void update(std::uint64_t done, std::uint64_t total, double rate, std::size_t findings, std::uint64_t unsupported,
-              bool force = false) {
+  void update(std::uint64_t done, std::uint64_t total, double rate, std::size_t findings,
+              std::uint64_t unsupported, bool force = false) {
     if (!tty_) return;
     const auto now = clock_type::now();
     if (!force && now - last_ < std::chrono::milliseconds(100)) return;
     last_ = now;
     char buf[200];
-    std::snprintf(buf, sizeof buf, "\rtconv explore: %llu/%llu cases  %.0f cases/s  %zu findings  %llu unsupported\x1b[K",
-                  static_cast<unsigned long long>(done), static_cast<unsigned long long>(total), rate, findings,
-                  static_cast<unsigned long long>(unsupported));
+    std::snprintf(
+        buf, sizeof buf,
+        "\rtconv explore: %llu/%llu cases  %.0f cases/s  %zu findings  %llu unsupported\x1b[K",
+        static_cast<unsigned long long>(done), static_cast<unsigned long long>(total), rate,
+        findings, static_cast<unsigned long long>(unsupported));
     err_ << buf << std::flush;
     shown_ = true;
   }
@@ -186,14 +189,26 @@ std::string xml_escape(const std::string& text) {
   std::string r;
   for (char c : s) {
     switch (c) {
-      case '&': r += "&amp;"; break;
-      case '<': r += "&lt;"; break;
-      case '>': r += "&gt;"; break;
-      case '"': r += "&quot;"; break;
-      case '\'': r += "&apos;"; break;
+      case '&':
+        r += "&amp;";
+        break;
+      case '<':
+        r += "&lt;";
+        break;
+      case '>':
+        r += "&gt;";
+        break;
+      case '"':
+        r += "&quot;";
+        break;
+      case '\'':
+        r += "&apos;";
+        break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') r += ' ';
-        else r += c;
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
+          r += ' ';
+        else
+          r += c;
     }
   }
   return r;
@@ -201,12 +216,14 @@ std::string xml_escape(const std::string& text) {
 
 class campaign {
  public:
-  campaign(const options& o, std::ostream& out, std::ostream& err) : o_(o), out_(out), err_(err), bar_(err) {}
+  campaign(const options& o, std::ostream& out, std::ostream& err)
+      : o_(o), out_(out), err_(err), bar_(err) {}
 
   int run() {
     if (o_.use_impl == nullptr && o_.impl.empty() == o_.command.empty())
       throw usage_error("give exactly one of --impl LIB.so or --cmd \"COMMAND ARGS\"");
-    if (o_.max_rank < 1 || o_.max_rank > max_rank) throw usage_error("--max-rank: must be 1, 2 or 3");
+    if (o_.max_rank < 1 || o_.max_rank > max_rank)
+      throw usage_error("--max-rank: must be 1, 2 or 3");
     check_seconds(o_.timeout_s, "--timeout", false);
     check_seconds(o_.startup_s, "--startup-timeout", true);
     check_seconds(o_.shrink_time_s, "--shrink-time", true);
@@ -226,7 +243,8 @@ class campaign {
 
     if (!o_.replay.empty()) return replay();
 
-    out_ << "tconv explore: " << impl_->replay_flag() << ", seed " << o_.seed << ", " << o_.cases << " cases";
+    out_ << "tconv explore: " << impl_->replay_flag() << ", seed " << o_.seed << ", " << o_.cases
+         << " cases";
     if (sh.count > 1) out_ << " (shard " << sh.index << "/" << sh.count << ")";
     out_ << ", max rank " << o_.max_rank << ", precision " << name(o_.prec);
     if (!o_.keep_name.empty()) out_ << ", problems: " << o_.keep_name;
@@ -252,7 +270,8 @@ class campaign {
       const auto tc = clock_type::now();
       const verdict v = evaluate(c, true);
       ++corpus_run;
-      junit_corpus_.push_back({entries[j].filename().string(), v.s == verdict::state::failed ? v.message : "",
+      junit_corpus_.push_back({entries[j].filename().string(),
+                               v.s == verdict::state::failed ? v.message : "",
                                v.s == verdict::state::unsupported, seconds_since(tc)});
       if (v.s == verdict::state::failed) {
         finding f;
@@ -267,19 +286,22 @@ class campaign {
       }
     }
     if (corpus_run > 0)
-      out_ << "corpus: " << corpus_run << " stored case" << (corpus_run == 1 ? "" : "s") << " replayed from "
-           << o_.corpus << ", " << findings_.size() << " failing\n";
+      out_ << "corpus: " << corpus_run << " stored case" << (corpus_run == 1 ? "" : "s")
+           << " replayed from " << o_.corpus << ", " << findings_.size() << " failing\n";
 
     // 2. the generated campaign: case i belongs to shard i mod N, generated from its own seed
     gen::problem_space space;
     space.max_rank = o_.max_rank;
     if (o_.tune_space) o_.tune_space(space);
     const auto problems = gen::valid_problem(space);
-    // case i is the i-th draw (with a `keep` filter: the i-th kept draw; rejected draws are skipped)
+    // case i is the i-th draw (with a `keep` filter: the i-th kept draw; rejected draws are
+    // skipped)
     std::uint64_t next_draw = 0, kept = 0;
     const std::uint64_t max_draws = o_.cases * std::max<std::uint64_t>(1, o_.max_draws_per_case);
-    auto draw = [&](std::uint64_t i) -> std::optional<std::pair<std::uint64_t, rc::Shrinkable<problem>>> {
-      if (!o_.keep) return std::pair{i, problems(rc::Random(case_seed(o_.seed, i)), static_cast<int>(i % 101))};
+    auto draw =
+        [&](std::uint64_t i) -> std::optional<std::pair<std::uint64_t, rc::Shrinkable<problem>>> {
+      if (!o_.keep)
+        return std::pair{i, problems(rc::Random(case_seed(o_.seed, i)), static_cast<int>(i % 101))};
       while (next_draw < max_draws) {
         const std::uint64_t j = next_draw++;
         auto s = problems(rc::Random(case_seed(o_.seed, j)), static_cast<int>(j % 101));
@@ -288,8 +310,8 @@ class campaign {
       }
       return std::nullopt;
     };
-    const std::uint64_t planned = sh.count == 1 ? o_.cases
-                                                : o_.cases / sh.count + (sh.index < o_.cases % sh.count ? 1 : 0);
+    const std::uint64_t planned =
+        sh.count == 1 ? o_.cases : o_.cases / sh.count + (sh.index < o_.cases % sh.count ? 1 : 0);
     const auto tcamp = clock_type::now();
     bool stop = false;
     for (std::uint64_t i = sh.index; i < o_.cases && !stop; i += sh.count) {
@@ -305,7 +327,8 @@ class campaign {
       if (o_.json_cases) case_list_.push_back({i, hex(fingerprint(c), 16)});
       const verdict v = evaluate(c, true);
       ++executed_;
-      bar_.update(executed_, planned, static_cast<double>(executed_) / std::max(1e-9, seconds_since(tcamp)),
+      bar_.update(executed_, planned,
+                  static_cast<double>(executed_) / std::max(1e-9, seconds_since(tcamp)),
                   findings_.size(), unsupported_);
       if (v.s != verdict::state::failed) continue;
       std::string known;
@@ -421,7 +444,9 @@ class campaign {
     return v;
   }
 
-  bool out_of_budget(clock_type::time_point t0) const { return seconds_since(t0) > o_.shrink_time_s; }
+  bool out_of_budget(clock_type::time_point t0) const {
+    return seconds_since(t0) > o_.shrink_time_s;
+  }
 
   // The values of `from`, carried onto problem q: each element keeps its (n, c, i0, i1, i2)
   // coordinates where they exist in q's shape (aligned at the start, or with `from_end` at the
@@ -436,9 +461,10 @@ class campaign {
                             const std::array<std::int64_t, 5>& dst_ext) {
       std::array<std::int64_t, 5> shift{};
       if (from_end)
-        for (std::size_t d = 0; d < 5; ++d) shift[d] = std::max<std::int64_t>(0, src_ext[d] - dst_ext[d]);
-      std::vector<float> dst(static_cast<std::size_t>(dst_ext[0] * dst_ext[1] * dst_ext[2] *
-                                                      dst_ext[3] * dst_ext[4]));
+        for (std::size_t d = 0; d < 5; ++d)
+          shift[d] = std::max<std::int64_t>(0, src_ext[d] - dst_ext[d]);
+      std::vector<float> dst(
+          static_cast<std::size_t>(dst_ext[0] * dst_ext[1] * dst_ext[2] * dst_ext[3] * dst_ext[4]));
       std::size_t f = 0;
       for (std::int64_t a = 0; a < dst_ext[0]; ++a)
         for (std::int64_t b = 0; b < dst_ext[1]; ++b)
@@ -451,7 +477,8 @@ class campaign {
                     sk >= src_ext[4])
                   continue;
                 dst[f] = src[static_cast<std::size_t>(
-                    (((sa * src_ext[1] + sb) * src_ext[2] + si) * src_ext[3] + sj) * src_ext[4] + sk)];
+                    (((sa * src_ext[1] + sb) * src_ext[2] + si) * src_ext[3] + sj) * src_ext[4] +
+                    sk)];
               }
       return dst;
     };
@@ -553,8 +580,10 @@ class campaign {
       q.out_channels = p.out_channels / p.groups;
       add(q);
     }
-    lower([&](problem& q, std::int64_t v) { q.in_channels = v * p.groups; }, p.in_channels / p.groups, 1);
-    lower([&](problem& q, std::int64_t v) { q.out_channels = v * p.groups; }, p.out_channels / p.groups, 1);
+    lower([&](problem& q, std::int64_t v) { q.in_channels = v * p.groups; },
+          p.in_channels / p.groups, 1);
+    lower([&](problem& q, std::int64_t v) { q.out_channels = v * p.groups; },
+          p.out_channels / p.groups, 1);
     for (std::int64_t a = 0; a < p.rank; ++a) {
       lower([a](problem& q, std::int64_t v) { q.input[a] = v; }, p.input[a], 1);
       lower([a](problem& q, std::int64_t v) { q.kernel[a] = v; }, p.kernel[a], 1);
@@ -662,13 +691,15 @@ class campaign {
   }
 
   std::string replay_command(const fs::path& dir) const {
-    std::string cmd = "tconv explore " + impl_->replay_flag() + " --replay " + shell_quote(dir.string());
+    std::string cmd =
+        "tconv explore " + impl_->replay_flag() + " --replay " + shell_quote(dir.string());
     if (o_.prec != precision::fp32) cmd += std::string(" --precision ") + name(o_.prec);
     return cmd;
   }
 
   void save(finding& f) {
-    const fs::path root = o_.corpus.empty() ? fs::path("tconv-explore-findings") : fs::path(o_.corpus);
+    const fs::path root =
+        o_.corpus.empty() ? fs::path("tconv-explore-findings") : fs::path(o_.corpus);
     f.saved = root / (std::string(name(f.kind)) + "-" + hex(fingerprint(f.c), 16));
     json meta{{"finding", name(f.kind)},
               {"message", f.message},
@@ -691,14 +722,16 @@ class campaign {
   void print_finding(const finding& f) {
     out_ << "\nFOUND " << name(f.kind) << " in " << f.origin;
     if (f.case_index >= 0)
-      out_ << " (seed " << o_.seed << "), shrunk in " << f.shrink_steps << " steps (" << f.shrink_attempts
-           << " attempts, " << seconds(std::round(f.shrink_seconds * 100) / 100) << ")";
+      out_ << " (seed " << o_.seed << "), shrunk in " << f.shrink_steps << " steps ("
+           << f.shrink_attempts << " attempts, "
+           << seconds(std::round(f.shrink_seconds * 100) / 100) << ")";
     out_ << ":\n";
     if (!f.original_problem.empty()) out_ << "  found:    " << f.original_problem << "\n";
     out_ << "  problem:  " << show(f.c.p) << "\n";
     const auto out = output_extents(f.c.p, op_kind::conv_transpose);
     out_ << "  output:   [";
-    for (std::int64_t a = 0; a < f.c.p.rank; ++a) out_ << (a ? "," : "") << out[static_cast<std::size_t>(a)];
+    for (std::int64_t a = 0; a < f.c.p.rank; ++a)
+      out_ << (a ? "," : "") << out[static_cast<std::size_t>(a)];
     out_ << "]\n";
     if (f.c.x.size() + f.c.w.size() + f.c.b.size() <= 64) {
       out_ << "  x = " << show_values(f.c.x) << "\n  w = " << show_values(f.c.w) << "\n";
@@ -719,17 +752,19 @@ class campaign {
       const auto it = coverage_.find(r);
       const region_count rc = it == coverage_.end() ? region_count{} : it->second;
       std::snprintf(line, sizeof line, "  %-20s %10llu %12llu\n", std::string(name(r)).c_str(),
-                    static_cast<unsigned long long>(rc.tested), static_cast<unsigned long long>(rc.unsupported));
+                    static_cast<unsigned long long>(rc.tested),
+                    static_cast<unsigned long long>(rc.unsupported));
       out_ << line;
     }
     const double rate = static_cast<double>(executed_) / std::max(1e-9, campaign_seconds_);
     std::snprintf(line, sizeof line, "%llu cases in %.2f s (%.0f cases/s), %llu unsupported, ",
                   static_cast<unsigned long long>(executed_), campaign_seconds_, rate,
                   static_cast<unsigned long long>(unsupported_));
-    out_ << "\n" << line << findings_.size() << (findings_.size() == 1 ? " finding" : " findings") << "\n";
+    out_ << "\n"
+         << line << findings_.size() << (findings_.size() == 1 ? " finding" : " findings") << "\n";
     if (exhausted_)
-      out_ << "note: only " << executed_ << " problems in '" << o_.keep_name << "' within " << o_.cases * o_.max_draws_per_case
-           << " draws\n";
+      out_ << "note: only " << executed_ << " problems in '" << o_.keep_name << "' within "
+           << o_.cases * o_.max_draws_per_case << " draws\n";
     if (executed_ > 0 && unsupported_ == executed_)
       out_ << "warning: the implementation declined every case: nothing was verified\n";
     out_ << (findings_.empty() ? "result: no counterexample\n" : "result: COUNTEREXAMPLE FOUND\n");
@@ -816,8 +851,8 @@ class campaign {
     }
     for (const auto& e : junit_corpus_) {
       ++tests;
-      cases << "    <testcase classname=\"tconv.explore.corpus\" name=\"" << xml_escape(e.name) << "\" time=\""
-            << e.seconds << "\">";
+      cases << "    <testcase classname=\"tconv.explore.corpus\" name=\"" << xml_escape(e.name)
+            << "\" time=\"" << e.seconds << "\">";
       if (!e.failure.empty()) {
         ++failures;
         cases << "<failure message=\"" << xml_escape(e.failure) << "\"/>";
@@ -828,18 +863,20 @@ class campaign {
       cases << "</testcase>\n";
     }
     ++tests;
-    std::string title = "campaign seed=" + std::to_string(o_.seed) + " cases=" + std::to_string(o_.cases);
-    if (sh.count > 1) title += " shard=" + std::to_string(sh.index) + "/" + std::to_string(sh.count);
-    cases << "    <testcase classname=\"tconv.explore\" name=\"" << xml_escape(title) << "\" time=\""
-          << campaign_seconds_ << "\">";
+    std::string title =
+        "campaign seed=" + std::to_string(o_.seed) + " cases=" + std::to_string(o_.cases);
+    if (sh.count > 1)
+      title += " shard=" + std::to_string(sh.index) + "/" + std::to_string(sh.count);
+    cases << "    <testcase classname=\"tconv.explore\" name=\"" << xml_escape(title)
+          << "\" time=\"" << campaign_seconds_ << "\">";
     bool campaign_failed = false;
     for (const auto& f : findings_)
       if (f.case_index >= 0) {
         campaign_failed = true;
         std::ostringstream text;
         print_to(text, f);
-        cases << "\n      <failure type=\"" << name(f.kind) << "\" message=\"" << xml_escape(f.message) << "\">"
-              << xml_escape(text.str()) << "</failure>\n    ";
+        cases << "\n      <failure type=\"" << name(f.kind) << "\" message=\""
+              << xml_escape(f.message) << "\">" << xml_escape(text.str()) << "</failure>\n    ";
       }
     if (campaign_failed) ++failures;
     cases << "</testcase>\n";
@@ -847,27 +884,29 @@ class campaign {
       ++tests;
       const auto it = coverage_.find(r);
       const region_count rc = it == coverage_.end() ? region_count{} : it->second;
-      cases << "    <testcase classname=\"tconv.explore.coverage\" name=\"" << name(r) << "\" time=\"0\">";
+      cases << "    <testcase classname=\"tconv.explore.coverage\" name=\"" << name(r)
+            << "\" time=\"0\">";
       if (rc.tested == 0) {
         ++skipped;
         cases << "<skipped message=\"no case tested (" << rc.unsupported << " unsupported)\"/>";
       }
-      cases << "<system-out>tested " << rc.tested << ", unsupported " << rc.unsupported << "</system-out></testcase>\n";
+      cases << "<system-out>tested " << rc.tested << ", unsupported " << rc.unsupported
+            << "</system-out></testcase>\n";
     }
     std::ostringstream out;
     out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        << "<testsuites name=\"tconv explore\" tests=\"" << tests << "\" failures=\"" << failures << "\" skipped=\""
-        << skipped << "\" time=\"" << total_seconds_ << "\">\n"
-        << "  <testsuite name=\"tconv explore " << xml_escape(impl_->replay_flag()) << "\" tests=\"" << tests
-        << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\"" << skipped << "\" time=\"" << total_seconds_
-        << "\">\n"
+        << "<testsuites name=\"tconv explore\" tests=\"" << tests << "\" failures=\"" << failures
+        << "\" skipped=\"" << skipped << "\" time=\"" << total_seconds_ << "\">\n"
+        << "  <testsuite name=\"tconv explore " << xml_escape(impl_->replay_flag()) << "\" tests=\""
+        << tests << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\"" << skipped
+        << "\" time=\"" << total_seconds_ << "\">\n"
         << cases.str() << "  </testsuite>\n</testsuites>\n";
     write_report(o_.junit, "--junit", out.str());
   }
 
   static void print_to(std::ostream& s, const finding& f) {
-    s << name(f.kind) << " in " << f.origin << "\nproblem: " << show(f.c.p) << "\n" << f.message
-      << "\nreplay: " << f.replay << "\n";
+    s << name(f.kind) << " in " << f.origin << "\nproblem: " << show(f.c.p) << "\n"
+      << f.message << "\nreplay: " << f.replay << "\n";
   }
 
   int replay() {
@@ -877,7 +916,8 @@ class campaign {
     if (!fs::exists(where)) throw usage_error("--replay " + o_.replay + ": no such case directory");
     const explore_case c = read_case_dir(where);
     const verdict v = evaluate(c, true);
-    out_ << "tconv explore: replaying " << where.string() << " against " << impl_->replay_flag() << "\n";
+    out_ << "tconv explore: replaying " << where.string() << " against " << impl_->replay_flag()
+         << "\n";
     out_ << "  problem:  " << show(c.p) << "\n";
     if (v.s == verdict::state::unsupported) {
       out_ << "result: unsupported (the implementation declines this problem)\n";
@@ -898,7 +938,8 @@ class campaign {
   std::unique_ptr<implementation> owned_impl_;
   implementation* impl_ = nullptr;
   bool exhausted_ = false;
-  std::map<std::string, std::uint64_t> known_hits_;  // failures per known finding (options::classify)
+  std::map<std::string, std::uint64_t>
+      known_hits_;  // failures per known finding (options::classify)
   std::vector<finding> findings_;
   std::map<region, region_count> coverage_;
   std::uint64_t executed_ = 0, unsupported_ = 0;

@@ -5,10 +5,9 @@
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "values.hpp"
 
@@ -20,21 +19,21 @@ namespace tconv::explore {
 
 /// Everything `tconv explore` takes on its command line.
 struct options {
-  std::string impl;                // --impl LIB.so
-  std::string command;             // --cmd "COMMAND ARGS"
-  std::uint64_t cases = 1000;      // --cases: the whole campaign, over all shards
-  std::uint64_t seed = 1;          // --seed
-  std::int64_t max_rank = 3;       // --max-rank
+  std::string impl;                  // --impl LIB.so
+  std::string command;               // --cmd "COMMAND ARGS"
+  std::uint64_t cases = 1000;        // --cases: the whole campaign, over all shards
+  std::uint64_t seed = 1;            // --seed
+  std::int64_t max_rank = 3;         // --max-rank
   precision prec = precision::fp32;  // --precision
-  std::string corpus;              // --corpus DIR
-  std::string replay;              // --replay CASE
-  std::string json;                // --json FILE
-  std::string junit;               // --junit FILE
-  std::string shard;               // --shard I/N (0-based I); else TEST_SHARD_INDEX/TEST_TOTAL_SHARDS
-  double timeout_s = 10.0;         // --timeout: per case
-  double startup_s = 60.0;         // --startup-timeout: extra for a --cmd's first case
-  double shrink_time_s = 60.0;     // --shrink-time: budget for shrinking one finding
-  bool json_cases = false;         // --json-cases: list every case (index, fingerprint) in the JSON
+  std::string corpus;                // --corpus DIR
+  std::string replay;                // --replay CASE
+  std::string json;                  // --json FILE
+  std::string junit;                 // --junit FILE
+  std::string shard;            // --shard I/N (0-based I); else TEST_SHARD_INDEX/TEST_TOTAL_SHARDS
+  double timeout_s = 10.0;      // --timeout: per case
+  double startup_s = 60.0;      // --startup-timeout: extra for a --cmd's first case
+  double shrink_time_s = 60.0;  // --shrink-time: budget for shrinking one finding
+  bool json_cases = false;      // --json-cases: list every case (index, fingerprint) in the JSON
 
   // For callers that run many campaigns (tconv verify), not flags:
   // only problems satisfying `keep` are drawn (case i is the i-th kept draw) and shrinking stays
@@ -55,7 +54,8 @@ struct options {
   // finding) and reported, later ones are only counted ("known_hits" in the JSON report); the first
   // unknown failure is shrunk (among unknown failures) and ends the campaign as usual.
   // y holds the output when the implementation answered (empty otherwise).
-  std::function<std::string(const explore_case& c, finding_kind kind, const std::vector<float>& y)> classify;
+  std::function<std::string(const explore_case& c, finding_kind kind, const std::vector<float>& y)>
+      classify;
 };
 
 /// The plugin file `given` as an absolute path, checked to be a regular file, so that the file

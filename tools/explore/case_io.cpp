@@ -20,11 +20,12 @@ using nlohmann::json;
 
 namespace {
 
-constexpr const char* axis_fields[] = {"input",    "kernel",  "stride",        "dilation",
+constexpr const char* axis_fields[] = {"input",     "kernel",  "stride",        "dilation",
                                        "pad_begin", "pad_end", "output_padding"};
 
 extents& field(problem& p, int i) {
-  extents* f[] = {&p.input, &p.kernel, &p.stride, &p.dilation, &p.pad_begin, &p.pad_end, &p.output_padding};
+  extents* f[] = {&p.input,     &p.kernel,  &p.stride,        &p.dilation,
+                  &p.pad_begin, &p.pad_end, &p.output_padding};
   return *f[i];
 }
 
@@ -70,11 +71,12 @@ problem problem_from_json(const json& j, const std::string& where) {
     if (!j.contains(key)) throw usage_error(where + ": missing field \"" + key + "\"");
     const json& a = j.at(key);
     if (!a.is_array() || static_cast<std::int64_t>(a.size()) != p.rank)
-      throw usage_error(where + ": \"" + key + "\" must be an array of rank = " + std::to_string(p.rank) +
-                        " integers");
+      throw usage_error(where + ": \"" + key +
+                        "\" must be an array of rank = " + std::to_string(p.rank) + " integers");
     for (std::size_t i = 0; i < a.size(); ++i) {
       if (!a[i].is_number_integer())
-        throw usage_error(where + ": \"" + key + "\"[" + std::to_string(i) + "] must be an integer");
+        throw usage_error(where + ": \"" + key + "\"[" + std::to_string(i) +
+                          "] must be an integer");
       field(p, f)[i] = a[i].get<std::int64_t>();
     }
   }
@@ -102,7 +104,8 @@ void write_npy_f32(const fs::path& file, const std::vector<std::int64_t>& shape,
   }
 }
 
-std::vector<float> read_npy_f32(const fs::path& file, std::vector<std::int64_t>& shape, std::int64_t max_elements) {
+std::vector<float> read_npy_f32(const fs::path& file, std::vector<std::int64_t>& shape,
+                                std::int64_t max_elements) {
   check::npy_array a;
   try {
     // the header's size is compared with the file's and with max_elements before anything is read
@@ -111,10 +114,11 @@ std::vector<float> read_npy_f32(const fs::path& file, std::vector<std::int64_t>&
     throw usage_error(e.what());
   }
   if (a.dtype != check::npy_dtype::float32)
-    throw usage_error(file.string() + ": dtype must be float32, the file holds " + check::name(a.dtype));
+    throw usage_error(file.string() + ": dtype must be float32, the file holds " +
+                      check::name(a.dtype));
   if (a.size() > max_elements)
-    throw usage_error(file.string() + ": " + std::to_string(a.size()) + " elements, more than the " +
-                      std::to_string(max_elements) + " expected");
+    throw usage_error(file.string() + ": " + std::to_string(a.size()) +
+                      " elements, more than the " + std::to_string(max_elements) + " expected");
   shape = a.shape;
   return std::move(a.f);
 }
@@ -216,8 +220,8 @@ explore_case read_case_dir(const fs::path& where) {
     std::vector<std::int64_t> shape;
     auto v = read_npy_f32(dir / file, shape, checked_size(want, file));
     if (shape != want)
-      throw usage_error((dir / file).string() + ": shape " + detail::to_string(shape) + " but problem.json needs " +
-                        detail::to_string(want));
+      throw usage_error((dir / file).string() + ": shape " + detail::to_string(shape) +
+                        " but problem.json needs " + detail::to_string(want));
     return v;
   };
   c.x = load("x.npy", input_shape(c.p));

@@ -2,16 +2,16 @@
 // The case directory: problem.json (the ABI fields) + x.npy, w.npy and, with bias, b.npy.
 // The same layout is sent to --cmd implementations and stored in the --corpus directory.
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "implementation.hpp"
 
 namespace tconv::explore {
 
-/// {"rank":2,"batch":1,...,"input":[3,4],...,"output":[7,9],"has_bias":0}: arrays hold `rank` entries.
+/// {"rank":2,"batch":1,...,"input":[3,4],...,"output":[7,9],"has_bias":0}: arrays hold `rank`
+/// entries.
 [[nodiscard]] nlohmann::json problem_to_json(const problem& p);
 /// The problem in problem.json; throws usage_error naming the field and the rule it breaks.
 [[nodiscard]] problem problem_from_json(const nlohmann::json& j, const std::string& where);

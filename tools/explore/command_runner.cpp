@@ -83,13 +83,16 @@ class command_runner final : public implementation {
   command_runner(std::string command, double timeout_s, double startup_s)
       : command_(std::move(command)), timeout_s_(timeout_s), startup_s_(startup_s) {
     ::signal(SIGPIPE, SIG_IGN);
-    if (command_.find_first_not_of(" \t") == std::string::npos) throw usage_error("--cmd: the command is empty");
+    if (command_.find_first_not_of(" \t") == std::string::npos)
+      throw usage_error("--cmd: the command is empty");
     if (const auto why = start_problem(command_); !why.empty())
       throw usage_error("--cmd \"" + command_ + "\": cannot start: " + why);
     containment::install();
     const char* tmp = std::getenv("TMPDIR");
-    std::string tmpl = std::string(tmp != nullptr && *tmp != 0 ? tmp : "/tmp") + "/tconv-explore-XXXXXX";
-    if (::mkdtemp(tmpl.data()) == nullptr) throw usage_error("cannot create a temporary directory " + tmpl);
+    std::string tmpl =
+        std::string(tmp != nullptr && *tmp != 0 ? tmp : "/tmp") + "/tconv-explore-XXXXXX";
+    if (::mkdtemp(tmpl.data()) == nullptr)
+      throw usage_error("cannot create a temporary directory " + tmpl);
     root_ = tmpl;
     containment::add_dir(root_.string());
   }
@@ -123,15 +126,20 @@ class command_runner final : public implementation {
     const double limit = timeout_s_ + (fresh ? startup_s_ : 0.0);
     std::string answer;
     switch (read_line(answer, limit)) {
-      case line_status::ok: break;
-      case line_status::eof: return died("before answering");
+      case line_status::ok:
+        break;
+      case line_status::eof:
+        return died("before answering");
       case line_status::timed_out:
         stop(false);
-        return failed(finding_kind::timeout, "no answer within " + seconds(limit) +
-                                                 " (the command was killed; raise --timeout if it is only slow)");
+        return failed(finding_kind::timeout,
+                      "no answer within " + seconds(limit) +
+                          " (the command was killed; raise --timeout if it is only slow)");
       case line_status::too_long:
         stop(false);
-        return failed(finding_kind::error, "answered a line longer than 64 KiB (protocol: ok | unsupported | error: MESSAGE)");
+        return failed(
+            finding_kind::error,
+            "answered a line longer than 64 KiB (protocol: ok | unsupported | error: MESSAGE)");
     }
     answered_ = true;
     call_result r = interpret(protocol::parse_reply(answer), dir, c);
@@ -169,11 +177,13 @@ class command_runner final : public implementation {
     try {
       r.y = read_npy_f32(dir / "y.npy", shape, checked_size(want, "output shape"));
     } catch (const usage_error& e) {
-      return failed(finding_kind::error, std::string("answered ok, but y.npy is unusable: ") + e.what());
+      return failed(finding_kind::error,
+                    std::string("answered ok, but y.npy is unusable: ") + e.what());
     }
     if (shape != want)
-      return failed(finding_kind::error, "answered ok, but y.npy has shape " + detail::to_string(shape) +
-                                             " instead of " + detail::to_string(want));
+      return failed(finding_kind::error, "answered ok, but y.npy has shape " +
+                                             detail::to_string(shape) + " instead of " +
+                                             detail::to_string(want));
     return r;
   }
 
@@ -274,8 +284,8 @@ class command_runner final : public implementation {
         case protocol::line_buffer::status::need_more:
           break;
       }
-      const auto left =
-          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
       if (left.count() < 0) return line_status::timed_out;
       pollfd pfd{out_fd_, POLLIN, 0};
       const int r =
@@ -354,7 +364,8 @@ class command_runner final : public implementation {
 
 }  // namespace
 
-std::unique_ptr<implementation> make_command(const std::string& command, double timeout_s, double startup_s) {
+std::unique_ptr<implementation> make_command(const std::string& command, double timeout_s,
+                                             double startup_s) {
   return std::make_unique<command_runner>(command, timeout_s, startup_s);
 }
 

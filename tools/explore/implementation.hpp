@@ -36,13 +36,20 @@ enum class finding_kind {
 /// Stable lower-case name ("wrong_result", "crash", ...), used in reports and corpus names.
 [[nodiscard]] constexpr const char* name(finding_kind k) {
   switch (k) {
-    case finding_kind::wrong_result: return "wrong_result";
-    case finding_kind::crash: return "crash";
-    case finding_kind::timeout: return "timeout";
-    case finding_kind::out_of_bounds_write: return "out_of_bounds_write";
-    case finding_kind::input_modified: return "input_modified";
-    case finding_kind::nonzero_return: return "nonzero_return";
-    case finding_kind::error: return "error";
+    case finding_kind::wrong_result:
+      return "wrong_result";
+    case finding_kind::crash:
+      return "crash";
+    case finding_kind::timeout:
+      return "timeout";
+    case finding_kind::out_of_bounds_write:
+      return "out_of_bounds_write";
+    case finding_kind::input_modified:
+      return "input_modified";
+    case finding_kind::nonzero_return:
+      return "nonzero_return";
+    case finding_kind::error:
+      return "error";
   }
   return "?";
 }
@@ -75,15 +82,16 @@ class implementation {
 [[nodiscard]] problem from_abi(const tconv_problem& a);
 
 /// A plugin (shared library exporting the ABI), run in a forked worker process that is restarted
-/// after every crash or timeout. The worker is contained (sandbox_worker.cpp): own session, resource
-/// limits, the harness's state read-only, no-access pages around the data, nothing it starts
-/// outliving a call. Throws usage_error when the library cannot be loaded.
-[[nodiscard]] std::unique_ptr<implementation> make_plugin(const std::string& path, double timeout_s);
+/// after every crash or timeout. The worker is contained (sandbox_worker.cpp): own session,
+/// resource limits, the harness's state read-only, no-access pages around the data, nothing it
+/// starts outliving a call. Throws usage_error when the library cannot be loaded.
+[[nodiscard]] std::unique_ptr<implementation> make_plugin(const std::string& path,
+                                                          double timeout_s);
 
 /// A command speaking the directory protocol on stdin/stdout (started once, restarted when it dies;
 /// in its own process group, killed as a group). Throws usage_error when the command cannot start
 /// (no such program, not executable), found before the first case or when the shell says so.
-[[nodiscard]] std::unique_ptr<implementation> make_command(const std::string& command, double timeout_s,
-                                                           double startup_s);
+[[nodiscard]] std::unique_ptr<implementation> make_command(const std::string& command,
+                                                           double timeout_s, double startup_s);
 
 }  // namespace tconv::explore

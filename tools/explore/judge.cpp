@@ -10,10 +10,14 @@ namespace tconv::explore {
 
 const char* name(precision p) {
   switch (p) {
-    case precision::fp32: return "fp32";
-    case precision::tf32: return "tf32";
-    case precision::bf16: return "bf16";
-    case precision::fp16: return "fp16";
+    case precision::fp32:
+      return "fp32";
+    case precision::tf32:
+      return "tf32";
+    case precision::bf16:
+      return "bf16";
+    case precision::fp16:
+      return "fp16";
   }
   return "?";
 }
@@ -22,10 +26,14 @@ namespace {
 
 check::precision to_check(precision p) {
   switch (p) {
-    case precision::fp32: return check::precision::fp32;
-    case precision::tf32: return check::precision::tf32;
-    case precision::bf16: return check::precision::bf16;
-    case precision::fp16: return check::precision::fp16;
+    case precision::fp32:
+      return check::precision::fp32;
+    case precision::tf32:
+      return check::precision::tf32;
+    case precision::bf16:
+      return check::precision::bf16;
+    case precision::fp16:
+      return check::precision::fp16;
   }
   return check::precision::fp32;
 }
@@ -48,8 +56,9 @@ judgement judge(const explore_case& c, const std::vector<float>& y, precision pr
   opt.threads = 1;     // small cases: a thread costs more than it saves
   check::report r;
   try {
-    r = check::check_output(c.p, op_kind::conv_transpose, c.x.data(), c.w.data(), c.p.has_bias ? c.b.data() : nullptr,
-                            y.data(), static_cast<std::int64_t>(y.size()), to_check(prec), opt);
+    r = check::check_output(c.p, op_kind::conv_transpose, c.x.data(), c.w.data(),
+                            c.p.has_bias ? c.b.data() : nullptr, y.data(),
+                            static_cast<std::int64_t>(y.size()), to_check(prec), opt);
   } catch (const check::check_error& e) {
     // the generator drew a case the checker cannot judge: a defect of the harness, not of the
     // implementation under test
@@ -62,18 +71,23 @@ judgement judge(const explore_case& c, const std::vector<float>& y, precision pr
   if (!r.first_violations.empty()) {
     const auto& f = r.first_violations.front();
     std::string idx = "y[";
-    for (std::size_t i = 0; i < f.index.size(); ++i) idx += (i ? "," : "") + std::to_string(f.index[i]);
+    for (std::size_t i = 0; i < f.index.size(); ++i)
+      idx += (i ? "," : "") + std::to_string(f.index[i]);
     idx += "]";
     // the flat position of that element, to tell a never-written element from a wrong one
     std::int64_t flat = 0;
     const auto shape = output_shape(c.p, op_kind::conv_transpose);
-    for (std::size_t i = 0; i < f.index.size() && i < shape.size(); ++i) flat = flat * shape[i] + f.index[i];
+    for (std::size_t i = 0; i < f.index.size() && i < shape.size(); ++i)
+      flat = flat * shape[i] + f.index[i];
     const bool untouched = flat >= 0 && flat < static_cast<std::int64_t>(y.size()) &&
                            is_sentinel(y[static_cast<std::size_t>(flat)]);
-    j.summary = idx + ": got " + (untouched ? std::string("NaN (never written: still the harness's sentinel)") : num(f.got)) +
-                ", exact " + f.exact_decimal + " (" + f.exact_hex + "), |error| " + num(f.error) + " > bound " +
-                num(f.bound) + (f.reason.empty() ? "" : " [" + f.reason + "]") + "; " +
-                std::to_string(r.violations) + " of " + std::to_string(r.elements_checked) + " elements violate";
+    j.summary = idx + ": got " +
+                (untouched ? std::string("NaN (never written: still the harness's sentinel)")
+                           : num(f.got)) +
+                ", exact " + f.exact_decimal + " (" + f.exact_hex + "), |error| " + num(f.error) +
+                " > bound " + num(f.bound) + (f.reason.empty() ? "" : " [" + f.reason + "]") +
+                "; " + std::to_string(r.violations) + " of " + std::to_string(r.elements_checked) +
+                " elements violate";
   } else {
     j.summary = r.message.empty() ? "the checker rejected the output" : r.message;
   }

@@ -1,10 +1,9 @@
 #pragma once
 // Judges one answer with the float checker's bound (tconv/check/check.hpp): the harness never
 // keeps a tolerance of its own.
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "implementation.hpp"
 #include "values.hpp"

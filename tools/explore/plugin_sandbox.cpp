@@ -116,7 +116,8 @@ std::chrono::steady_clock::time_point deadline_after(double s) {
 
 class plugin_sandbox final : public implementation {
  public:
-  plugin_sandbox(std::string path, double timeout_s) : path_(std::move(path)), timeout_s_(timeout_s) {
+  plugin_sandbox(std::string path, double timeout_s)
+      : path_(std::move(path)), timeout_s_(timeout_s) {
     ::signal(SIGPIPE, SIG_IGN);
     containment::install();
     const std::uint64_t none[4] = {0, 0, 0, 0};
@@ -156,8 +157,9 @@ class plugin_sandbox final : public implementation {
         return died("during the call");
       case wait::timed_out: {
         stop();
-        return failed(finding_kind::timeout, "no answer within " + seconds(timeout_s_) +
-                                                 " (the worker was killed; raise --timeout if it is only slow)");
+        return failed(finding_kind::timeout,
+                      "no answer within " + seconds(timeout_s_) +
+                          " (the worker was killed; raise --timeout if it is only slow)");
       }
     }
     call_result r = judge(a, q, c);
@@ -303,7 +305,8 @@ class plugin_sandbox final : public implementation {
     auto* dst = reinterpret_cast<char*>(&a);
     std::size_t have = 0;
     for (;;) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
       if (left.count() < 0) return wait::timed_out;
       pollfd pfd{resp_fd_, POLLIN, 0};
       const int r = ::poll(&pfd, 1, static_cast<int>(std::min<long long>(left.count() + 1, 20)));

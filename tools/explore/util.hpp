@@ -13,18 +13,30 @@ namespace tconv::explore {
 /// "SIGSEGV", "SIGABRT", ... (or "signal N").
 [[nodiscard]] inline std::string signal_name(int sig) {
   switch (sig) {
-    case SIGSEGV: return "SIGSEGV";
-    case SIGABRT: return "SIGABRT";
-    case SIGBUS: return "SIGBUS";
-    case SIGFPE: return "SIGFPE";
-    case SIGILL: return "SIGILL";
-    case SIGKILL: return "SIGKILL";
-    case SIGTERM: return "SIGTERM";
-    case SIGTRAP: return "SIGTRAP";
-    case SIGPIPE: return "SIGPIPE";
-    case SIGXCPU: return "SIGXCPU (CPU time limit)";
-    case SIGXFSZ: return "SIGXFSZ (file size limit)";
-    default: return "signal " + std::to_string(sig);
+    case SIGSEGV:
+      return "SIGSEGV";
+    case SIGABRT:
+      return "SIGABRT";
+    case SIGBUS:
+      return "SIGBUS";
+    case SIGFPE:
+      return "SIGFPE";
+    case SIGILL:
+      return "SIGILL";
+    case SIGKILL:
+      return "SIGKILL";
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGTRAP:
+      return "SIGTRAP";
+    case SIGPIPE:
+      return "SIGPIPE";
+    case SIGXCPU:
+      return "SIGXCPU (CPU time limit)";
+    case SIGXFSZ:
+      return "SIGXFSZ (file size limit)";
+    default:
+      return "signal " + std::to_string(sig);
   }
 }
 
@@ -35,7 +47,8 @@ namespace tconv::explore {
     const int code = WEXITSTATUS(st);
     // shells report a child killed by signal s as status 128 + s
     if (code > 128 && code < 128 + 32)
-      return "exited with status " + std::to_string(code) + " (a shell's report of " + signal_name(code - 128) + ")";
+      return "exited with status " + std::to_string(code) + " (a shell's report of " +
+             signal_name(code - 128) + ")";
     return "exited with status " + std::to_string(code);
   }
   return "stopped unexpectedly";
@@ -45,8 +58,8 @@ namespace tconv::explore {
 [[nodiscard]] inline std::string shell_quote(const std::string& s) {
   bool plain = !s.empty();
   for (char c : s)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '.' || c == '_' || c == '-' || c == '=' ||
-          c == ',' || c == ':' || c == '+'))
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '.' || c == '_' ||
+          c == '-' || c == '=' || c == ',' || c == ':' || c == '+'))
       plain = false;
   if (plain) return s;
   std::string q = "'";
@@ -64,13 +77,18 @@ namespace tconv::explore {
   for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
-      if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) r += replacement;
-      else r += static_cast<char>(c);
+      if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+        r += replacement;
+      else
+        r += static_cast<char>(c);
       ++i;
       continue;
     }
     // lead byte: length and the smallest code point it may encode (no overlong forms)
-    const std::size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    const std::size_t n = c >= 0xC2 && c <= 0xDF   ? 2
+                          : c >= 0xE0 && c <= 0xEF ? 3
+                          : c >= 0xF0 && c <= 0xF4 ? 4
+                                                   : 0;
     std::uint32_t cp = n == 2 ? c & 0x1Fu : n == 3 ? c & 0x0Fu : c & 0x07u;
     bool ok = n != 0 && i + n <= s.size();
     for (std::size_t k = 1; ok && k < n; ++k) {

@@ -50,14 +50,16 @@ struct splitmix64 {
   } else if (category < 90) {
     // lowest significand bit set: all 24 bits matter
     const std::uint32_t mant = (bits & 0x7FFFFFu) | 1u;
-    const int e = static_cast<int>((bits >> 23) % static_cast<std::uint32_t>(2 * max_exp + 1)) - max_exp;
+    const int e =
+        static_cast<int>((bits >> 23) % static_cast<std::uint32_t>(2 * max_exp + 1)) - max_exp;
     v = std::ldexp(1.0f + static_cast<float>(mant) * 0x1p-23f, e);
   } else {
-    static constexpr float edges32[] = {1.0f,          0x1.000002p0f,  0x1.fffffep-1f, 0x1.fffffep0f,
-                                        0x1.fffffep23f, 0x1p-126f,      0x1p-149f,      0x1.8p-140f,
-                                        0x1.000002p-126f, 0.1f,         1.0f / 3.0f,    0x1p24f};
-    static constexpr float edges16[] = {1.0f,       0x1.000002p0f, 0x1.fffffep-1f, 0x1.ffcp10f, 0x1p-14f,
-                                        0x1p-24f,   0x1.8p-20f,    0.1f,           1.0f / 3.0f, 0x1p11f};
+    static constexpr float edges32[] = {
+        1.0f,      0x1.000002p0f, 0x1.fffffep-1f,   0x1.fffffep0f, 0x1.fffffep23f, 0x1p-126f,
+        0x1p-149f, 0x1.8p-140f,   0x1.000002p-126f, 0.1f,          1.0f / 3.0f,    0x1p24f};
+    static constexpr float edges16[] = {1.0f,        0x1.000002p0f, 0x1.fffffep-1f, 0x1.ffcp10f,
+                                        0x1p-14f,    0x1p-24f,      0x1.8p-20f,     0.1f,
+                                        1.0f / 3.0f, 0x1p11f};
     if (prec == precision::fp16)
       v = edges16[bits % (sizeof edges16 / sizeof edges16[0])];
     else
@@ -67,8 +69,8 @@ struct splitmix64 {
 }
 
 /// n values from `seed` (stream `stream` keeps x, w and b independent).
-[[nodiscard]] inline std::vector<float> draw_values(std::uint64_t seed, std::uint64_t stream, std::size_t n,
-                                                    precision prec) {
+[[nodiscard]] inline std::vector<float> draw_values(std::uint64_t seed, std::uint64_t stream,
+                                                    std::size_t n, precision prec) {
   splitmix64 r{seed ^ (stream * 0xD1B54A32D192ED03ull)};
   std::vector<float> v(n);
   for (auto& e : v) e = draw_value(r, prec);
@@ -83,18 +85,22 @@ struct splitmix64 {
   // flipping every spatial axis reverses each channel pair's contiguous block of k elements
   for (std::size_t base = 0; base < w.size(); base += static_cast<std::size_t>(k))
     for (std::size_t i = 0; i < static_cast<std::size_t>(k); ++i)
-      if (std::bit_cast<std::uint32_t>(w[base + i]) != std::bit_cast<std::uint32_t>(w[base + static_cast<std::size_t>(k) - 1 - i]))
+      if (std::bit_cast<std::uint32_t>(w[base + i]) !=
+          std::bit_cast<std::uint32_t>(w[base + static_cast<std::size_t>(k) - 1 - i]))
         return false;
   return true;
 }
 
 /// The case for problem p with values drawn from value_seed; the kernel is never flip-symmetric.
-[[nodiscard]] inline explore_case make_case(const problem& p, std::uint64_t value_seed, precision prec) {
+[[nodiscard]] inline explore_case make_case(const problem& p, std::uint64_t value_seed,
+                                            precision prec) {
   explore_case c;
   c.p = p;
-  c.x = draw_values(value_seed, 1, static_cast<std::size_t>(checked_size(input_shape(p), "x")), prec);
-  c.w = draw_values(value_seed, 2, static_cast<std::size_t>(checked_size(weight_shape(p, op_kind::conv_transpose), "w")),
-                    prec);
+  c.x =
+      draw_values(value_seed, 1, static_cast<std::size_t>(checked_size(input_shape(p), "x")), prec);
+  c.w = draw_values(
+      value_seed, 2,
+      static_cast<std::size_t>(checked_size(weight_shape(p, op_kind::conv_transpose), "w")), prec);
   if (p.has_bias) c.b = draw_values(value_seed, 3, static_cast<std::size_t>(p.out_channels), prec);
   if (flip_symmetric(p, c.w)) c.w[0] = c.w[0] == 1.0f ? 2.0f : 1.0f;
   return c;

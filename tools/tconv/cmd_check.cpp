@@ -29,13 +29,17 @@ int check_body(const check_flags& f) {
   check::options opt;
   opt.rtol = f.rtol, opt.atol = f.atol, opt.max_listed = f.max_listed, opt.threads = f.threads;
   opt.exact_everywhere = f.exact;
-  if (!std::isfinite(f.rtol) || (f.rtol < -0.0 && f.rtol != -1)) throw usage_error("--rtol: must be a finite number >= 0");
-  if (!std::isfinite(f.atol) || (f.atol < -0.0 && f.atol != -1)) throw usage_error("--atol: must be a finite number >= 0");
+  if (!std::isfinite(f.rtol) || (f.rtol < -0.0 && f.rtol != -1))
+    throw usage_error("--rtol: must be a finite number >= 0");
+  if (!std::isfinite(f.atol) || (f.atol < -0.0 && f.atol != -1))
+    throw usage_error("--atol: must be a finite number >= 0");
   if (f.max_listed < 0) throw usage_error("--max-listed: must be >= 0");
   check::precision prec = d.doubles ? check::precision::fp64 : check::precision::fp32;
   if (!f.precision.empty()) {
     const auto pp = check::parse_precision(f.precision);
-    if (!pp) throw usage_error("--precision: '" + f.precision + "' must be fp32, tf32, bf16, fp16 or fp64");
+    if (!pp)
+      throw usage_error("--precision: '" + f.precision +
+                        "' must be fp32, tf32, bf16, fp16 or fp64");
     prec = *pp;
   }
   if (y.dtype == check::npy_dtype::float16) opt.y_storage = check::binary16;
@@ -48,14 +52,16 @@ int check_body(const check_flags& f) {
       if (f.rtol >= 0 || f.atol >= 0) rep.mode = "tolerance";
     } else if (d.doubles) {
       const auto yd = y.as_double();
-      rep = check::check_output(d.p, d.op, d.xd.data(), d.wd.data(), d.has_bias ? d.bd.data() : nullptr, yd.data(),
-                                y.size(), prec, opt);
+      rep = check::check_output(d.p, d.op, d.xd.data(), d.wd.data(),
+                                d.has_bias ? d.bd.data() : nullptr, yd.data(), y.size(), prec, opt);
     } else if (y.is_float()) {
-      rep = check::check_output(d.p, d.op, d.xf.data(), d.wf.data(), d.has_bias ? d.bf.data() : nullptr, y.f.data(),
-                                y.size(), prec, opt);
+      rep =
+          check::check_output(d.p, d.op, d.xf.data(), d.wf.data(),
+                              d.has_bias ? d.bf.data() : nullptr, y.f.data(), y.size(), prec, opt);
     } else {
-      rep = check::check_output(d.p, d.op, d.xf.data(), d.wf.data(), d.has_bias ? d.bf.data() : nullptr, y.d.data(),
-                                y.size(), prec, opt);
+      rep =
+          check::check_output(d.p, d.op, d.xf.data(), d.wf.data(),
+                              d.has_bias ? d.bf.data() : nullptr, y.d.data(), y.size(), prec, opt);
     }
   } catch (const check::check_error& e) {
     throw usage_error(std::string("--precision ") + check::name(prec) + ": " + e.what());
@@ -63,7 +69,9 @@ int check_body(const check_flags& f) {
   const auto t2 = clock::now();
   if (!f.json.empty()) {
     try {
-      io::write_atomically(f.json, rep.to_json().dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+      io::write_atomically(
+          f.json,
+          rep.to_json().dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
     } catch (const io::write_error& e) {
       throw usage_error("--json " + std::string(e.what()));
     }
@@ -78,20 +86,25 @@ int check_body(const check_flags& f) {
 
 command add_check(CLI::App& root) {
   auto flags = std::make_shared<check_flags>();
-  CLI::App* app = root.add_subcommand(
-      "check", "Judge --y (an implementation's output) against the exact result: exit 0 verified, 1 violated");
+  CLI::App* app = root.add_subcommand("check",
+                                      "Judge --y (an implementation's output) against the exact "
+                                      "result: exit 0 verified, 1 violated");
   app->add_option("--x", flags->x, "input x (.npy)")->required();
   app->add_option("--w", flags->w, "weights w (.npy)")->required();
   app->add_option("--b", flags->b, "bias b (.npy, [C_out])");
   app->add_option("--y", flags->y, "the output to check (.npy)")->required();
   flags->layer.add_to(*app);
   app->add_option("--precision", flags->precision,
-                  "fp32 (default; fp64 for float64 inputs), tf32, bf16, fp16 (inputs rounded, fp32 accumulation), fp64");
+                  "fp32 (default; fp64 for float64 inputs), tf32, bf16, fp16 (inputs rounded, fp32 "
+                  "accumulation), fp64");
   app->add_option("--json", flags->json, "also write the report as JSON to this file");
-  app->add_option("--rtol", flags->rtol, "tolerance mode (not rigorous): |got - exact| <= atol + rtol*|exact|");
+  app->add_option("--rtol", flags->rtol,
+                  "tolerance mode (not rigorous): |got - exact| <= atol + rtol*|exact|");
   app->add_option("--atol", flags->atol, "tolerance mode (not rigorous): absolute part");
-  app->add_option("--max-listed", flags->max_listed, "violations / warnings listed in full (default 10)");
-  app->add_option("--threads", flags->threads, "threads (default: up to 2; at most the machine's cores)");
+  app->add_option("--max-listed", flags->max_listed,
+                  "violations / warnings listed in full (default 10)");
+  app->add_option("--threads", flags->threads,
+                  "threads (default: up to 2; at most the machine's cores)");
   app->add_flag("--exact", flags->exact, "decide every element with exact arithmetic (slow)");
   app->add_flag("--quiet", flags->quiet, "no text report (exit status and --json only)");
   app->add_flag("--timing", flags->timing, "print read / check times to stderr");

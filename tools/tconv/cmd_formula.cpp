@@ -23,7 +23,8 @@ struct formula_flags {
 constexpr std::int64_t max_products = 200'000;
 
 int formula_body(const formula_flags& f) {
-  const auto xs = parse_int_list(f.x_shape, "--x-shape"), ws = parse_int_list(f.w_shape, "--w-shape");
+  const auto xs = parse_int_list(f.x_shape, "--x-shape"),
+             ws = parse_int_list(f.w_shape, "--w-shape");
   // the bias is printed here, not carried through the symbolic formulation
   const problem p = f.layer.resolve(xs, ws, false, "--x-shape", "--w-shape");
   const op_kind k = f.layer.kind();
@@ -35,13 +36,13 @@ int formula_body(const formula_flags& f) {
   if (!f.at.empty()) {
     const auto idx = parse_int_list(f.at, "--at");
     if (idx.size() != yshape.size())
-      throw usage_error("--at: '" + f.at + "' must give " + std::to_string(yshape.size()) + " indices, one per axis of y " +
-                        shape_text(yshape));
+      throw usage_error("--at: '" + f.at + "' must give " + std::to_string(yshape.size()) +
+                        " indices, one per axis of y " + shape_text(yshape));
     std::int64_t flat = 0;
     for (std::size_t a = 0; a < idx.size(); ++a) {
       if (idx[a] < 0 || idx[a] >= yshape[a])
-        throw usage_error("--at: index " + std::to_string(idx[a]) + " on axis " + std::to_string(a) + " is outside y " +
-                          shape_text(yshape));
+        throw usage_error("--at: index " + std::to_string(idx[a]) + " on axis " +
+                          std::to_string(a) + " is outside y " + shape_text(yshape));
       flat = flat * yshape[a] + idx[a];
     }
     // the geometry enumerates channel-major, then kernel taps: sort by x then w as bilinear does
@@ -51,21 +52,29 @@ int formula_body(const formula_flags& f) {
     std::string line = element_name("y", flat, yshape) + " =";
     if (terms.empty() && !f.bias) line += " 0";
     for (std::size_t i = 0; i < terms.size(); ++i)
-      line += (i ? " + " : " ") + element_name("x", terms[i].first, xshape) + "*" + element_name("w", terms[i].second, wshape);
-    if (terms.empty() && f.bias) line += " " + element_name("b", g.channel(flat), {p.out_channels});
-    else line += bias_term(flat);
+      line += (i ? " + " : " ") + element_name("x", terms[i].first, xshape) + "*" +
+              element_name("w", terms[i].second, wshape);
+    if (terms.empty() && f.bias)
+      line += " " + element_name("b", g.channel(flat), {p.out_channels});
+    else
+      line += bias_term(flat);
     std::puts(line.c_str());
     return 0;
   }
   double products = 0;
   for (std::int64_t fl = 0; fl < g.out_count(); ++fl) products += static_cast<double>(g.terms(fl));
   if (products > max_products)
-    throw usage_error("--x-shape / --w-shape: the layer has " + std::to_string(static_cast<long long>(products)) +
-                      " products in all (more than " + std::to_string(max_products) + "); print one element with --at");
+    throw usage_error("--x-shape / --w-shape: the layer has " +
+                      std::to_string(static_cast<long long>(products)) +
+                      " products in all (more than " + std::to_string(max_products) +
+                      "); print one element with --at");
   const auto xsym = symbols(xshape, true), wsym = symbols(wshape, false);
   tensor<bilinear> y;
-  if (k == op_kind::conv) y = conv(p, xsym, wsym);
-  else y = conv_transpose(p, xsym, wsym, static_cast<const tensor<bilinear>*>(nullptr), output_padding_rule::extension);
+  if (k == op_kind::conv)
+    y = conv(p, xsym, wsym);
+  else
+    y = conv_transpose(p, xsym, wsym, static_cast<const tensor<bilinear>*>(nullptr),
+                       output_padding_rule::extension);
   for (std::int64_t fl = 0; fl < y.size(); ++fl) {
     std::string line = element_name("y", fl, yshape) + " =";
     const auto& terms = y[fl].terms;
@@ -75,8 +84,10 @@ int formula_body(const formula_flags& f) {
       if (terms[i].c != 1) line += std::to_string(terms[i].c) + "*";
       line += element_name("x", terms[i].x, xshape) + "*" + element_name("w", terms[i].w, wshape);
     }
-    if (terms.empty() && f.bias) line += " " + element_name("b", g.channel(fl), {p.out_channels});
-    else line += bias_term(fl);
+    if (terms.empty() && f.bias)
+      line += " " + element_name("b", g.channel(fl), {p.out_channels});
+    else
+      line += bias_term(fl);
     std::puts(line.c_str());
   }
   return 0;
@@ -84,7 +95,8 @@ int formula_body(const formula_flags& f) {
 
 command add_formula(CLI::App& root) {
   auto flags = std::make_shared<formula_flags>();
-  CLI::App* app = root.add_subcommand("formula", "Print output elements symbolically: y[...] = x[...]*w[...] + ...");
+  CLI::App* app = root.add_subcommand(
+      "formula", "Print output elements symbolically: y[...] = x[...]*w[...] + ...");
   app->add_option("--x-shape", flags->x_shape, "N,C,D1[,D2[,D3]]")->required();
   app->add_option("--w-shape", flags->w_shape, "the weight tensor's shape")->required();
   app->add_option("--at", flags->at, "one output element, e.g. 0,0,1,1 (full index)");

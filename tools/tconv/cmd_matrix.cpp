@@ -46,30 +46,35 @@ int matrix_body(const matrix_flags& f) {
   const auto wshape = weight_shape(p, k);
   const std::int64_t wn = checked_size(wshape, "w");
   const auto q = tconv::detail::as_rank3(p);
-  const auto geo = k == op_kind::conv ? tconv::detail::conv_geometry(q) : tconv::detail::conv_transpose_geometry(q);
+  const auto geo = k == op_kind::conv ? tconv::detail::conv_geometry(q)
+                                      : tconv::detail::conv_transpose_geometry(q);
   const std::int64_t rows = geo.row_channels * geo.row_ext[0] * geo.row_ext[1] * geo.row_ext[2];
   const std::int64_t cols = geo.col_channels * geo.col_ext[0] * geo.col_ext[1] * geo.col_ext[2];
   if (rows > max_entries || cols > max_entries || rows * cols > max_entries)
-    throw usage_error("--x-shape / --w-shape: W would be " + std::to_string(rows) + " x " + std::to_string(cols) +
-                      "; matrix prints at most " + std::to_string(max_entries) + " entries");
+    throw usage_error("--x-shape / --w-shape: W would be " + std::to_string(rows) + " x " +
+                      std::to_string(cols) + "; matrix prints at most " +
+                      std::to_string(max_entries) + " entries");
   const std::string in = k == op_kind::conv ? "x" : "y", out = k == op_kind::conv ? "y" : "x";
   std::printf("W: %lld x %lld (rows: %s[n,c,...] of one sample, columns: %s[n,c,...]); %s\n",
-              static_cast<long long>(rows), static_cast<long long>(cols), k == op_kind::conv ? "y" : "x",
-              k == op_kind::conv ? "x" : "y", k == op_kind::conv ? "y = W x" : "y = W^T x");
+              static_cast<long long>(rows), static_cast<long long>(cols),
+              k == op_kind::conv ? "y" : "x", k == op_kind::conv ? "x" : "y",
+              k == op_kind::conv ? "y = W x" : "y = W^T x");
   (void)in, (void)out;
-  if (!f.w_file.empty() && !f.w_values.empty()) throw usage_error("--w / --w-values: give one of them, not both");
+  if (!f.w_file.empty() && !f.w_values.empty())
+    throw usage_error("--w / --w-values: give one of them, not both");
   if (!f.w_file.empty() || !f.w_values.empty()) {
     std::vector<double> v;
     if (!f.w_file.empty()) {
       const auto a = load_npy(f.w_file, "--w");
       if (a.shape != wshape)
-        throw usage_error("--w " + f.w_file + ": shape " + shape_text(a.shape) + " must be " + shape_text(wshape));
+        throw usage_error("--w " + f.w_file + ": shape " + shape_text(a.shape) + " must be " +
+                          shape_text(wshape));
       v = a.as_double();
     } else {
       for (auto i : parse_int_list(f.w_values, "--w-values")) v.push_back(static_cast<double>(i));
       if (static_cast<std::int64_t>(v.size()) != wn)
-        throw usage_error("--w-values: " + std::to_string(v.size()) + " values given; w " + shape_text(wshape) +
-                          " needs " + std::to_string(wn));
+        throw usage_error("--w-values: " + std::to_string(v.size()) + " values given; w " +
+                          shape_text(wshape) + " needs " + std::to_string(wn));
     }
     const tensor<double> w(wshape, v);
     print_matrix(tconv::detail::build_dense(geo, w), [](double d) {
@@ -88,11 +93,13 @@ int matrix_body(const matrix_flags& f) {
 
 command add_matrix(CLI::App& root) {
   auto flags = std::make_shared<matrix_flags>();
-  CLI::App* app = root.add_subcommand("matrix", "Print the convolution matrix W (symbolic, or with --w / --w-values)");
+  CLI::App* app = root.add_subcommand(
+      "matrix", "Print the convolution matrix W (symbolic, or with --w / --w-values)");
   app->add_option("--x-shape", flags->x_shape, "N,C,D1[,D2[,D3]]")->required();
   app->add_option("--w-shape", flags->w_shape, "the weight tensor's shape")->required();
   app->add_option("--w", flags->w_file, "weights (.npy) to print W's values");
-  app->add_option("--w-values", flags->w_values, "weights as an integer list in C order, e.g. 1,2,3,4");
+  app->add_option("--w-values", flags->w_values,
+                  "weights as an integer list in C order, e.g. 1,2,3,4");
   flags->layer.add_to(*app);
   return {app, [flags] { return matrix_body(*flags); }};
 }

@@ -30,32 +30,40 @@ int run_body(const run_flags& f) {
   std::vector<double> yd;
   if (d.doubles) {
     check::resize_on_huge_pages(yd, static_cast<std::size_t>(g.out_count()));
-    check::reference_double(g, d.xd.data(), d.wd.data(), d.has_bias ? d.bd.data() : nullptr, yd.data(), threads);
+    check::reference_double(g, d.xd.data(), d.wd.data(), d.has_bias ? d.bd.data() : nullptr,
+                            yd.data(), threads);
   } else {
     check::resize_on_huge_pages(yf, static_cast<std::size_t>(g.out_count()));
-    exact = check::reference_float(g, d.xf.data(), d.wf.data(), d.has_bias ? d.bf.data() : nullptr, yf.data(), threads);
+    exact = check::reference_float(g, d.xf.data(), d.wf.data(), d.has_bias ? d.bf.data() : nullptr,
+                                   yf.data(), threads);
   }
   const auto t2 = clock::now();
   try {
-    if (d.doubles) check::write_npy(f.out, shape, yd.data(), g.out_count());
-    else check::write_npy(f.out, shape, yf.data(), g.out_count());
+    if (d.doubles)
+      check::write_npy(f.out, shape, yd.data(), g.out_count());
+    else
+      check::write_npy(f.out, shape, yf.data(), g.out_count());
   } catch (const check::npy_error& e) {
     throw usage_error(std::string("--out ") + e.what());
   }
   const auto t3 = clock::now();
-  std::printf("wrote %s: %s %s, the exact result correctly rounded (%lld of %lld elements needed exact arithmetic)\n",
-              f.out.c_str(), d.doubles ? "float64" : "float32", shape_text(shape).c_str(),
-              static_cast<long long>(exact), static_cast<long long>(g.out_count()));
+  std::printf(
+      "wrote %s: %s %s, the exact result correctly rounded (%lld of %lld elements needed exact "
+      "arithmetic)\n",
+      f.out.c_str(), d.doubles ? "float64" : "float32", shape_text(shape).c_str(),
+      static_cast<long long>(exact), static_cast<long long>(g.out_count()));
   if (f.timing) {
     auto s = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
-    std::fprintf(stderr, "timing: read %.6f s, compute %.6f s, write %.6f s\n", s(t0, t1), s(t1, t2), s(t2, t3));
+    std::fprintf(stderr, "timing: read %.6f s, compute %.6f s, write %.6f s\n", s(t0, t1),
+                 s(t1, t2), s(t2, t3));
   }
   return 0;
 }
 
 command add_run(CLI::App& root) {
   auto flags = std::make_shared<run_flags>();
-  CLI::App* app = root.add_subcommand("run", "Write the exact result of the layer, correctly rounded, to --out");
+  CLI::App* app = root.add_subcommand(
+      "run", "Write the exact result of the layer, correctly rounded, to --out");
   app->add_option("--x", flags->x, "input x (.npy, [N, C_in, D...])")->required();
   app->add_option("--w", flags->w, "weights w (.npy)")->required();
   app->add_option("--b", flags->b, "bias b (.npy, [C_out])");

@@ -3,7 +3,6 @@
 // with TCONV_COMMAND, so a new subcommand (explore, verify, ...) is one new file: main.cpp and the
 // CMake glob pick it up.
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <functional>
 #include <stdexcept>
@@ -13,7 +12,8 @@
 
 namespace tconv::cli {
 
-/// Runs a chosen subcommand; returns the exit status: 0 ok/verified, 1 bound violated, 2 usage/input error.
+/// Runs a chosen subcommand; returns the exit status: 0 ok/verified, 1 bound violated, 2
+/// usage/input error.
 using command_body = std::function<int()>;
 
 /// A subcommand: its CLI11 app and what it runs.
@@ -51,4 +51,4 @@ struct command_registration {
 
 /// Registers `factory` (a tconv::cli::command_factory) as a subcommand listed at position `order`.
 #define TCONV_COMMAND(order, factory) \
-  static const ::tconv::cli::command_registration tconv_registration_##factory{order, &factory}
+  static const ::tconv::cli::command_registration tconv_registration_##factory { order, &factory }

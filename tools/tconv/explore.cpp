@@ -16,12 +16,14 @@ struct explore_flags {
 
 command add_explore(CLI::App& root) {
   auto f = std::make_shared<explore_flags>();
-  CLI::App* app = root.add_subcommand(
-      "explore",
-      "Run a property campaign against an implementation (--impl LIB.so or --cmd \"COMMAND ARGS\"): "
-      "generated cases, each judged by the checker's bound; the first failure is shrunk, printed with a "
-      "replay command and saved. Exit 0: no counterexample, 1: counterexample (or crash, hang, error), "
-      "2: usage or input error.");
+  CLI::App* app = root.add_subcommand("explore",
+                                      "Run a property campaign against an implementation (--impl "
+                                      "LIB.so or --cmd \"COMMAND ARGS\"): "
+                                      "generated cases, each judged by the checker's bound; the "
+                                      "first failure is shrunk, printed with a "
+                                      "replay command and saved. Exit 0: no counterexample, 1: "
+                                      "counterexample (or crash, hang, error), "
+                                      "2: usage or input error.");
   auto* impl = app->add_option("--impl", f->o.impl,
                                "shared library exporting tconv_conv_transpose_f32 (tconv/impl.h)")
                    ->check(non_empty);
@@ -31,9 +33,11 @@ command add_explore(CLI::App& root) {
              "command speaking the directory protocol on stdin/stdout (started once, via /bin/sh)")
           ->check(non_empty);
   impl->excludes(cmd);
-  app->add_option("--cases", f->o.cases, "cases in the whole campaign, over all shards (default 1000)")
+  app->add_option("--cases", f->o.cases,
+                  "cases in the whole campaign, over all shards (default 1000)")
       ->check(CLI::NonNegativeNumber);
-  app->add_option("--seed", f->o.seed, "campaign seed (default 1; case i's data depend only on seed and i)")
+  app->add_option("--seed", f->o.seed,
+                  "campaign seed (default 1; case i's data depend only on seed and i)")
       ->check(CLI::NonNegativeNumber);
   app->add_option("--max-rank", f->o.max_rank, "largest spatial rank drawn: 1, 2 or 3 (default 3)");
   app->add_option("--precision", f->precision,
@@ -54,19 +58,28 @@ command add_explore(CLI::App& root) {
          "run shard I of N (I counts from 0): case i belongs to shard i mod N; default from "
          "TEST_SHARD_INDEX / TEST_TOTAL_SHARDS")
       ->check(non_empty);
-  app->add_option("--timeout", f->o.timeout_s, "seconds per case before a hang is declared (default 10)");
+  app->add_option("--timeout", f->o.timeout_s,
+                  "seconds per case before a hang is declared (default 10)");
   app->add_option("--startup-timeout", f->o.startup_s,
                   "extra seconds for a --cmd's first case after each start (imports; default 60)");
-  app->add_option("--shrink-time", f->o.shrink_time_s, "seconds spent shrinking a finding at most (default 60)");
-  app->add_flag("--json-cases", f->o.json_cases, "list every case run (index, fingerprint) in the --json report");
-  return {app, [f] {
-            if (f->precision == "fp32") f->o.prec = explore::precision::fp32;
-            else if (f->precision == "tf32") f->o.prec = explore::precision::tf32;
-            else if (f->precision == "bf16") f->o.prec = explore::precision::bf16;
-            else if (f->precision == "fp16") f->o.prec = explore::precision::fp16;
-            else throw usage_error("--precision: '" + f->precision + "' must be fp32, tf32, bf16 or fp16");
-            return explore::run_explore(f->o, std::cout, std::cerr);
-          }};
+  app->add_option("--shrink-time", f->o.shrink_time_s,
+                  "seconds spent shrinking a finding at most (default 60)");
+  app->add_flag("--json-cases", f->o.json_cases,
+                "list every case run (index, fingerprint) in the --json report");
+  return {
+      app, [f] {
+        if (f->precision == "fp32")
+          f->o.prec = explore::precision::fp32;
+        else if (f->precision == "tf32")
+          f->o.prec = explore::precision::tf32;
+        else if (f->precision == "bf16")
+          f->o.prec = explore::precision::bf16;
+        else if (f->precision == "fp16")
+          f->o.prec = explore::precision::fp16;
+        else
+          throw usage_error("--precision: '" + f->precision + "' must be fp32, tf32, bf16 or fp16");
+        return explore::run_explore(f->o, std::cout, std::cerr);
+      }};
 }
 
 TCONV_COMMAND(60, add_explore);

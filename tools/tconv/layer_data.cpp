@@ -10,8 +10,8 @@ check::npy_array load_npy(const std::string& path, const std::string& flag) {
   }
 }
 
-layer_data load_layer(const std::string& x_path, const std::string& w_path, const std::string& b_path,
-                      const layer_flags& flags) {
+layer_data load_layer(const std::string& x_path, const std::string& w_path,
+                      const std::string& b_path, const layer_flags& flags) {
   layer_data d;
   auto x = load_npy(x_path, "--x"), w = load_npy(w_path, "--w");
   check::npy_array b;
@@ -22,7 +22,8 @@ layer_data load_layer(const std::string& x_path, const std::string& w_path, cons
   if (d.has_bias) {
     const std::vector<std::int64_t> want{d.p.out_channels};
     if (b.shape != want)
-      throw usage_error("--b " + b_path + ": shape " + shape_text(b.shape) + " must be [C_out] = " + shape_text(want));
+      throw usage_error("--b " + b_path + ": shape " + shape_text(b.shape) +
+                        " must be [C_out] = " + shape_text(want));
   }
   d.x_dtype = x.dtype;
   d.doubles = !x.is_float() || !w.is_float() || (d.has_bias && !b.is_float());

@@ -22,7 +22,7 @@ struct layer_data {
 [[nodiscard]] check::npy_array load_npy(const std::string& path, const std::string& flag);
 
 /// Loads x, w (and b when b_path is not empty) and resolves the layer.
-[[nodiscard]] layer_data load_layer(const std::string& x_path, const std::string& w_path, const std::string& b_path,
-                                    const layer_flags& flags);
+[[nodiscard]] layer_data load_layer(const std::string& x_path, const std::string& w_path,
+                                    const std::string& b_path, const layer_flags& flags);
 
 }  // namespace tconv::cli

@@ -12,7 +12,8 @@
 namespace tconv::cli {
 
 /// "2" or "2,3" -> {2} or {2, 3}; throws usage_error naming `flag`.
-[[nodiscard]] std::vector<std::int64_t> parse_int_list(const std::string& text, const std::string& flag);
+[[nodiscard]] std::vector<std::int64_t> parse_int_list(const std::string& text,
+                                                       const std::string& flag);
 
 /// "[1, 2, 3]"
 [[nodiscard]] std::string shape_text(const std::vector<std::int64_t>& s);
@@ -29,11 +30,14 @@ struct layer_flags {
   void add_to(CLI::App& app);
   [[nodiscard]] op_kind kind() const;
   /// True when ONNX conventions apply (--pads, --auto-pad or --output-shape given).
-  [[nodiscard]] bool onnx() const { return !pads.empty() || !auto_pad.empty() || !output_shape.empty(); }
+  [[nodiscard]] bool onnx() const {
+    return !pads.empty() || !auto_pad.empty() || !output_shape.empty();
+  }
   /// The canonical problem for x and w of these shapes (`x_what`/`w_what` name them in errors);
   /// every tensor it implies (x, w, y) must hold at most max_tensor_elements values.
-  [[nodiscard]] problem resolve(const std::vector<std::int64_t>& x_shape, const std::vector<std::int64_t>& w_shape,
-                                bool has_bias, const std::string& x_what, const std::string& w_what) const;
+  [[nodiscard]] problem resolve(const std::vector<std::int64_t>& x_shape,
+                                const std::vector<std::int64_t>& w_shape, bool has_bias,
+                                const std::string& x_what, const std::string& w_what) const;
 
  private:
   [[nodiscard]] problem resolve_layer(const std::vector<std::int64_t>& x_shape,

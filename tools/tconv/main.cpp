@@ -8,10 +8,12 @@
 int main(int argc, char** argv) {
   CLI::App app{
       "tconv: verify a conv_transpose / conv implementation's output against the exact result.\n"
-      "Exit status: 0 written / verified, 1 the output violates its bound, 2 usage or input error."};
+      "Exit status: 0 written / verified, 1 the output violates its bound, 2 usage or input "
+      "error."};
   app.require_subcommand(1, 1);
   auto& reg = tconv::cli::registry();
-  std::stable_sort(reg.begin(), reg.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(reg.begin(), reg.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<tconv::cli::command> commands;
   for (const auto& [order, factory] : reg) commands.push_back(factory(app));
   try {

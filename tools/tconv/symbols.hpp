@@ -7,7 +7,8 @@
 namespace tconv::cli {
 
 /// name[i0,i1,...] for the element at `flat` of a C-order tensor of `shape`.
-[[nodiscard]] inline std::string element_name(const char* name, std::int64_t flat, const std::vector<std::int64_t>& shape) {
+[[nodiscard]] inline std::string element_name(const char* name, std::int64_t flat,
+                                              const std::vector<std::int64_t>& shape) {
   std::vector<std::int64_t> idx(shape.size());
   for (std::size_t k = shape.size(); k-- > 0;) {
     idx[k] = flat % shape[k];

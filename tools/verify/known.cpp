@@ -25,8 +25,9 @@ bool any_axis(const problem& p, auto pred) {
 // narrower than stride - 1 on some axis: a superset (docs/findings.md).
 bool subconv_narrow_output(const problem& p) {
   if (p.rank != 2) return false;
-  const bool subconv = std::max(p.stride[0], p.stride[1]) > 1 && std::max(p.dilation[0], p.dilation[1]) == 1 &&
-                       p.stride[0] <= p.kernel[0] && p.stride[1] <= p.kernel[1];
+  const bool subconv = std::max(p.stride[0], p.stride[1]) > 1 &&
+                       std::max(p.dilation[0], p.dilation[1]) == 1 && p.stride[0] <= p.kernel[0] &&
+                       p.stride[1] <= p.kernel[1];
   const auto out = output_extents(p, op_kind::conv_transpose);
   return subconv && (out[1] < p.stride[1] - 1 || out[0] < p.stride[0] - 1);
 }
@@ -41,25 +42,28 @@ bool kernel1_stride1_padding(const problem& p) {
 
 // F5: every wrong element is within the bound plus what flushing subnormals can cost: each of
 // its products (and the bias) may lose up to 2^-126 times the largest input magnitude.
-bool flush_to_zero(const explore::explore_case& c, explore::finding_kind kind, const std::vector<float>& y) {
+bool flush_to_zero(const explore::explore_case& c, explore::finding_kind kind,
+                   const std::vector<float>& y) {
   if (kind != explore::finding_kind::wrong_result || y.empty()) return false;
   double xmax = 1;
   for (const auto* v : {&c.x, &c.w, &c.b})
     for (const float e : *v) xmax = std::max(xmax, static_cast<double>(std::fabs(e)));
   double products = static_cast<double>(c.p.in_channels / c.p.groups);
-  for (std::size_t a = 0; a < static_cast<std::size_t>(c.p.rank); ++a) products *= static_cast<double>(c.p.kernel[a]);
+  for (std::size_t a = 0; a < static_cast<std::size_t>(c.p.rank); ++a)
+    products *= static_cast<double>(c.p.kernel[a]);
   const double slack = (products + 1) * 0x1p-126 * xmax;
   check::options opt;
   opt.threads = 1;
   opt.max_listed = static_cast<int>(std::min<std::size_t>(y.size(), 1u << 20));
-  const check::report r = check::check_output(c.p, op_kind::conv_transpose, c.x.data(), c.w.data(),
-                                              c.p.has_bias ? c.b.data() : nullptr, y.data(),
-                                              static_cast<std::int64_t>(y.size()), check::precision::fp32, opt);
-  if (r.ok || r.first_violations.empty() || static_cast<std::int64_t>(r.first_violations.size()) != r.violations)
+  const check::report r = check::check_output(
+      c.p, op_kind::conv_transpose, c.x.data(), c.w.data(), c.p.has_bias ? c.b.data() : nullptr,
+      y.data(), static_cast<std::int64_t>(y.size()), check::precision::fp32, opt);
+  if (r.ok || r.first_violations.empty() ||
+      static_cast<std::int64_t>(r.first_violations.size()) != r.violations)
     return false;
-  return std::all_of(r.first_violations.begin(), r.first_violations.end(), [&](const check::finding& f) {
-    return std::isfinite(f.got) && f.error <= f.bound + slack;
-  });
+  return std::all_of(
+      r.first_violations.begin(), r.first_violations.end(),
+      [&](const check::finding& f) { return std::isfinite(f.got) && f.error <= f.bound + slack; });
 }
 
 std::vector<std::string> strings(const json& j, const std::string& where) {
@@ -81,8 +85,8 @@ const std::vector<std::string>& signature_names() {
   return names;
 }
 
-bool signature_matches(const std::string& sig, const explore::explore_case& c, explore::finding_kind kind,
-                       const std::vector<float>& y) {
+bool signature_matches(const std::string& sig, const explore::explore_case& c,
+                       explore::finding_kind kind, const std::vector<float>& y) {
   const problem& p = c.p;
   if (sig == "any") return true;
   if (sig == "dilation") return any_axis(p, [&](std::size_t a) { return p.dilation[a] > 1; });
@@ -96,7 +100,9 @@ std::string classify(const baseline& b, const std::string& impl, const explore::
                      explore::finding_kind kind, const std::vector<float>& y) {
   for (const auto& k : b.findings) {
     if (k.implementation != impl) continue;
-    if (!k.kinds.empty() && std::find(k.kinds.begin(), k.kinds.end(), explore::name(kind)) == k.kinds.end()) continue;
+    if (!k.kinds.empty() &&
+        std::find(k.kinds.begin(), k.kinds.end(), explore::name(kind)) == k.kinds.end())
+      continue;
     if (signature_matches(k.signature, c, kind, y)) return k.id;
   }
   return "";
@@ -152,7 +158,8 @@ baseline load_baseline(const std::string& file) {
     k.signature = str("signature", true);
     k.title = str("title", false);
     if (std::find(sigs.begin(), sigs.end(), k.signature) == sigs.end())
-      throw usage_error(where + ": unknown signature \"" + k.signature + "\" (known: any, dilation, "
+      throw usage_error(where + ": unknown signature \"" + k.signature +
+                        "\" (known: any, dilation, "
                         "kernel1_stride1_padding, xnnpack_subconv_narrow_output, flush_to_zero)");
     k.kinds = strings(e.value("kinds", json()), where + ".kinds");
     k.cells = strings(e.value("cells", json()), where + ".cells");

@@ -35,7 +35,8 @@ struct baseline {
                                      explore::finding_kind kind, const std::vector<float>& y);
 
 /// The id of the first known finding of `impl` that the failure matches, "" when none does.
-[[nodiscard]] std::string classify(const baseline& b, const std::string& impl, const explore::explore_case& c,
-                                   explore::finding_kind kind, const std::vector<float>& y);
+[[nodiscard]] std::string classify(const baseline& b, const std::string& impl,
+                                   const explore::explore_case& c, explore::finding_kind kind,
+                                   const std::vector<float>& y);
 
 }  // namespace tconv::verify

@@ -63,11 +63,20 @@ std::string esc(const std::string& s) {
   std::string r;
   for (char c : s) {
     switch (c) {
-      case '&': r += "&amp;"; break;
-      case '<': r += "&lt;"; break;
-      case '>': r += "&gt;"; break;
-      case '"': r += "&quot;"; break;
-      default: r += c;
+      case '&':
+        r += "&amp;";
+        break;
+      case '<':
+        r += "&lt;";
+        break;
+      case '>':
+        r += "&gt;";
+        break;
+      case '"':
+        r += "&quot;";
+        break;
+      default:
+        r += c;
     }
   }
   return r;
@@ -90,13 +99,15 @@ std::string render_text(const json& r) {
   std::string t;
   t += "tconv verify: seed " + std::to_string(u64(r, "seed")) + "; " +
        std::to_string(u64(r["cases_per_cell"], "plugin")) + " cases per cell for plugins, " +
-       std::to_string(u64(r["cases_per_cell"], "command")) + " for commands; shrinking <= " +
-       num(r.value("shrink_time_s", 0.0), "%g") + " s per finding\n\n";
+       std::to_string(u64(r["cases_per_cell"], "command")) +
+       " for commands; shrinking <= " + num(r.value("shrink_time_s", 0.0), "%g") +
+       " s per finding\n\n";
   const auto names = impl_names(r);
   std::vector<std::size_t> widths;
   for (const auto& n : names) {
     std::size_t w = n.size();
-    for (const auto& reg : r["regions"]) w = std::max(w, cell_text(find_cell(r, n, reg.get<std::string>())).size());
+    for (const auto& reg : r["regions"])
+      w = std::max(w, cell_text(find_cell(r, n, reg.get<std::string>())).size());
     widths.push_back(w + 2);
   }
   t += pad("", 20);
@@ -104,14 +115,19 @@ std::string render_text(const json& r) {
   t += "\n";
   for (const auto& reg : r["regions"]) {
     t += pad(reg.get<std::string>(), 20);
-    for (std::size_t i = 0; i < names.size(); ++i) t += pad(cell_text(find_cell(r, names[i], reg)), widths[i]);
+    for (std::size_t i = 0; i < names.size(); ++i)
+      t += pad(cell_text(find_cell(r, names[i], reg)), widths[i]);
     while (!t.empty() && t.back() == ' ') t.pop_back();
     t += "\n";
   }
-  t += "\n  pass T/D     T of the D cases drawn were supported, all within the fp32 bound (the rest declined)\n"
-       "  FAIL ids     a minimal counterexample below; F<n>: a known finding (docs/findings.md), NEW: not in the baseline\n"
-       "  unsupported  every case declined (tconv_supports / `unsupported`);  n/a: implementation not available\n"
-       "  rows rank1-3: every feature mixed; other rows: that feature alone, at each rank the implementation supports\n\n";
+  t += "\n  pass T/D     T of the D cases drawn were supported, all within the fp32 bound (the "
+       "rest declined)\n"
+       "  FAIL ids     a minimal counterexample below; F<n>: a known finding (docs/findings.md), "
+       "NEW: not in the baseline\n"
+       "  unsupported  every case declined (tconv_supports / `unsupported`);  n/a: implementation "
+       "not available\n"
+       "  rows rank1-3: every feature mixed; other rows: that feature alone, at each rank the "
+       "implementation supports\n\n";
 
   t += "implementations:\n";
   for (const auto& i : r["implementations"]) {
@@ -120,8 +136,8 @@ std::string render_text(const json& r) {
       t += "not available: " + str(i, "reason") + "\n";
       continue;
     }
-    t += pad(str(i, "kind"), 8) + std::to_string(u64(i, "cases")) + " cases, " + num(i.value("seconds", 0.0)) +
-         " s   " + str(i, "target") + "\n";
+    t += pad(str(i, "kind"), 8) + std::to_string(u64(i, "cases")) + " cases, " +
+         num(i.value("seconds", 0.0)) + " s   " + str(i, "target") + "\n";
   }
 
   std::size_t known = 0, fresh = 0;
@@ -130,24 +146,30 @@ std::string render_text(const json& r) {
     for (const auto& f : c.value("findings", json::array())) {
       const std::string k = str(f, "known");
       (k.empty() ? fresh : known) += 1;
-      list += "  " + pad(str(f, "id"), 5) + str(c, "implementation") + " x " + str(c, "region") + ": " + str(f, "kind");
+      list += "  " + pad(str(f, "id"), 5) + str(c, "implementation") + " x " + str(c, "region") +
+              ": " + str(f, "kind");
       list += k.empty() ? "  NEW (not in the baseline)" : "  known " + k;
       if (const std::string title = known_title(r, k); !title.empty()) list += " (" + title + ")";
-      list += "\n        problem: " + (f.contains("problem_text") ? str(f, "problem_text") : f["problem"].dump());
+      list += "\n        problem: " +
+              (f.contains("problem_text") ? str(f, "problem_text") : f["problem"].dump());
       if (k.empty()) list += "\n        what:    " + str(f, "message");
       list += "\n        replay:  " + str(f, "replay") + "\n";
     }
   t += "\nfindings: " + std::to_string(known) + " known, " + std::to_string(fresh) +
-       " new (each shrunk to a minimal counterexample; data and wrong elements in the HTML report)\n" + list;
+       " new (each shrunk to a minimal counterexample; data and wrong elements in the HTML "
+       "report)\n" +
+       list;
 
   if (r.contains("baseline")) {
     const auto& b = r["baseline"];
-    t += "\nbaseline: " + (str(b, "file").empty() ? std::string("none (every finding is new)") : str(b, "file"));
+    t += "\nbaseline: " +
+         (str(b, "file").empty() ? std::string("none (every finding is new)") : str(b, "file"));
     if (!str(b, "file").empty() && !b.value("campaign_matches", false))
-      t += "\n  (seed or budget differ from the baseline's campaign: known findings are not required to reproduce)";
+      t += "\n  (seed or budget differ from the baseline's campaign: known findings are not "
+           "required to reproduce)";
     for (const auto& m : b["missing"])
-      t += "\n  NOT REPRODUCED: " + str(m, "finding") + " in " + str(m, "implementation") + " x " + str(m, "region") +
-           " (fixed upstream, or the campaign changed: re-check the baseline)";
+      t += "\n  NOT REPRODUCED: " + str(m, "finding") + " in " + str(m, "implementation") + " x " +
+           str(m, "region") + " (fixed upstream, or the campaign changed: re-check the baseline)";
     t += "\n";
   }
   const int status = r.value("exit_status", 0);
@@ -160,7 +182,8 @@ std::string render_text(const json& r) {
 
 namespace {
 
-const char* css = R"(body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em;color:#222;max-width:1200px}
+const char* css =
+    R"(body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em;color:#222;max-width:1200px}
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ccc}h3{font-size:1.05em}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #bbb;padding:.25em .6em;text-align:left}
 th{background:#eee}.pass{background:#d7f5d7}.fail{background:#f8c9c9;font-weight:bold}.known{background:#fde3c0;font-weight:bold}
@@ -186,13 +209,15 @@ std::string tensor_html(const json& f) {
   std::map<std::int64_t, const json*> wrong;
   for (const auto& w : f["wrong"]) wrong[w["flat"].get<std::int64_t>()] = &w;
   const std::int64_t rank = static_cast<std::int64_t>(shape.size()) - 2;
-  const std::int64_t d = rank == 3 ? shape[2] : 1, h = rank >= 2 ? shape[shape.size() - 2] : 1, w = shape.back();
+  const std::int64_t d = rank == 3 ? shape[2] : 1, h = rank >= 2 ? shape[shape.size() - 2] : 1,
+                     w = shape.back();
   std::string s;
   for (std::int64_t n = 0; n < shape[0]; ++n)
     for (std::int64_t c = 0; c < shape[1]; ++c)
       for (std::int64_t z = 0; z < d; ++z) {
-        s += "<p><small>y[" + std::to_string(n) + ", " + std::to_string(c) + (rank == 3 ? ", " + std::to_string(z) : "") +
-             (rank >= 2 ? ", :, :" : ", :") + "]</small></p><table class=t>";
+        s += "<p><small>y[" + std::to_string(n) + ", " + std::to_string(c) +
+             (rank == 3 ? ", " + std::to_string(z) : "") + (rank >= 2 ? ", :, :" : ", :") +
+             "]</small></p><table class=t>";
         for (std::int64_t y = 0; y < h; ++y) {
           s += "<tr>";
           for (std::int64_t x = 0; x < w; ++x) {
@@ -202,9 +227,9 @@ std::string tensor_html(const json& f) {
             const std::string e = u < exact.size() ? exact[u].get<std::string>() : "?";
             if (const auto it = wrong.find(flat); it != wrong.end()) {
               const json& v = *it->second;
-              s += "<td class=wrong title=\"got " + esc(g) + ", exact " + esc(str(v, "exact")) + ", |error| " +
-                   esc(str(v, "error")) + " &gt; bound " + esc(str(v, "bound")) + "\">" + esc(g) + "<br><small>exact " +
-                   esc(e) + "</small></td>";
+              s += "<td class=wrong title=\"got " + esc(g) + ", exact " + esc(str(v, "exact")) +
+                   ", |error| " + esc(str(v, "error")) + " &gt; bound " + esc(str(v, "bound")) +
+                   "\">" + esc(g) + "<br><small>exact " + esc(e) + "</small></td>";
             } else {
               s += "<td title=\"exact " + esc(e) + "\">" + esc(g) + "</td>";
             }
@@ -234,13 +259,17 @@ std::string values_html(const json& f, const char* key, const char* shape_key) {
 std::string render_html(const json& r) {
   const auto names = impl_names(r);
   const int status = r.value("exit_status", 0);
-  std::string h = "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>tconv verify report</title><style>";
+  std::string h =
+      "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>tconv verify "
+      "report</title><style>";
   h += css;
   h += "</style></head><body>\n<h1>tconv verify</h1>\n";
-  h += "<p>Seed " + std::to_string(u64(r, "seed")) + "; " + std::to_string(u64(r["cases_per_cell"], "plugin")) +
-       " cases per cell for plugins, " + std::to_string(u64(r["cases_per_cell"], "command")) +
-       " for commands; every output judged against the exact result with the rigorous fp32 bound; " +
-       num(r.value("seconds", 0.0)) + " s.</p>\n";
+  h +=
+      "<p>Seed " + std::to_string(u64(r, "seed")) + "; " +
+      std::to_string(u64(r["cases_per_cell"], "plugin")) + " cases per cell for plugins, " +
+      std::to_string(u64(r["cases_per_cell"], "command")) +
+      " for commands; every output judged against the exact result with the rigorous fp32 bound; " +
+      num(r.value("seconds", 0.0)) + " s.</p>\n";
   h += std::string("<p class=") + (status == 0 ? "ok" : "bad") + ">" +
        (status == 0 ? "Every finding is a known one (exit status 0)."
                     : "New findings, or known ones that no longer reproduce (exit status 1).") +
@@ -264,26 +293,34 @@ std::string render_html(const json& r) {
     }
     h += "</tr>\n";
   }
-  h += "</table>\n<p class=legend><span class=pass>pass T/D</span>T of D drawn cases supported, all within the bound "
-       "<span class=known>FAIL F&lt;n&gt;</span>known finding <span class=fail>FAIL NEW</span>not in the baseline "
-       "<span class=unsupported>unsupported</span>every case declined <span class=not_available>n/a</span>not "
-       "available</p>\n<p><small>Rows rank1&ndash;rank3: problems of that rank, every feature mixed. Other rows: "
-       "problems with that feature and none of the others, at each rank the implementation supports.</small></p>\n";
+  h += "</table>\n<p class=legend><span class=pass>pass T/D</span>T of D drawn cases supported, "
+       "all within the bound "
+       "<span class=known>FAIL F&lt;n&gt;</span>known finding <span class=fail>FAIL NEW</span>not "
+       "in the baseline "
+       "<span class=unsupported>unsupported</span>every case declined <span "
+       "class=not_available>n/a</span>not "
+       "available</p>\n<p><small>Rows rank1&ndash;rank3: problems of that rank, every feature "
+       "mixed. Other rows: "
+       "problems with that feature and none of the others, at each rank the implementation "
+       "supports.</small></p>\n";
 
-  h += "<h2>Implementations</h2>\n<table><tr><th>name</th><th>kind</th><th>target</th><th>cases</th><th>seconds</th></tr>\n";
+  h += "<h2>Implementations</h2>\n<table><tr><th>name</th><th>kind</th><th>target</th><th>cases</"
+       "th><th>seconds</th></tr>\n";
   for (const auto& i : r["implementations"]) {
     if (!i.value("available", false)) {
-      h += "<tr><td>" + esc(str(i, "name")) + "</td><td colspan=4 class=not_available>not available: " +
-           esc(str(i, "reason")) + "</td></tr>\n";
+      h += "<tr><td>" + esc(str(i, "name")) +
+           "</td><td colspan=4 class=not_available>not available: " + esc(str(i, "reason")) +
+           "</td></tr>\n";
       continue;
     }
     h += "<tr><td>" + esc(str(i, "name")) + "</td><td>" + esc(str(i, "kind")) + "</td><td><code>" +
-         esc(str(i, "target")) + "</code></td><td>" + std::to_string(u64(i, "cases")) + "</td><td>" +
-         num(i.value("seconds", 0.0)) + "</td></tr>\n";
+         esc(str(i, "target")) + "</code></td><td>" + std::to_string(u64(i, "cases")) +
+         "</td><td>" + num(i.value("seconds", 0.0)) + "</td></tr>\n";
   }
   h += "</table>\n";
 
-  h += "<h2>Coverage per cell</h2>\n<p><small>Cases per region in each cell's campaign: tested (declined). A case "
+  h += "<h2>Coverage per cell</h2>\n<p><small>Cases per region in each cell's campaign: tested "
+       "(declined). A case "
        "lies in several regions.</small></p>\n";
   for (const auto& n : names) {
     bool any = false;
@@ -294,8 +331,8 @@ std::string render_html(const json& r) {
       const json* c = find_cell(r, n, reg.get<std::string>());
       if (c == nullptr || str(*c, "status") == "not_available") continue;
       any = true;
-      tbl += "<tr><th>" + esc(reg.get<std::string>()) + "</th><td class=\"" + cell_class(c) + "\">" + esc(cell_text(c)) +
-             "</td>";
+      tbl += "<tr><th>" + esc(reg.get<std::string>()) + "</th><td class=\"" + cell_class(c) +
+             "\">" + esc(cell_text(c)) + "</td>";
       for (const auto& col : r["regions"]) {
         const auto& cov = (*c)["coverage"];
         const std::string k = col.get<std::string>();
@@ -303,11 +340,12 @@ std::string render_html(const json& r) {
           tbl += "<td></td>";
           continue;
         }
-        tbl += "<td>" + std::to_string(u64(cov[k], "tested")) + " <small>(" + std::to_string(u64(cov[k], "unsupported")) +
-               ")</small></td>";
+        tbl += "<td>" + std::to_string(u64(cov[k], "tested")) + " <small>(" +
+               std::to_string(u64(cov[k], "unsupported")) + ")</small></td>";
       }
       std::string hits;
-      for (const auto& [id, cnt] : (*c)["known_hits"].items()) hits += id + " &times;" + cnt.dump() + " ";
+      for (const auto& [id, cnt] : (*c)["known_hits"].items())
+        hits += id + " &times;" + cnt.dump() + " ";
       tbl += "<td>" + hits + "</td></tr>\n";
     }
     if (any) h += tbl + "</table>\n";
@@ -319,23 +357,31 @@ std::string render_html(const json& r) {
     for (const auto& f : c.value("findings", json::array())) {
       none = false;
       const std::string k = str(f, "known");
-      h += "<h3 id=\"" + esc(str(f, "id")) + "\">" + esc(str(f, "id")) + ": " + esc(str(c, "implementation")) + " &times; " +
-           esc(str(c, "region")) + " &mdash; " + esc(str(f, "kind")) + " &mdash; " +
+      h += "<h3 id=\"" + esc(str(f, "id")) + "\">" + esc(str(f, "id")) + ": " +
+           esc(str(c, "implementation")) + " &times; " + esc(str(c, "region")) + " &mdash; " +
+           esc(str(f, "kind")) + " &mdash; " +
            (k.empty() ? std::string("<span class=fail>NEW</span>")
                       : "<span class=known>known " + esc(k) + "</span> " + esc(known_title(r, k))) +
            "</h3>\n";
-      h += "<p><b>problem</b> <code>" + esc(f.contains("problem_text") ? str(f, "problem_text") : f["problem"].dump()) +
+      h += "<p><b>problem</b> <code>" +
+           esc(f.contains("problem_text") ? str(f, "problem_text") : f["problem"].dump()) +
            "</code>";
-      if (f.contains("output_shape")) h += " &rarr; output shape <code>" + esc(f["output_shape"].dump()) + "</code>";
+      if (f.contains("output_shape"))
+        h += " &rarr; output shape <code>" + esc(f["output_shape"].dump()) + "</code>";
       h += "</p>\n<p><b>what</b> " + esc(str(f, "message")) + "</p>\n";
       h += "<p><b>replay</b></p><pre>" + esc(str(f, "replay")) + "</pre>\n";
-      h += values_html(f, "x", "x_shape") + values_html(f, "w", "w_shape") + values_html(f, "b", "b_shape");
-      if (f.contains("rerun")) h += "<p><small>re-run for this report: " + esc(str(f, "rerun")) + "</small></p>\n";
+      h += values_html(f, "x", "x_shape") + values_html(f, "w", "w_shape") +
+           values_html(f, "b", "b_shape");
+      if (f.contains("rerun"))
+        h += "<p><small>re-run for this report: " + esc(str(f, "rerun")) + "</small></p>\n";
       if (f.contains("wrong") && f.contains("got")) {
-        h += "<p><b>output</b> (" + std::to_string(u64(f, "violations")) + " of " + std::to_string(u64(f, "elements")) +
-             " elements outside the bound, highlighted; each cell shows got, and for a wrong one the exact value)</p>\n";
+        h += "<p><b>output</b> (" + std::to_string(u64(f, "violations")) + " of " +
+             std::to_string(u64(f, "elements")) +
+             " elements outside the bound, highlighted; each cell shows got, and for a wrong one "
+             "the exact value)</p>\n";
         h += tensor_html(f);
-        h += "<table><tr><th>element</th><th>got</th><th>exact</th><th>|error|</th><th>bound</th></tr>\n";
+        h += "<table><tr><th>element</th><th>got</th><th>exact</th><th>|error|</th><th>bound</th></"
+             "tr>\n";
         std::size_t shown = 0;
         for (const auto& w : f["wrong"]) {
           if (++shown > 50) break;
@@ -345,8 +391,9 @@ std::string render_html(const json& r) {
             idx += (first ? "" : ",") + v.dump();
             first = false;
           }
-          h += "<tr><td>" + idx + "]</td><td>" + esc(str(w, "got")) + "</td><td>" + esc(str(w, "exact")) + "</td><td>" +
-               esc(str(w, "error")) + "</td><td>" + esc(str(w, "bound")) + "</td></tr>\n";
+          h += "<tr><td>" + idx + "]</td><td>" + esc(str(w, "got")) + "</td><td>" +
+               esc(str(w, "exact")) + "</td><td>" + esc(str(w, "error")) + "</td><td>" +
+               esc(str(w, "bound")) + "</td></tr>\n";
         }
         h += "</table>\n";
       }
@@ -356,12 +403,13 @@ std::string render_html(const json& r) {
   if (r.contains("baseline")) {
     const auto& b = r["baseline"];
     h += "<h2>Baseline</h2>\n<p>" +
-         (str(b, "file").empty() ? std::string("none: every finding counts as new") : "<code>" + esc(str(b, "file")) + "</code>") +
-         "; " + std::to_string(b["known"].size()) + " known, " + std::to_string(b["new"].size()) + " new, " +
-         std::to_string(b["missing"].size()) + " not reproduced.</p>\n";
+         (str(b, "file").empty() ? std::string("none: every finding counts as new")
+                                 : "<code>" + esc(str(b, "file")) + "</code>") +
+         "; " + std::to_string(b["known"].size()) + " known, " + std::to_string(b["new"].size()) +
+         " new, " + std::to_string(b["missing"].size()) + " not reproduced.</p>\n";
     for (const auto& m : b["missing"])
-      h += "<p class=bad>Not reproduced: " + esc(str(m, "finding")) + " in " + esc(str(m, "implementation")) + " &times; " +
-           esc(str(m, "region")) + "</p>\n";
+      h += "<p class=bad>Not reproduced: " + esc(str(m, "finding")) + " in " +
+           esc(str(m, "implementation")) + " &times; " + esc(str(m, "region")) + "</p>\n";
   }
   h += "</body></html>\n";
   return h;

@@ -44,10 +44,13 @@ using clock_type = std::chrono::steady_clock;
 namespace {
 
 // The features a problem may have besides its rank; a feature cell isolates one of them.
-constexpr std::array feature_regions{region::gaps, region::dilation, region::groups, region::asymmetric_padding,
+constexpr std::array feature_regions{region::gaps,           region::dilation,
+                                     region::groups,         region::asymmetric_padding,
                                      region::output_padding, region::bias};
 
-bool is_rank_region(region r) { return r == region::rank1 || r == region::rank2 || r == region::rank3; }
+bool is_rank_region(region r) {
+  return r == region::rank1 || r == region::rank2 || r == region::rank3;
+}
 std::int64_t rank_of(region r) { return r == region::rank1 ? 1 : r == region::rank2 ? 2 : 3; }
 
 // A feature cell's problems: that feature, none of the others (so that one library bug does not
@@ -63,7 +66,8 @@ region parse_region(const std::string& s, const std::string& where) {
   for (const region r : all_regions)
     if (name(r) == s) return r;
   throw usage_error(where + ": unknown region \"" + s +
-                    "\" (regions: rank1 rank2 rank3 gaps dilation groups asymmetric_padding output_padding bias)");
+                    "\" (regions: rank1 rank2 rank3 gaps dilation groups asymmetric_padding "
+                    "output_padding bias)");
 }
 
 struct impl_entry {
@@ -82,7 +86,8 @@ std::vector<fs::path> adapter_dirs(const options& o) {
   std::vector<fs::path> d;
   if (!o.adapter_dir.empty()) d.emplace_back(o.adapter_dir);
   if (const fs::path e = exe_dir(); !e.empty()) {
-    d.push_back(e.parent_path() / "adapters");   // build tree: build/X/tools/tconv -> build/X/adapters
+    d.push_back(e.parent_path() /
+                "adapters");  // build tree: build/X/tools/tconv -> build/X/adapters
     d.push_back(e.parent_path() / "lib" / "tconv");  // installed: bin/tconv -> lib/tconv
   }
   if (std::string(TCONV_BUILD_ADAPTER_DIR) != "") d.emplace_back(TCONV_BUILD_ADAPTER_DIR);
@@ -107,10 +112,11 @@ std::vector<impl_entry> discover(const options& o) {
   std::vector<impl_entry> v;
   const bool defaults = o.impls.empty() || o.with_defaults;
   if (defaults) {
-    static const std::array<std::pair<const char*, const char*>, 4> plugins{{{"torch", "libtorch-dev"},
-                                                                            {"onednn", "libdnnl-dev"},
-                                                                            {"xnnpack", "libxnnpack-dev, libpthreadpool-dev"},
-                                                                            {"opencv", "libopencv-dnn-dev"}}};
+    static const std::array<std::pair<const char*, const char*>, 4> plugins{
+        {{"torch", "libtorch-dev"},
+         {"onednn", "libdnnl-dev"},
+         {"xnnpack", "libxnnpack-dev, libpthreadpool-dev"},
+         {"opencv", "libopencv-dnn-dev"}}};
     const auto dirs = adapter_dirs(o);
     for (const auto& [nm, package] : plugins) {
       impl_entry e{nm, "plugin", "", true, false, ""};
@@ -124,15 +130,16 @@ std::vector<impl_entry> discover(const options& o) {
         e.available = false;
         std::string looked;
         for (const auto& d : dirs) looked += (looked.empty() ? "" : ", ") + d.string();
-        e.reason = file + " not found (looked in " + looked + "); it is built by the target tconv_adapters when " +
-                   package + " is installed (scripts/install-deps.sh)";
+        e.reason = file + " not found (looked in " + looked +
+                   "); it is built by the target tconv_adapters when " + package +
+                   " is installed (scripts/install-deps.sh)";
       }
       v.push_back(e);
     }
     impl_entry py{"pytorch_python", "command", "", true, false, ""};
     fs::path script;
     for (const fs::path& c : {fs::path(TCONV_SOURCE_DIR) / "adapters/pytorch_python/tconv_torch.py",
-                             exe_dir().parent_path() / "share/tconv/tconv_torch.py"})
+                              exe_dir().parent_path() / "share/tconv/tconv_torch.py"})
       if (std::error_code ec; !c.empty() && fs::is_regular_file(c, ec)) {
         script = c;
         break;
@@ -145,14 +152,16 @@ std::vector<impl_entry> discover(const options& o) {
       py.reason = o.python + " is not an executable (Debian package python3)";
     } else {
       int st = 0;
-      const std::string missing = run_capture(
-          explore::shell_quote(o.python) +
-              " -c \"import importlib.util as u; print(' '.join(m for m in ('torch', 'numpy') if u.find_spec(m) is None))\""
-              " 2>&1",
-          st);
+      const std::string missing =
+          run_capture(explore::shell_quote(o.python) +
+                          " -c \"import importlib.util as u; print(' '.join(m for m in ('torch', "
+                          "'numpy') if u.find_spec(m) is None))\""
+                          " 2>&1",
+                      st);
       if (st != 0 || !missing.empty()) {
         py.available = false;
-        py.reason = o.python + " cannot import " + (missing.empty() ? std::string("its modules") : missing) +
+        py.reason = o.python + " cannot import " +
+                    (missing.empty() ? std::string("its modules") : missing) +
                     " (Debian packages python3-torch, python3-numpy)";
       } else {
         py.target = explore::shell_quote(o.python) + " " + explore::shell_quote(script.string());
@@ -164,21 +173,27 @@ std::vector<impl_entry> discover(const options& o) {
     impl_entry e{r.name, r.command ? "command" : "plugin", r.target, true, true, ""};
     // the name becomes a directory under --out-dir
     if (r.name.empty() || r.name == "." || r.name == ".." ||
-        r.name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != std::string::npos)
-      throw usage_error(std::string(r.command ? "--cmd " : "--impl ") + r.name + "=...: a name is letters, digits, '_', '.' or '-'");
+        r.name.find_first_not_of(
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+            std::string::npos)
+      throw usage_error(std::string(r.command ? "--cmd " : "--impl ") + r.name +
+                        "=...: a name is letters, digits, '_', '.' or '-'");
     for (const auto& other : v)
       if (other.name == e.name)
-        throw usage_error(std::string(r.command ? "--cmd " : "--impl ") + r.name + "=...: the name \"" + r.name +
-                          "\" is already used");
+        throw usage_error(std::string(r.command ? "--cmd " : "--impl ") + r.name +
+                          "=...: the name \"" + r.name + "\" is already used");
     if (!r.command) e.target = explore::plugin_path(r.target, "--impl " + r.name + "=" + r.target);
     v.push_back(e);
   }
   if (!o.only.empty()) {
     for (const auto& n : o.only)
       if (std::none_of(v.begin(), v.end(), [&](const impl_entry& e) { return e.name == n; }))
-        throw usage_error("--only " + n + ": no implementation of that name (known: torch onednn xnnpack opencv "
+        throw usage_error("--only " + n +
+                          ": no implementation of that name (known: torch onednn xnnpack opencv "
                           "pytorch_python, and those given with --impl / --cmd)");
-    std::erase_if(v, [&](const impl_entry& e) { return std::find(o.only.begin(), o.only.end(), e.name) == o.only.end(); });
+    std::erase_if(v, [&](const impl_entry& e) {
+      return std::find(o.only.begin(), o.only.end(), e.name) == o.only.end();
+    });
   }
   return v;
 }
@@ -222,29 +237,33 @@ json counterexample(explore::implementation& impl, const json& f) {
   if (f.value("kind", "") != "wrong_result") return cx;
   const explore::call_result r = impl.call(c);
   if (r.state != explore::call_result::status::ok) {
-    cx["rerun"] = r.state == explore::call_result::status::unsupported ? "unsupported on re-run"
-                                                                       : "re-run failed: " + r.message;
+    cx["rerun"] = r.state == explore::call_result::status::unsupported
+                      ? "unsupported on re-run"
+                      : "re-run failed: " + r.message;
     return cx;
   }
   check::options opt;
   opt.threads = 1;
   opt.max_listed = static_cast<int>(std::min<std::size_t>(r.y.size(), 1u << 16));
-  const auto rep = check::check_output(c.p, op_kind::conv_transpose, c.x.data(), c.w.data(),
-                                       c.p.has_bias ? c.b.data() : nullptr, r.y.data(),
-                                       static_cast<std::int64_t>(r.y.size()), check::precision::fp32, opt);
-  cx["rerun"] = rep.ok ? "passed on re-run (the failure does not reproduce every time)" : "reproduced";
+  const auto rep = check::check_output(
+      c.p, op_kind::conv_transpose, c.x.data(), c.w.data(), c.p.has_bias ? c.b.data() : nullptr,
+      r.y.data(), static_cast<std::int64_t>(r.y.size()), check::precision::fp32, opt);
+  cx["rerun"] =
+      rep.ok ? "passed on re-run (the failure does not reproduce every time)" : "reproduced";
   cx["violations"] = rep.violations;
   cx["elements"] = rep.elements_checked;
   if (r.y.size() > 4096) return cx;  // the tensor is shown for small counterexamples only
   const check::geometry g(c.p, op_kind::conv_transpose);
   std::vector<float> exact(r.y.size());
-  check::reference_float(g, c.x.data(), c.w.data(), c.p.has_bias ? c.b.data() : nullptr, exact.data(), 1);
+  check::reference_float(g, c.x.data(), c.w.data(), c.p.has_bias ? c.b.data() : nullptr,
+                         exact.data(), 1);
   cx["got"] = values_json(r.y);
   cx["exact"] = values_json(exact);
   json wrong = json::array();
   for (const auto& v : rep.first_violations) {
     std::int64_t flat = 0;
-    for (std::size_t i = 0; i < v.index.size() && i < out.size(); ++i) flat = flat * out[i] + v.index[i];
+    for (std::size_t i = 0; i < v.index.size() && i < out.size(); ++i)
+      flat = flat * out[i] + v.index[i];
     wrong.push_back({{"flat", flat},
                      {"index", v.index},
                      {"got", fmt(v.got)},
@@ -307,7 +326,8 @@ class verifier {
     std::fflush(stderr);
     err_.flush();
     saved_stderr_ = ::dup(2);
-    if (const int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644); log >= 0) {
+    if (const int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        log >= 0) {
       ::dup2(log, 2);
       ::close(log);
     }
@@ -322,7 +342,8 @@ class verifier {
         ij["reason"] = e.reason;
         result["implementations"].push_back(ij);
         for (const region r : regions)
-          result["cells"].push_back({{"implementation", e.name}, {"region", std::string(name(r))},
+          result["cells"].push_back({{"implementation", e.name},
+                                     {"region", std::string(name(r))},
                                      {"status", "not_available"}});
         continue;
       }
@@ -336,7 +357,8 @@ class verifier {
         ij["reason"] = std::string("cannot load: ") + ex.what();
         result["implementations"].push_back(ij);
         for (const region r : regions)
-          result["cells"].push_back({{"implementation", e.name}, {"region", std::string(name(r))},
+          result["cells"].push_back({{"implementation", e.name},
+                                     {"region", std::string(name(r))},
                                      {"status", "not_available"}});
         continue;
       }
@@ -357,7 +379,8 @@ class verifier {
       for (const region r : order) {
         progress(e.name + " x " + std::string(name(r)));
         json cell = run_cell(e, *impl, r, budget, ranks, rank_cells_run, out_dir);
-        if (is_rank_region(r) && cell.value("tested", std::uint64_t{0}) > 0) ranks.push_back(rank_of(r));
+        if (is_rank_region(r) && cell.value("tested", std::uint64_t{0}) > 0)
+          ranks.push_back(rank_of(r));
         cases += cell.value("executed", std::uint64_t{0});
         for (auto& f : cell["findings"]) {
           f = counterexample(*impl, f);
@@ -403,14 +426,15 @@ class verifier {
   }
 
  private:
-
   void load_the_baseline() {
     std::string file = o_.baseline;
     if (file == "none") return;
     if (file.empty()) {
       const fs::path committed = fs::path(TCONV_SOURCE_DIR) / "docs" / "known-findings.json";
-      if (std::error_code ec; std::string(TCONV_SOURCE_DIR).empty() || !fs::is_regular_file(committed, ec)) {
-        err_ << "tconv verify: no baseline (docs/known-findings.json not found): every finding counts as new\n";
+      if (std::error_code ec;
+          std::string(TCONV_SOURCE_DIR).empty() || !fs::is_regular_file(committed, ec)) {
+        err_ << "tconv verify: no baseline (docs/known-findings.json not found): every finding "
+                "counts as new\n";
         return;
       }
       file = committed.string();
@@ -424,16 +448,21 @@ class verifier {
   // One cell: a campaign per rank (a rank cell is one rank; a feature cell draws from every rank
   // its implementation supports, budget split evenly), each its own seed derived from --seed.
   json run_cell(const impl_entry& e, explore::implementation& impl, region r, std::uint64_t budget,
-                const std::vector<std::int64_t>& supported_ranks, bool rank_cells_run, const fs::path& out_dir) {
+                const std::vector<std::int64_t>& supported_ranks, bool rank_cells_run,
+                const fs::path& out_dir) {
     json cell{{"implementation", e.name}, {"region", std::string(name(r))}};
     std::vector<std::int64_t> ranks;
-    if (is_rank_region(r)) ranks = {rank_of(r)};
-    else if (rank_cells_run) ranks = supported_ranks;
-    else ranks = {1, 2, 3};
-    cell["definition"] = is_rank_region(r)
-                             ? "rank " + std::to_string(rank_of(r)) + " problems, every feature mixed"
-                             : std::string(name(r)) + " and no other feature (of gaps, dilation, groups, "
-                                                      "asymmetric_padding, output_padding, bias)";
+    if (is_rank_region(r))
+      ranks = {rank_of(r)};
+    else if (rank_cells_run)
+      ranks = supported_ranks;
+    else
+      ranks = {1, 2, 3};
+    cell["definition"] =
+        is_rank_region(r) ? "rank " + std::to_string(rank_of(r)) + " problems, every feature mixed"
+                          : std::string(name(r)) +
+                                " and no other feature (of gaps, dilation, groups, "
+                                "asymmetric_padding, output_padding, bias)";
     json findings = json::array(), runs = json::array(), coverage = json::object();
     std::map<std::string, std::uint64_t> hits;
     std::uint64_t executed = 0, unsupported = 0;
@@ -445,14 +474,16 @@ class verifier {
       eo.use_impl = &impl;
       eo.cases = budget / ranks.size() + (k < budget % ranks.size() ? 1 : 0);
       if (eo.cases == 0) continue;
-      const auto ri = static_cast<std::uint64_t>(std::find(all_regions.begin(), all_regions.end(), r) - all_regions.begin());
+      const auto ri = static_cast<std::uint64_t>(
+          std::find(all_regions.begin(), all_regions.end(), r) - all_regions.begin());
       eo.seed = explore::case_seed(o_.seed, 0x7c0000 + ri * 4 + static_cast<std::uint64_t>(rank));
       eo.max_rank = rank;
       eo.shard = "0/1";
       eo.timeout_s = o_.timeout_s;
       eo.shrink_time_s = o_.shrink_time_s;
       eo.corpus = (out_dir / "cases" / e.name /
-                   (is_rank_region(r) ? std::string(name(r)) : std::string(name(r)) + "-rank" + std::to_string(rank)))
+                   (is_rank_region(r) ? std::string(name(r))
+                                      : std::string(name(r)) + "-rank" + std::to_string(rank)))
                       .string();
       eo.replay_corpus = false;
       if (is_rank_region(r)) {
@@ -468,13 +499,17 @@ class verifier {
         };
       }
       if (!base_.file.empty())
-        eo.classify = [this, name = e.name](const explore::explore_case& c, explore::finding_kind kind,
-                                            const std::vector<float>& y) { return classify(base_, name, c, kind, y); };
+        eo.classify = [this, name = e.name](const explore::explore_case& c,
+                                            explore::finding_kind kind,
+                                            const std::vector<float>& y) {
+          return classify(base_, name, c, kind, y);
+        };
       json rep;
       eo.report = &rep;
       std::ostringstream sink;
       const int rc = explore::run_explore(eo, sink, err_);
-      if (rc == 2) throw usage_error(e.name + " x " + std::string(name(r)) + ": the campaign could not run");
+      if (rc == 2)
+        throw usage_error(e.name + " x " + std::string(name(r)) + ": the campaign could not run");
       executed += rep.value("executed", std::uint64_t{0});
       unsupported += rep.value("unsupported", std::uint64_t{0});
       seconds += rep.value("seconds", 0.0);
@@ -483,26 +518,33 @@ class verifier {
         auto& cc = coverage[reg];
         if (cc.is_null()) cc = {{"tested", 0}, {"unsupported", 0}};
         cc["tested"] = cc.value("tested", std::uint64_t{0}) + c.value("tested", std::uint64_t{0});
-        cc["unsupported"] = cc.value("unsupported", std::uint64_t{0}) + c.value("unsupported", std::uint64_t{0});
+        cc["unsupported"] =
+            cc.value("unsupported", std::uint64_t{0}) + c.value("unsupported", std::uint64_t{0});
       }
       for (const auto& [id, n] : rep["known_hits"].items()) hits[id] += n.get<std::uint64_t>();
       // one counterexample per finding and cell: the first (lowest rank); later ones only counted
       for (auto f : rep["findings"]) {
         const std::string id = f.value("known", "");
-        if (std::any_of(findings.begin(), findings.end(), [&](const json& g) { return g.value("known", "") == id; })) {
+        if (std::any_of(findings.begin(), findings.end(),
+                        [&](const json& g) { return g.value("known", "") == id; })) {
           ++hits[id.empty() ? "NEW" : id];
           continue;
         }
         f["rank_campaign"] = rank;
         findings.push_back(std::move(f));
       }
-      runs.push_back({{"rank", rank}, {"seed", eo.seed}, {"cases", eo.cases}, {"executed", rep["executed"]},
-                      {"unsupported", rep["unsupported"]}, {"seconds", rep["seconds"]}});
+      runs.push_back({{"rank", rank},
+                      {"seed", eo.seed},
+                      {"cases", eo.cases},
+                      {"executed", rep["executed"]},
+                      {"unsupported", rep["unsupported"]},
+                      {"seconds", rep["seconds"]}});
     }
     const std::uint64_t tested = executed - unsupported;
     cell["status"] = !findings.empty() ? "fail" : tested == 0 ? "unsupported" : "pass";
     if (ranks.empty()) cell["note"] = "no rank is supported (every rank cell was declined)";
-    if (exhausted) cell["note"] = "the region is rare under the generator: fewer cases than the budget";
+    if (exhausted)
+      cell["note"] = "the region is rare under the generator: fewer cases than the budget";
     cell["executed"] = executed;
     cell["tested"] = tested;
     cell["unsupported"] = unsupported;
@@ -518,10 +560,15 @@ class verifier {
   // 0 when every finding is known and every expected one reproduced (under the baseline's own
   // campaign parameters); 1 otherwise.
   int judge_against_baseline(json& result) {
-    json b{{"file", base_.file}, {"new", json::array()}, {"known", json::array()}, {"missing", json::array()}};
+    json b{{"file", base_.file},
+           {"new", json::array()},
+           {"known", json::array()},
+           {"missing", json::array()}};
     for (const auto& cell : result["cells"])
       for (const auto& f : cell.value("findings", json::array())) {
-        json entry{{"implementation", cell["implementation"]}, {"region", cell["region"]}, {"id", f["id"]},
+        json entry{{"implementation", cell["implementation"]},
+                   {"region", cell["region"]},
+                   {"id", f["id"]},
                    {"kind", f["kind"]}};
         if (f.value("known", "").empty()) {
           b["new"].push_back(entry);
@@ -541,8 +588,11 @@ class verifier {
             if (cell["implementation"] != k.implementation || cell["region"] != reg) continue;
             if (cell["status"] == "not_available") continue;
             bool seen = false;
-            for (const auto& f : cell.value("findings", json::array())) seen = seen || f.value("known", "") == k.id;
-            if (!seen) b["missing"].push_back({{"implementation", k.implementation}, {"region", reg}, {"finding", k.id}});
+            for (const auto& f : cell.value("findings", json::array()))
+              seen = seen || f.value("known", "") == k.id;
+            if (!seen)
+              b["missing"].push_back(
+                  {{"implementation", k.implementation}, {"region", reg}, {"finding", k.id}});
           }
     json titles = json::object();
     for (const auto& k : base_.findings) titles[k.id] = k.title;

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -19,8 +20,6 @@
 #include <thread>
 #include <type_traits>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "tconv/check/reference.hpp"
 #include "tconv/check/superacc.hpp"
@@ -33,17 +32,23 @@ enum class precision { fp32, tf32, bf16, fp16, fp64 };
 
 [[nodiscard]] inline const char* name(precision p) {
   switch (p) {
-    case precision::fp32: return "fp32";
-    case precision::tf32: return "tf32";
-    case precision::bf16: return "bf16";
-    case precision::fp16: return "fp16";
-    case precision::fp64: return "fp64";
+    case precision::fp32:
+      return "fp32";
+    case precision::tf32:
+      return "tf32";
+    case precision::bf16:
+      return "bf16";
+    case precision::fp16:
+      return "fp16";
+    case precision::fp64:
+      return "fp64";
   }
   return "?";
 }
 /// "fp32" -> precision::fp32; nullopt for an unknown name.
 [[nodiscard]] inline std::optional<precision> parse_precision(std::string_view s) {
-  for (auto p : {precision::fp32, precision::tf32, precision::bf16, precision::fp16, precision::fp64})
+  for (auto p :
+       {precision::fp32, precision::tf32, precision::bf16, precision::fp16, precision::fp64})
     if (s == name(p)) return p;
   return std::nullopt;
 }
@@ -64,24 +69,31 @@ struct precision_model {
 
 [[nodiscard]] inline precision_model model_of(precision p) {
   switch (p) {
-    case precision::fp64: return {0x1p-53, 0x1p-1074, 53, -1074, 0x1p-53, 0x1p-1074, 0x1.fffffffffffffp1023};
-    case precision::fp32: return {0x1p-24, 0x1p-149, 24, -149, 0x1p-24, 0x1p-149, 0x1.fffffep127};
+    case precision::fp64:
+      return {0x1p-53, 0x1p-1074, 53, -1074, 0x1p-53, 0x1p-1074, 0x1.fffffffffffffp1023};
+    case precision::fp32:
+      return {0x1p-24, 0x1p-149, 24, -149, 0x1p-24, 0x1p-149, 0x1.fffffep127};
     // reduced precision: accumulators that truncate (some tensor cores) are covered by u = 2^-23
-    case precision::tf32: return {0x1p-23, 0x1p-149, 11, -136, 0x1p-10, 0x1p-136, 0x1.ffcp127};
-    case precision::bf16: return {0x1p-23, 0x1p-149, 8, -133, 0x1p-7, 0x1p-133, 0x1.fep127};
-    case precision::fp16: return {0x1p-23, 0x1p-149, 11, -24, 0x1p-10, 0x1p-24, 65504.0};
+    case precision::tf32:
+      return {0x1p-23, 0x1p-149, 11, -136, 0x1p-10, 0x1p-136, 0x1.ffcp127};
+    case precision::bf16:
+      return {0x1p-23, 0x1p-149, 8, -133, 0x1p-7, 0x1p-133, 0x1.fep127};
+    case precision::fp16:
+      return {0x1p-23, 0x1p-149, 11, -24, 0x1p-10, 0x1p-24, 65504.0};
   }
   return model_of(precision::fp32);
 }
 
 /// Options of check_output.
 struct options {
-  double rtol = -1, atol = -1;  // >= 0 for either: tolerance mode |got - exact| <= atol + rtol |exact|
-  int max_listed = 10;          // violations and warnings listed in full
-  double lambda = 6;            // probabilistic tier: lambda * sqrt(n+1) * u
-  int threads = 0;              // 0: up to 2
+  double rtol = -1,
+         atol = -1;     // >= 0 for either: tolerance mode |got - exact| <= atol + rtol |exact|
+  int max_listed = 10;  // violations and warnings listed in full
+  double lambda = 6;    // probabilistic tier: lambda * sqrt(n+1) * u
+  int threads = 0;      // 0: up to 2
   std::optional<float_format> y_storage;  // format y was stored in (default: float32 / float64)
-  bool exact_everywhere = false;  // judge every element with exact arithmetic (slow; tests the fast path)
+  bool exact_everywhere =
+      false;  // judge every element with exact arithmetic (slow; tests the fast path)
 };
 
 /// One listed element.
@@ -97,8 +109,10 @@ struct report {
   std::string mode = "rigorous";  // or "tolerance"
   std::string precision_name = "fp32";
   std::string message;  // set when the output could not be judged element by element (wrong shape)
-  std::int64_t elements_checked = 0, violations = 0, warnings = 0, exact_fallbacks = 0, unbounded = 0;
-  std::int64_t overflowed = 0;  // exact value beyond the output format's range, y holds its rounding (an infinity)
+  std::int64_t elements_checked = 0, violations = 0, warnings = 0, exact_fallbacks = 0,
+               unbounded = 0;
+  std::int64_t overflowed =
+      0;  // exact value beyond the output format's range, y holds its rounding (an infinity)
   double max_error_to_bound = 0, max_ulps = 0, lambda = 6;
   std::vector<std::int64_t> max_ratio_index, max_ulps_index;
   std::vector<finding> first_violations, first_warnings;
@@ -108,8 +122,13 @@ struct report {
     auto list = [](const std::vector<finding>& v) {
       nlohmann::json a = nlohmann::json::array();
       for (const auto& f : v)
-        a.push_back({{"index", f.index}, {"got", f.got}, {"exact", f.exact_decimal}, {"exact_hex", f.exact_hex},
-                     {"error", f.error}, {"bound", f.bound}, {"reason", f.reason}});
+        a.push_back({{"index", f.index},
+                     {"got", f.got},
+                     {"exact", f.exact_decimal},
+                     {"exact_hex", f.exact_hex},
+                     {"error", f.error},
+                     {"bound", f.bound},
+                     {"reason", f.reason}});
       return a;
     };
     nlohmann::json j = {{"verdict", verdict()},
@@ -160,19 +179,22 @@ struct report {
            ", within the bound): " + std::to_string(warnings) + "\n";
     t += "largest error / bound: " + num(max_error_to_bound) +
          (max_ratio_index.empty() ? "" : " at " + idx(max_ratio_index)) + "\n";
-    t += "largest error in ulps: " + num(max_ulps) + (max_ulps_index.empty() ? "" : " at " + idx(max_ulps_index)) + "\n";
+    t += "largest error in ulps: " + num(max_ulps) +
+         (max_ulps_index.empty() ? "" : " at " + idx(max_ulps_index)) + "\n";
     t += "elements decided with exact arithmetic: " + std::to_string(exact_fallbacks) + "\n";
-    if (unbounded) t += "elements with n*u >= 1 (infinite bound): " + std::to_string(unbounded) + "\n";
+    if (unbounded)
+      t += "elements with n*u >= 1 (infinite bound): " + std::to_string(unbounded) + "\n";
     if (overflowed)
-      t += "elements whose exact value overflows the output format (the infinity there is its correct rounding): " +
+      t += "elements whose exact value overflows the output format (the infinity there is its "
+           "correct rounding): " +
            std::to_string(overflowed) + "\n";
     auto show = [&](const char* title, const std::vector<finding>& v) {
       if (v.empty()) return;
       t += title;
       for (const auto& f : v)
-        t += "  " + idx(f.index) + ": got " + num(f.got) + " (" + hexf(f.got) + "), exact " + f.exact_decimal +
-             " (" + f.exact_hex + "), error " + num(f.error) + ", bound " + num(f.bound) +
-             (f.reason.empty() ? "" : " [" + f.reason + "]") + "\n";
+        t += "  " + idx(f.index) + ": got " + num(f.got) + " (" + hexf(f.got) + "), exact " +
+             f.exact_decimal + " (" + f.exact_hex + "), error " + num(f.error) + ", bound " +
+             num(f.bound) + (f.reason.empty() ? "" : " [" + f.reason + "]") + "\n";
     };
     show("first violations:\n", first_violations);
     show("first warnings:\n", first_warnings);
@@ -199,8 +221,8 @@ namespace detail {
 
 // worst relative and absolute input rounding of one tensor in model m; throws if out of range
 template <class T>
-inline void input_rounding(const T* v, std::int64_t count, const precision_model& m, const char* what,
-                           double& rel, double& abs, double& maxabs) {
+inline void input_rounding(const T* v, std::int64_t count, const precision_model& m,
+                           const char* what, double& rel, double& abs, double& maxabs) {
   rel = abs = maxabs = 0;
   // every float32 is exact in a model with at least float32's significand and exponent range
   if (std::is_same_v<T, float> && m.in_bits >= 24 && m.in_min_exponent <= -149) return;
@@ -233,13 +255,15 @@ struct bound_model {
   double lambda = 6;
 
   // rigorous bound and warning level for n products, a >= sum|x||w|, |b|, and |exact| <= t
-  void bounds(double n, double g, double a, double babs, double t, double& rig, double& warn) const {
+  void bounds(double n, double g, double a, double babs, double t, double& rig,
+              double& warn) const {
     double in = 0, core = next_up(a + babs);
     if (!inputs_exact) {
       const double rho = next_up(next_up(next_up(1 + dx) * next_up(1 + dw)) - 1);
       const double absx = next_up(next_up(ex * next_up(1 + dw)) * wmax);
       const double absw = next_up(next_up(ew * next_up(1 + dx)) * xmax);
-      in = next_up(next_up(rho * a) + next_up(n * next_up(next_up(absx + absw) + next_up(ex * ew))));
+      in =
+          next_up(next_up(rho * a) + next_up(n * next_up(next_up(absx + absw) + next_up(ex * ew))));
       in = next_up(in + next_up(next_up(db * babs) + eb));
       core = next_up(next_up(a + in) + next_up(babs * next_up(1 + db)) + eb);
     }
@@ -281,7 +305,8 @@ inline std::vector<std::int64_t> full_index(const geometry& g, const problem& p,
 }
 
 struct element_outcome {
-  bool violation = false, warning = false, exact_used = false, unbounded = false, overflowed = false;
+  bool violation = false, warning = false, exact_used = false, unbounded = false,
+       overflowed = false;
   double err = 0, bound = 0, ulps = 0;
   const char* reason = "";
 };
@@ -358,7 +383,8 @@ report check_impl(const problem& p, op_kind op, const In* x, const In* w, const 
                 [&] {
                   std::string s = "[";
                   const auto sh = output_shape(p, op);
-                  for (std::size_t i = 0; i < sh.size(); ++i) s += (i ? ", " : "") + std::to_string(sh[i]);
+                  for (std::size_t i = 0; i < sh.size(); ++i)
+                    s += (i ? ", " : "") + std::to_string(sh[i]);
                   return s + "]";
                 }() +
                 " has " + std::to_string(g.out_count());
@@ -446,7 +472,8 @@ report check_impl(const problem& p, op_kind op, const In* x, const In* w, const 
         const double want = acc.non_finite_value();
         const bool same = std::isnan(want) ? std::isnan(got) : got == want;
         out.violation = !same;
-        out.reason = std::isnan(want) ? "non-finite inputs: expected NaN" : "non-finite inputs: expected an infinity";
+        out.reason = std::isnan(want) ? "non-finite inputs: expected NaN"
+                                      : "non-finite inputs: expected an infinity";
         return out;
       }
       s = acc.round_to(binary64);
@@ -475,7 +502,8 @@ report check_impl(const problem& p, op_kind op, const In* x, const In* w, const 
     if (!std::isfinite(got)) {
       out.violation = true;
       out.err = std::numeric_limits<double>::infinity();
-      out.reason = std::isnan(got) ? "NaN where the exact value is finite" : "infinity where the exact value is finite";
+      out.reason = std::isnan(got) ? "NaN where the exact value is finite"
+                                   : "infinity where the exact value is finite";
       return out;
     }
     const double d = std::fabs(got - s);
@@ -594,7 +622,8 @@ report check_impl(const problem& p, op_kind op, const In* x, const In* w, const 
   for (const auto& pt : parts) {
     rep.violations += pt.violations, rep.warnings += pt.warnings;
     rep.exact_fallbacks += pt.exact, rep.unbounded += pt.unbounded, rep.overflowed += pt.overflowed;
-    if (pt.max_ratio > mr) mr = pt.max_ratio, rep.max_ratio_index = full_index(g, p, pt.max_ratio_f);
+    if (pt.max_ratio > mr)
+      mr = pt.max_ratio, rep.max_ratio_index = full_index(g, p, pt.max_ratio_f);
     if (pt.max_ulps > mu) mu = pt.max_ulps, rep.max_ulps_index = full_index(g, p, pt.max_ulps_f);
     viol.insert(viol.end(), pt.viol.begin(), pt.viol.end());
     warn.insert(warn.end(), pt.warn.begin(), pt.warn.end());
@@ -635,21 +664,24 @@ report check_impl(const problem& p, op_kind op, const In* x, const In* w, const 
 
 /// Judges y (y_count values, the layer's output in C order) as the output of op on (x, w, b),
 /// computed in `prec`. b is null when the layer has no bias.
-[[nodiscard]] inline report check_output(const problem& p, op_kind op, const float* x, const float* w,
-                                         const float* b, const float* y, std::int64_t y_count,
-                                         precision prec, const options& opt = {}) {
+[[nodiscard]] inline report check_output(const problem& p, op_kind op, const float* x,
+                                         const float* w, const float* b, const float* y,
+                                         std::int64_t y_count, precision prec,
+                                         const options& opt = {}) {
   return detail::check_impl(p, op, x, w, b, y, y_count, prec, opt);
 }
 /// The same for double data (every element decided with exact arithmetic).
-[[nodiscard]] inline report check_output(const problem& p, op_kind op, const double* x, const double* w,
-                                         const double* b, const double* y, std::int64_t y_count,
-                                         precision prec, const options& opt = {}) {
+[[nodiscard]] inline report check_output(const problem& p, op_kind op, const double* x,
+                                         const double* w, const double* b, const double* y,
+                                         std::int64_t y_count, precision prec,
+                                         const options& opt = {}) {
   return detail::check_impl(p, op, x, w, b, y, y_count, prec, opt);
 }
 /// Float inputs, double output (e.g. an output stored as float64).
-[[nodiscard]] inline report check_output(const problem& p, op_kind op, const float* x, const float* w,
-                                         const float* b, const double* y, std::int64_t y_count,
-                                         precision prec, const options& opt = {}) {
+[[nodiscard]] inline report check_output(const problem& p, op_kind op, const float* x,
+                                         const float* w, const float* b, const double* y,
+                                         std::int64_t y_count, precision prec,
+                                         const options& opt = {}) {
   return detail::check_impl(p, op, x, w, b, y, y_count, prec, opt);
 }
 

@@ -32,11 +32,16 @@ enum class npy_dtype { float16, float32, float64, int32, int64 };
 
 [[nodiscard]] inline const char* name(npy_dtype t) {
   switch (t) {
-    case npy_dtype::float16: return "float16";
-    case npy_dtype::float32: return "float32";
-    case npy_dtype::float64: return "float64";
-    case npy_dtype::int32: return "int32";
-    case npy_dtype::int64: return "int64";
+    case npy_dtype::float16:
+      return "float16";
+    case npy_dtype::float32:
+      return "float32";
+    case npy_dtype::float64:
+      return "float64";
+    case npy_dtype::int32:
+      return "int32";
+    case npy_dtype::int64:
+      return "int64";
   }
   return "?";
 }
@@ -88,7 +93,8 @@ inline std::string shape_text(const std::vector<std::int64_t>& s) {
 }
 
 // The value of `key` in the header dict: the text after "'key':" up to the next top-level ','/'}'.
-inline std::string_view dict_value(std::string_view h, std::string_view key, const std::string& file) {
+inline std::string_view dict_value(std::string_view h, std::string_view key,
+                                   const std::string& file) {
   std::string k1 = "'" + std::string(key) + "'", k2 = "\"" + std::string(key) + "\"";
   auto pos = h.find(k1);
   std::size_t klen = k1.size();
@@ -97,7 +103,8 @@ inline std::string_view dict_value(std::string_view h, std::string_view key, con
     throw npy_error(file + ": header has no '" + std::string(key) + "' entry");
   auto p = pos + klen;
   while (p < h.size() && (h[p] == ' ')) ++p;
-  if (p >= h.size() || h[p] != ':') throw npy_error(file + ": malformed header near '" + std::string(key) + "'");
+  if (p >= h.size() || h[p] != ':')
+    throw npy_error(file + ": malformed header near '" + std::string(key) + "'");
   ++p;
   while (p < h.size() && h[p] == ' ') ++p;
   std::size_t e = p;
@@ -218,9 +225,11 @@ inline void parse_shape(std::string_view sh, npy_header& hd, const std::string& 
 inline npy_header read_header(std::FILE* in, std::int64_t fsize, std::int64_t max_elements,
                               const std::string& file) {
   unsigned char pre[12] = {};
-  if (fsize < 10) throw npy_error(file + ": too short to be a .npy file (" + std::to_string(fsize) + " bytes)");
+  if (fsize < 10)
+    throw npy_error(file + ": too short to be a .npy file (" + std::to_string(fsize) + " bytes)");
   if (std::fread(pre, 1, 10, in) != 10) throw npy_error(file + ": cannot read the header");
-  if (std::memcmp(pre, "\x93NUMPY", 6) != 0) throw npy_error(file + ": not a .npy file (bad magic string)");
+  if (std::memcmp(pre, "\x93NUMPY", 6) != 0)
+    throw npy_error(file + ": not a .npy file (bad magic string)");
   const int major = pre[6], minor = pre[7];
   if (major < 1 || major > 3 || minor != 0)
     throw npy_error(file + ": unsupported .npy format version " + std::to_string(major) + "." +

@@ -53,7 +53,8 @@ class gamma_table {
       for (std::int64_t m = 0; m <= max_m; ++m) t_.push_back(gamma_up(static_cast<double>(m), u));
   }
   [[nodiscard]] double operator()(std::int64_t m) const {
-    return m < static_cast<std::int64_t>(t_.size()) ? t_[static_cast<std::size_t>(m)] : gamma_up(static_cast<double>(m), u_);
+    return m < static_cast<std::int64_t>(t_.size()) ? t_[static_cast<std::size_t>(m)]
+                                                    : gamma_up(static_cast<double>(m), u_);
   }
 
  private:
@@ -168,7 +169,9 @@ struct geometry {
     return spatial_terms(e[2], e[3], e[4]);
   }
   /// The output channel of flat output index f.
-  [[nodiscard]] std::int64_t channel(std::int64_t f) const { return (f / out_volume) % out_channels; }
+  [[nodiscard]] std::int64_t channel(std::int64_t f) const {
+    return (f / out_volume) % out_channels;
+  }
 
   /// Calls g(x_index, w_index) for every product of output element f.
   template <class G>
@@ -179,7 +182,8 @@ struct geometry {
     for (std::int64_t cl = 0; cl < cin_g; ++cl) {
       const std::int64_t ci = grp * cin_g + cl;
       const std::int64_t xb = (n * in_channels + ci) * in_volume;
-      const std::int64_t wb = (op == op_kind::conv ? co * cin_g + cl : ci * cout_g + co % cout_g) * kernel_volume;
+      const std::int64_t wb =
+          (op == op_kind::conv ? co * cin_g + cl : ci * cout_g + co % cout_g) * kernel_volume;
       for (std::int64_t j0 = 0; j0 < t0.count; ++j0) {
         const std::int64_t x0 = (t0.i0 + j0 * di[0]) * in[1], w0 = (t0.k0 + j0 * dk[0]) * kernel[1];
         for (std::int64_t j1 = 0; j1 < t1.count; ++j1) {
@@ -256,7 +260,8 @@ struct geometry {
 
 /// The exact value of output element f (b may be null).
 template <class T>
-void exact_element(const geometry& g, std::int64_t f, const T* x, const T* w, const T* b, superacc& acc) {
+void exact_element(const geometry& g, std::int64_t f, const T* x, const T* w, const T* b,
+                   superacc& acc) {
   acc.clear();
   g.for_each_term(f, [&](std::int64_t xi, std::int64_t wi) {
     acc.add_product(static_cast<double>(x[xi]), static_cast<double>(w[wi]));
@@ -264,8 +269,8 @@ void exact_element(const geometry& g, std::int64_t f, const T* x, const T* w, co
   if (b != nullptr) acc.add(static_cast<double>(b[g.channel(f)]));
 }
 
-/// The fast estimate of a float32 layer: s = the sum in double (products exact) and a_up >= sum |x||w|
-/// (bias excluded), per output element.
+/// The fast estimate of a float32 layer: s = the sum in double (products exact) and a_up >= sum
+/// |x||w| (bias excluded), per output element.
 struct estimate {
   std::vector<double> s;
   std::vector<float> a_up;  // rounded upward to float: 12 bytes per output element in all
@@ -528,9 +533,10 @@ inline constexpr std::int64_t max_gemm_axis_table = std::int64_t{1} << 22;
   return static_cast<float>(v);
 }
 
-/// The correctly rounded float32 result (float data). Returns how many elements needed exact arithmetic.
-inline std::int64_t reference_float(const geometry& g, const float* x, const float* w, const float* b,
-                                    float* y, int threads) {
+/// The correctly rounded float32 result (float data). Returns how many elements needed exact
+/// arithmetic.
+inline std::int64_t reference_float(const geometry& g, const float* x, const float* w,
+                                    const float* b, float* y, int threads) {
   // threads pay only beyond some work (the check uses the same threshold)
   if (static_cast<double>(g.out_count()) * static_cast<double>(g.cin_g) < 65536) threads = 1;
   const estimate est = estimate_float(g, x, w, b, threads);
@@ -546,20 +552,23 @@ inline std::int64_t reference_float(const geometry& g, const float* x, const flo
       const double bb = b != nullptr ? std::fabs(static_cast<double>(b[g.channel(f)])) : 0.0;
       const double e = next_up(g53(g.terms(f)) * next_up(est.a_up[fi] + bb));
       const float r0 = to_float_rn(next_down(s - e)), r1 = to_float_rn(next_up(s + e));
-      if (std::isfinite(s) && std::isfinite(e) && r0 == r1) y[f] = r0;
-      else mine.push_back(f);
+      if (std::isfinite(s) && std::isfinite(e) && r0 == r1)
+        y[f] = r0;
+      else
+        mine.push_back(f);
     }
     const std::lock_guard<std::mutex> lock(doubt_mutex);
     doubt.insert(doubt.end(), mine.begin(), mine.end());
   });
-  parallel_for(static_cast<std::int64_t>(doubt.size()), threads, [&](std::int64_t lo, std::int64_t hi) {
-    superacc acc;
-    for (std::int64_t i = lo; i < hi; ++i) {
-      const std::int64_t f = doubt[static_cast<std::size_t>(i)];
-      exact_element(g, f, x, w, b, acc);
-      y[f] = static_cast<float>(acc.round_to(binary32));
-    }
-  });
+  parallel_for(static_cast<std::int64_t>(doubt.size()), threads,
+               [&](std::int64_t lo, std::int64_t hi) {
+                 superacc acc;
+                 for (std::int64_t i = lo; i < hi; ++i) {
+                   const std::int64_t f = doubt[static_cast<std::size_t>(i)];
+                   exact_element(g, f, x, w, b, acc);
+                   y[f] = static_cast<float>(acc.round_to(binary32));
+                 }
+               });
   return static_cast<std::int64_t>(doubt.size());
 }
 

@@ -7,16 +7,16 @@
 // Nothing is ever rounded; round_to() rounds the exact sum once, to nearest, ties to even.
 #include <array>
 #include <bit>
+#include <boost/multiprecision/cpp_int.hpp>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <string>
 
-#include <boost/multiprecision/cpp_int.hpp>
-
 namespace tconv::check {
 
-__extension__ using uint128 = unsigned __int128;  // GCC/Clang builtin: __extension__ keeps -Wpedantic quiet
+__extension__ using uint128 =
+    unsigned __int128;  // GCC/Clang builtin: __extension__ keeps -Wpedantic quiet
 
 /// A binary floating-point format for rounding: precision p (bits, with the hidden one), the
 /// exponent of the smallest subnormal, and the largest finite exponent.
@@ -81,7 +81,8 @@ class superacc {
   [[nodiscard]] bool non_finite() const { return nan_ || pinf_ || ninf_; }
   [[nodiscard]] double non_finite_value() const {
     if (nan_ || (pinf_ && ninf_)) return std::numeric_limits<double>::quiet_NaN();
-    return pinf_ ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
+    return pinf_ ? std::numeric_limits<double>::infinity()
+                 : -std::numeric_limits<double>::infinity();
   }
 
   /// -1, 0 or +1: the sign of the exact sum.
@@ -114,7 +115,8 @@ class superacc {
 
   /// Exact value as a hexadecimal float, e.g. -0x1.8p+1 (every bit, however many).
   [[nodiscard]] std::string hex() const {
-    if (non_finite()) return std::isnan(non_finite_value()) ? "nan" : (non_finite_value() > 0 ? "inf" : "-inf");
+    if (non_finite())
+      return std::isnan(non_finite_value()) ? "nan" : (non_finite_value() > 0 ? "inf" : "-inf");
     magnitude m(*this);
     if (m.zero()) return "0x0p+0";
     const int top = m.top_bit(), low = m.low_bit();
@@ -130,7 +132,8 @@ class superacc {
     return s + "p" + (top >= 0 ? "+" : "") + std::to_string(top);
   }
 
-  /// Exact value in decimal (scientific), cut to `max_digits` significant digits with "..." if longer.
+  /// Exact value in decimal (scientific), cut to `max_digits` significant digits with "..." if
+  /// longer.
   [[nodiscard]] std::string decimal(int max_digits = 40) const {
     if (non_finite()) return hex();
     magnitude m(*this);
@@ -148,7 +151,8 @@ class superacc {
       exp10 = low;
     }
     std::string digs = n.str();
-    const int point = static_cast<int>(digs.size()) - 1 + exp10;  // decimal exponent of the first digit
+    const int point =
+        static_cast<int>(digs.size()) - 1 + exp10;  // decimal exponent of the first digit
     while (digs.size() > 1 && digs.back() == '0') digs.pop_back();
     bool cut = false;
     if (static_cast<int>(digs.size()) > max_digits) {
@@ -228,9 +232,12 @@ class superacc {
   }
 
   void note_non_finite(double v) {
-    if (std::isnan(v)) nan_ = true;
-    else if (v > 0) pinf_ = true;
-    else ninf_ = true;
+    if (std::isnan(v))
+      nan_ = true;
+    else if (v > 0)
+      pinf_ = true;
+    else
+      ninf_ = true;
   }
 
   // digits below the top into [0, 2^32); the top digit keeps the sign

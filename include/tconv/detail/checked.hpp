@@ -20,7 +20,8 @@ namespace tconv::detail {
   if (v == 0) return "0";
   const bool neg = v < 0;
   // work in unsigned so that INT64_MIN has a magnitude
-  std::uint64_t m = neg ? std::uint64_t{0} - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
+  std::uint64_t m =
+      neg ? std::uint64_t{0} - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
   // digits are appended backwards then reversed: std::string::insert at the front trips a
   // GCC 12 -O3 false -Wrestrict (PR 105329)
   std::string s;

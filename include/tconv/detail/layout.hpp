@@ -1,6 +1,7 @@
 #pragma once
 // Rank-generic indexing: every problem is handled as rank 3, unused trailing axes being the
-// identity (extent 1, kernel 1, stride 1, dilation 1, no padding), so one loop nest serves all ranks.
+// identity (extent 1, kernel 1, stride 1, dilation 1, no padding), so one loop nest serves all
+// ranks.
 #include <cstdint>
 #include <string>
 
@@ -46,7 +47,8 @@ constexpr problem prepare(const problem& p, op_kind op, const tensor<T>& x, cons
   require_shape(x, input_shape(p), "x");
   require_shape(w, weight_shape(p, op), "w");
   if (p.has_bias != (b != nullptr))
-    throw invalid_problem(std::string("b: the problem says has_bias = ") + (p.has_bias ? "1" : "0") +
+    throw invalid_problem(std::string("b: the problem says has_bias = ") +
+                          (p.has_bias ? "1" : "0") +
                           (b != nullptr ? " but a bias was given" : " but no bias was given"));
   if (b != nullptr) require_shape(*b, bias_shape(p), "b");
   checked_size(output_shape(p, op), "output shape");

@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "case_io.hpp"
+#include "harness/case_dir.hpp"
 
 namespace {
 
@@ -55,11 +55,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         .write(text.data() + start, static_cast<std::streamsize>(end - start));
     start = end + separator.size();
   }
-  tconv::explore::explore_case c;
+  tconv::harness::explore_case c;
   try {
-    c = tconv::explore::read_case_dir(entry);
-    (void)tconv::explore::read_case_meta(entry);
-  } catch (const tconv::explore::usage_error&) {
+    c = tconv::harness::read_case_dir(entry);
+    (void)tconv::harness::read_case_meta(entry);
+  } catch (const tconv::harness::usage_error&) {
     return 0;  // damaged: named and skipped
   }
   using tconv::op_kind;
@@ -71,8 +71,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (c.p.has_bias ? count(tconv::bias_shape(c.p)) != static_cast<std::int64_t>(c.b.size())
                    : !c.b.empty())
     std::abort();
-  tconv::explore::write_case_dir(again, c);
-  const auto back = tconv::explore::read_case_dir(again);
+  tconv::harness::write_case_dir(again, c);
+  const auto back = tconv::harness::read_case_dir(again);
   if (!(back.p == c.p) || !same_bits(back.x, c.x) || !same_bits(back.w, c.w) ||
       !same_bits(back.b, c.b))
     std::abort();

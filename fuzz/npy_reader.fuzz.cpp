@@ -9,7 +9,7 @@
 #include <fstream>
 #include <string>
 
-#include "case_io.hpp"
+#include "harness/case_dir.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   // the reader takes a path; one scratch file per process keeps parallel fuzzing jobs apart
@@ -27,14 +27,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   constexpr std::int64_t limit = std::int64_t{1} << 20;
   try {
     std::vector<std::int64_t> shape;
-    const auto values = tconv::explore::read_npy_f32(file, shape, limit);
+    const auto values = tconv::harness::read_npy_f32(file, shape, limit);
     std::int64_t n = 1;
     for (auto e : shape) {
       if (e < 0) std::abort();
       n *= e;
     }
     if (n != static_cast<std::int64_t>(values.size()) || n > limit) std::abort();
-  } catch (const tconv::explore::usage_error&) {
+  } catch (const tconv::harness::usage_error&) {
   }
   return 0;
 }

@@ -4,19 +4,19 @@
 #include <cstdlib>
 #include <string>
 
-#include "case_io.hpp"
+#include "harness/case_dir.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   const auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return 0;
   try {
-    const auto p = tconv::explore::problem_from_json(j, "problem.json");
+    const auto p = tconv::harness::problem_from_json(j, "problem.json");
     if (!tconv::is_valid(p, tconv::op_kind::conv_transpose)) std::abort();
     const auto again =
-        tconv::explore::problem_from_json(tconv::explore::problem_to_json(p), "round trip");
+        tconv::harness::problem_from_json(tconv::harness::problem_to_json(p), "round trip");
     if (!(again == p)) std::abort();
-  } catch (const tconv::explore::usage_error&) {
+  } catch (const tconv::harness::usage_error&) {
   }
   return 0;
 }

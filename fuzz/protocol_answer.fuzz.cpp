@@ -1,18 +1,18 @@
-// Fuzzes the directory protocol's answers (tools/explore/protocol.hpp): whatever bytes a --cmd
+// Fuzzes the directory protocol's answers (lib/harness/protocol.hpp): whatever bytes a --cmd
 // writes, in whatever pieces they arrive, are cut into the same lines, no line is longer than the
 // limit or holds a newline, nothing is lost or invented, and each line reads as exactly one reply
 // whose kept text is bounded.
 #include <cstdlib>
 #include <string>
 
-#include "protocol.hpp"
+#include "harness/protocol.hpp"
 
 namespace {
 
 void check_reply(const std::string& line) {
-  using tconv::explore::protocol::max_shown;
-  using kind = tconv::explore::protocol::reply::kind;
-  const auto r = tconv::explore::protocol::parse_reply(line);
+  using tconv::harness::protocol::max_shown;
+  using kind = tconv::harness::protocol::reply::kind;
+  const auto r = tconv::harness::protocol::parse_reply(line);
   std::string_view bare = line;
   if (!bare.empty() && bare.back() == '\r') bare.remove_suffix(1);
   if ((r.what == kind::ok) != (bare == "ok")) std::abort();
@@ -34,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // the first byte chooses how the rest arrives: in pieces of 1 to 256 bytes
   const std::size_t piece = static_cast<std::size_t>(data[0]) + 1;
   const std::string input(reinterpret_cast<const char*>(data) + 1, size - 1);
-  tconv::explore::protocol::line_buffer buf;
+  tconv::harness::protocol::line_buffer buf;
   std::string taken, line;
   bool too_long = false;
   for (std::size_t at = 0; at < input.size() && !too_long; at += piece) {
@@ -47,14 +47,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         too_long = true;
         break;
       }
-      if (line.find('\n') != std::string::npos || line.size() > tconv::explore::protocol::max_line)
+      if (line.find('\n') != std::string::npos || line.size() > tconv::harness::protocol::max_line)
         std::abort();
       check_reply(line);
       taken += line + "\n";
     }
   }
   if (too_long) {
-    if (buf.pending().size() <= tconv::explore::protocol::max_line) std::abort();
+    if (buf.pending().size() <= tconv::harness::protocol::max_line) std::abort();
     return 0;
   }
   // nothing lost, nothing invented: the lines taken and what is pending are the input

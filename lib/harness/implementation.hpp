@@ -9,7 +9,7 @@
 #include "tconv/impl.h"
 #include "tconv/problem.hpp"
 
-namespace tconv::explore {
+namespace tconv::harness {
 
 /// Bad flags, files or plugins: the command prints the message and exits with status 2.
 struct usage_error : std::runtime_error {
@@ -94,4 +94,4 @@ class implementation {
 [[nodiscard]] std::unique_ptr<implementation> make_command(const std::string& command,
                                                            double timeout_s, double startup_s);
 
-}  // namespace tconv::explore
+}  // namespace tconv::harness

@@ -1,4 +1,4 @@
-#include "judge.hpp"
+#include "harness/judge.hpp"
 
 #include <bit>
 #include <cstdint>
@@ -6,7 +6,7 @@
 
 #include "tconv/check/check.hpp"
 
-namespace tconv::explore {
+namespace tconv::harness {
 
 const char* name(precision p) {
   switch (p) {
@@ -94,4 +94,4 @@ judgement judge(const explore_case& c, const std::vector<float>& y, precision pr
   return j;
 }
 
-}  // namespace tconv::explore
+}  // namespace tconv::harness

@@ -11,7 +11,7 @@
 
 #include "tconv/impl.h"
 
-namespace tconv::explore::sandbox {
+namespace tconv::harness::sandbox {
 
 inline constexpr unsigned char guard_byte = 0xA5;
 inline constexpr std::uint64_t request_magic = 0x71657276'6e6f6374ull;  // "tconvreq"
@@ -81,4 +81,4 @@ struct worker_setup {
 /// calls until the command pipe closes.
 [[noreturn]] void worker_main(const worker_setup& s);
 
-}  // namespace tconv::explore::sandbox
+}  // namespace tconv::harness::sandbox

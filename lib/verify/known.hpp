@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "implementation.hpp"
+#include "harness/implementation.hpp"
 
 namespace tconv::verify {
 
@@ -23,7 +23,7 @@ struct baseline {
   std::vector<known_finding> findings;
 };
 
-/// Reads a baseline file; throws explore::usage_error naming the file and the field that is wrong.
+/// Reads a baseline file; throws harness::usage_error naming the file and the field that is wrong.
 [[nodiscard]] baseline load_baseline(const std::string& file);
 
 /// The signatures a baseline may name: "any", "dilation", "kernel1_stride1_padding",
@@ -31,12 +31,12 @@ struct baseline {
 [[nodiscard]] const std::vector<std::string>& signature_names();
 
 /// Whether a failure (case c, its kind, the output y when there was one) has signature `sig`.
-[[nodiscard]] bool signature_matches(const std::string& sig, const explore::explore_case& c,
-                                     explore::finding_kind kind, const std::vector<float>& y);
+[[nodiscard]] bool signature_matches(const std::string& sig, const harness::explore_case& c,
+                                     harness::finding_kind kind, const std::vector<float>& y);
 
 /// The id of the first known finding of `impl` that the failure matches, "" when none does.
 [[nodiscard]] std::string classify(const baseline& b, const std::string& impl,
-                                   const explore::explore_case& c, explore::finding_kind kind,
+                                   const harness::explore_case& c, harness::finding_kind kind,
                                    const std::vector<float>& y);
 
 }  // namespace tconv::verify

@@ -1,6 +1,6 @@
 // Fatal-signal cleanup for the explore harness (see containment.hpp). State lives in fixed
 // arrays of atomics so that the handler can read it without locks or allocation.
-#include "containment.hpp"
+#include "harness/containment.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -12,7 +12,7 @@
 #include <csignal>
 #include <cstring>
 
-namespace tconv::explore::containment {
+namespace tconv::harness::containment {
 
 namespace {
 
@@ -134,4 +134,4 @@ void remove_dir(const std::string& path) {
     }
 }
 
-}  // namespace tconv::explore::containment
+}  // namespace tconv::harness::containment

@@ -1,4 +1,4 @@
-#include "known.hpp"
+#include "verify/known.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -10,7 +10,7 @@
 
 namespace tconv::verify {
 
-using explore::usage_error;
+using harness::usage_error;
 using nlohmann::json;
 
 namespace {
@@ -42,9 +42,9 @@ bool kernel1_stride1_padding(const problem& p) {
 
 // F5: every wrong element is within the bound plus what flushing subnormals can cost: each of
 // its products (and the bias) may lose up to 2^-126 times the largest input magnitude.
-bool flush_to_zero(const explore::explore_case& c, explore::finding_kind kind,
+bool flush_to_zero(const harness::explore_case& c, harness::finding_kind kind,
                    const std::vector<float>& y) {
-  if (kind != explore::finding_kind::wrong_result || y.empty()) return false;
+  if (kind != harness::finding_kind::wrong_result || y.empty()) return false;
   double xmax = 1;
   for (const auto* v : {&c.x, &c.w, &c.b})
     for (const float e : *v) xmax = std::max(xmax, static_cast<double>(std::fabs(e)));
@@ -85,8 +85,8 @@ const std::vector<std::string>& signature_names() {
   return names;
 }
 
-bool signature_matches(const std::string& sig, const explore::explore_case& c,
-                       explore::finding_kind kind, const std::vector<float>& y) {
+bool signature_matches(const std::string& sig, const harness::explore_case& c,
+                       harness::finding_kind kind, const std::vector<float>& y) {
   const problem& p = c.p;
   if (sig == "any") return true;
   if (sig == "dilation") return any_axis(p, [&](std::size_t a) { return p.dilation[a] > 1; });
@@ -96,12 +96,12 @@ bool signature_matches(const std::string& sig, const explore::explore_case& c,
   return false;
 }
 
-std::string classify(const baseline& b, const std::string& impl, const explore::explore_case& c,
-                     explore::finding_kind kind, const std::vector<float>& y) {
+std::string classify(const baseline& b, const std::string& impl, const harness::explore_case& c,
+                     harness::finding_kind kind, const std::vector<float>& y) {
   for (const auto& k : b.findings) {
     if (k.implementation != impl) continue;
     if (!k.kinds.empty() &&
-        std::find(k.kinds.begin(), k.kinds.end(), explore::name(kind)) == k.kinds.end())
+        std::find(k.kinds.begin(), k.kinds.end(), harness::name(kind)) == k.kinds.end())
       continue;
     if (signature_matches(k.signature, c, kind, y)) return k.id;
   }

@@ -1,11 +1,10 @@
-// tconv verify: the main job (tools/verify/): every available implementation x every region,
+// tconv verify: the main job (lib/verify/): every available implementation x every region,
 // fixed seed and budget, matrix on stdout, JSON and HTML reports, exit status from the baseline.
-#include "verify.hpp"
-
 #include <iostream>
 #include <memory>
 
 #include "commands.hpp"
+#include "verify/verify.hpp"
 
 namespace tconv::cli {
 namespace {

@@ -22,7 +22,7 @@
 #include <cstring>
 #include <vector>
 
-#include "sandbox_shared.hpp"
+#include "harness/sandbox_shared.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define TCONV_SANDBOX_ASAN 1
@@ -32,7 +32,7 @@
 #endif
 #endif
 
-namespace tconv::explore::sandbox {
+namespace tconv::harness::sandbox {
 
 namespace {
 
@@ -335,4 +335,4 @@ void worker_main(const worker_setup& s) {
   serve(conv, supports, s, keep);
 }
 
-}  // namespace tconv::explore::sandbox
+}  // namespace tconv::harness::sandbox

@@ -4,7 +4,7 @@
 #include <map>
 #include <string>
 
-#include "verify.hpp"
+#include "verify/verify.hpp"
 
 namespace tconv::verify {
 

@@ -1,4 +1,4 @@
-#include "campaign.hpp"
+#include "harness/campaign.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,15 +16,16 @@
 #include <ostream>
 #include <sstream>
 
-#include "case_io.hpp"
-#include "generators.hpp"
-#include "judge.hpp"
+#include "harness/case_dir.hpp"
+#include "harness/generate.hpp"
+#include "harness/judge.hpp"
+#include "harness/util.hpp"
 #include "tconv/io/atomic_file.hpp"
 #include "tconv/io/read_file.hpp"
 #include "tconv/region.hpp"
-#include "util.hpp"
+#include "tconv/text.hpp"
 
-namespace tconv::explore {
+namespace tconv::harness {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -112,12 +113,6 @@ std::string hex(std::uint64_t v, int digits) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "%0*llx", digits, static_cast<unsigned long long>(v));
   return buf;
-}
-
-std::string show(const problem& p) {
-  std::ostringstream s;
-  s << p;
-  return s.str();
 }
 
 std::string show_values(const std::vector<float>& v) {
@@ -346,7 +341,7 @@ class campaign {
       f.c = c;
       f.origin = "case " + std::to_string(i);
       f.case_index = static_cast<std::int64_t>(i);
-      f.original_problem = show(c.p);
+      f.original_problem = to_string(c.p);
       f.known = known;
       shrink(f, shrinkable, vseed);
       save(f);
@@ -727,7 +722,7 @@ class campaign {
            << seconds(std::round(f.shrink_seconds * 100) / 100) << ")";
     out_ << ":\n";
     if (!f.original_problem.empty()) out_ << "  found:    " << f.original_problem << "\n";
-    out_ << "  problem:  " << show(f.c.p) << "\n";
+    out_ << "  problem:  " << to_string(f.c.p) << "\n";
     const auto out = output_extents(f.c.p, op_kind::conv_transpose);
     out_ << "  output:   [";
     for (std::int64_t a = 0; a < f.c.p.rank; ++a)
@@ -905,7 +900,7 @@ class campaign {
   }
 
   static void print_to(std::ostream& s, const finding& f) {
-    s << name(f.kind) << " in " << f.origin << "\nproblem: " << show(f.c.p) << "\n"
+    s << name(f.kind) << " in " << f.origin << "\nproblem: " << to_string(f.c.p) << "\n"
       << f.message << "\nreplay: " << f.replay << "\n";
   }
 
@@ -918,7 +913,7 @@ class campaign {
     const verdict v = evaluate(c, true);
     out_ << "tconv explore: replaying " << where.string() << " against " << impl_->replay_flag()
          << "\n";
-    out_ << "  problem:  " << show(c.p) << "\n";
+    out_ << "  problem:  " << to_string(c.p) << "\n";
     if (v.s == verdict::state::unsupported) {
       out_ << "result: unsupported (the implementation declines this problem)\n";
       return 0;
@@ -980,4 +975,4 @@ int run_explore(const options& o, std::ostream& out, std::ostream& err) {
   }
 }
 
-}  // namespace tconv::explore
+}  // namespace tconv::harness

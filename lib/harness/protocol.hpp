@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace tconv::explore::protocol {
+namespace tconv::harness::protocol {
 
 /// Longest answer line read (64 KiB); a longer one is a protocol violation.
 inline constexpr std::size_t max_line = std::size_t{1} << 16;
@@ -65,4 +65,4 @@ class line_buffer {
   std::string buf_;
 };
 
-}  // namespace tconv::explore::protocol
+}  // namespace tconv::harness::protocol

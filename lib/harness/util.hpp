@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <string>
 
-namespace tconv::explore {
+namespace tconv::harness {
 
 /// "SIGSEGV", "SIGABRT", ... (or "signal N").
 [[nodiscard]] inline std::string signal_name(int sig) {
@@ -116,4 +116,4 @@ namespace tconv::explore {
   return buf;
 }
 
-}  // namespace tconv::explore
+}  // namespace tconv::harness

@@ -17,13 +17,13 @@
 #include <filesystem>
 #include <iostream>
 
-#include "case_io.hpp"
-#include "containment.hpp"
-#include "implementation.hpp"
-#include "protocol.hpp"
-#include "util.hpp"
+#include "harness/case_dir.hpp"
+#include "harness/containment.hpp"
+#include "harness/implementation.hpp"
+#include "harness/protocol.hpp"
+#include "harness/util.hpp"
 
-namespace tconv::explore {
+namespace tconv::harness {
 
 namespace fs = std::filesystem;
 
@@ -369,4 +369,4 @@ std::unique_ptr<implementation> make_command(const std::string& command, double 
   return std::make_unique<command_runner>(command, timeout_s, startup_s);
 }
 
-}  // namespace tconv::explore
+}  // namespace tconv::harness

@@ -1,16 +1,16 @@
 // tconv explore: property campaigns against any implementation under test (a plugin or a
-// command); the engine lives in tools/explore/.
+// command); the engine lives in lib/harness/.
 #include <iostream>
 #include <memory>
 
-#include "campaign.hpp"
 #include "commands.hpp"
+#include "harness/campaign.hpp"
 
 namespace tconv::cli {
 namespace {
 
 struct explore_flags {
-  explore::options o;
+  harness::options o;
   std::string precision = "fp32";
 };
 
@@ -69,16 +69,16 @@ command add_explore(CLI::App& root) {
   return {
       app, [f] {
         if (f->precision == "fp32")
-          f->o.prec = explore::precision::fp32;
+          f->o.prec = harness::precision::fp32;
         else if (f->precision == "tf32")
-          f->o.prec = explore::precision::tf32;
+          f->o.prec = harness::precision::tf32;
         else if (f->precision == "bf16")
-          f->o.prec = explore::precision::bf16;
+          f->o.prec = harness::precision::bf16;
         else if (f->precision == "fp16")
-          f->o.prec = explore::precision::fp16;
+          f->o.prec = harness::precision::fp16;
         else
           throw usage_error("--precision: '" + f->precision + "' must be fp32, tf32, bf16 or fp16");
-        return explore::run_explore(f->o, std::cout, std::cerr);
+        return harness::run_explore(f->o, std::cout, std::cerr);
       }};
 }
 

@@ -7,7 +7,7 @@
 
 #include <string>
 
-namespace tconv::explore::containment {
+namespace tconv::harness::containment {
 
 /// Installs the handlers once (later calls do nothing).
 void install();
@@ -24,4 +24,4 @@ void remove_dir(const std::string& path);
 /// handler); nesting deeper than 16 levels is left in place.
 void remove_tree(const char* path) noexcept;
 
-}  // namespace tconv::explore::containment
+}  // namespace tconv::harness::containment

@@ -1,4 +1,4 @@
-#include "case_io.hpp"
+#include "harness/case_dir.hpp"
 
 #include <unistd.h>
 
@@ -13,7 +13,7 @@
 #include "tconv/io/atomic_file.hpp"
 #include "tconv/io/read_file.hpp"
 
-namespace tconv::explore {
+namespace tconv::harness {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -235,4 +235,4 @@ json read_case_meta(const fs::path& where) {
   return j.contains("tconv_case") ? j.at("tconv_case") : json();
 }
 
-}  // namespace tconv::explore
+}  // namespace tconv::harness

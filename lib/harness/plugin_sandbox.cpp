@@ -16,12 +16,12 @@
 #include <cmath>
 #include <cstring>
 
-#include "containment.hpp"
-#include "implementation.hpp"
-#include "sandbox_shared.hpp"
-#include "util.hpp"
+#include "harness/containment.hpp"
+#include "harness/implementation.hpp"
+#include "harness/sandbox_shared.hpp"
+#include "harness/util.hpp"
 
-namespace tconv::explore {
+namespace tconv::harness {
 
 tconv_problem to_abi(const problem& p) {
   tconv_problem a{};
@@ -466,4 +466,4 @@ std::unique_ptr<implementation> make_plugin(const std::string& path, double time
   return std::make_unique<plugin_sandbox>(path, timeout_s);
 }
 
-}  // namespace tconv::explore
+}  // namespace tconv::harness

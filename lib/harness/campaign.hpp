@@ -9,13 +9,13 @@
 #include <optional>
 #include <string>
 
-#include "values.hpp"
+#include "harness/values.hpp"
 
 namespace tconv::gen {
-struct problem_space;  // properties/generators.hpp
+struct problem_space;  // harness/generate.hpp
 }
 
-namespace tconv::explore {
+namespace tconv::harness {
 
 /// Everything `tconv explore` takes on its command line.
 struct options {
@@ -67,4 +67,4 @@ struct options {
 /// The report goes to out, messages and the progress line (on a terminal only) to err.
 [[nodiscard]] int run_explore(const options& o, std::ostream& out, std::ostream& err);
 
-}  // namespace tconv::explore
+}  // namespace tconv::harness

@@ -1,4 +1,4 @@
-#include "verify.hpp"
+#include "verify/verify.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -16,16 +16,17 @@
 #include <ostream>
 #include <sstream>
 
-#include "campaign.hpp"
-#include "case_io.hpp"
-#include "generators.hpp"
-#include "implementation.hpp"
-#include "known.hpp"
+#include "harness/campaign.hpp"
+#include "harness/case_dir.hpp"
+#include "harness/generate.hpp"
+#include "harness/implementation.hpp"
+#include "harness/util.hpp"
+#include "harness/values.hpp"
 #include "tconv/check/check.hpp"
 #include "tconv/io/atomic_file.hpp"
 #include "tconv/region.hpp"
-#include "util.hpp"
-#include "values.hpp"
+#include "tconv/text.hpp"
+#include "verify/known.hpp"
 
 #ifndef TCONV_BUILD_ADAPTER_DIR
 #define TCONV_BUILD_ADAPTER_DIR ""
@@ -37,7 +38,7 @@
 namespace tconv::verify {
 
 namespace fs = std::filesystem;
-using explore::usage_error;
+using harness::usage_error;
 using nlohmann::json;
 using clock_type = std::chrono::steady_clock;
 
@@ -153,7 +154,7 @@ std::vector<impl_entry> discover(const options& o) {
     } else {
       int st = 0;
       const std::string missing =
-          run_capture(explore::shell_quote(o.python) +
+          run_capture(harness::shell_quote(o.python) +
                           " -c \"import importlib.util as u; print(' '.join(m for m in ('torch', "
                           "'numpy') if u.find_spec(m) is None))\""
                           " 2>&1",
@@ -164,7 +165,7 @@ std::vector<impl_entry> discover(const options& o) {
                     (missing.empty() ? std::string("its modules") : missing) +
                     " (Debian packages python3-torch, python3-numpy)";
       } else {
-        py.target = explore::shell_quote(o.python) + " " + explore::shell_quote(script.string());
+        py.target = harness::shell_quote(o.python) + " " + harness::shell_quote(script.string());
       }
     }
     v.push_back(py);
@@ -182,7 +183,7 @@ std::vector<impl_entry> discover(const options& o) {
       if (other.name == e.name)
         throw usage_error(std::string(r.command ? "--cmd " : "--impl ") + r.name +
                           "=...: the name \"" + r.name + "\" is already used");
-    if (!r.command) e.target = explore::plugin_path(r.target, "--impl " + r.name + "=" + r.target);
+    if (!r.command) e.target = harness::plugin_path(r.target, "--impl " + r.name + "=" + r.target);
     v.push_back(e);
   }
   if (!o.only.empty()) {
@@ -204,12 +205,6 @@ std::string fmt(double v) {
   return b;
 }
 
-std::string show(const problem& p) {
-  std::ostringstream s;
-  s << p;
-  return s.str();
-}
-
 json values_json(const std::vector<float>& v) {
   json a = json::array();
   for (const float e : v) a.push_back(fmt(static_cast<double>(e)));
@@ -218,13 +213,13 @@ json values_json(const std::vector<float>& v) {
 
 // The minimal counterexample in full: its data, and (for a wrong result) the output re-computed
 // by the implementation with every element's got / exact and, for the wrong ones, the bound.
-json counterexample(explore::implementation& impl, const json& f) {
+json counterexample(harness::implementation& impl, const json& f) {
   json cx = f;
   cx.erase("check");
   const std::string saved = f.value("saved", "");
   if (saved.empty() || !fs::exists(saved)) return cx;
-  const explore::explore_case c = explore::read_case_dir(saved);
-  cx["problem_text"] = show(c.p);
+  const harness::explore_case c = harness::read_case_dir(saved);
+  cx["problem_text"] = to_string(c.p);
   const auto out = output_shape(c.p, op_kind::conv_transpose);
   cx["output_shape"] = out;
   if (c.x.size() + c.w.size() + c.b.size() <= 512) {
@@ -235,9 +230,9 @@ json counterexample(explore::implementation& impl, const json& f) {
     cx["w_shape"] = weight_shape(c.p, op_kind::conv_transpose);
   }
   if (f.value("kind", "") != "wrong_result") return cx;
-  const explore::call_result r = impl.call(c);
-  if (r.state != explore::call_result::status::ok) {
-    cx["rerun"] = r.state == explore::call_result::status::unsupported
+  const harness::call_result r = impl.call(c);
+  if (r.state != harness::call_result::status::ok) {
+    cx["rerun"] = r.state == harness::call_result::status::unsupported
                       ? "unsupported on re-run"
                       : "re-run failed: " + r.message;
     return cx;
@@ -347,10 +342,10 @@ class verifier {
                                      {"status", "not_available"}});
         continue;
       }
-      std::unique_ptr<explore::implementation> impl;
+      std::unique_ptr<harness::implementation> impl;
       try {
-        impl = e.kind == "plugin" ? explore::make_plugin(e.target, o_.timeout_s)
-                                  : explore::make_command(e.target, o_.timeout_s, 60.0);
+        impl = e.kind == "plugin" ? harness::make_plugin(e.target, o_.timeout_s)
+                                  : harness::make_command(e.target, o_.timeout_s, 60.0);
       } catch (const usage_error& ex) {
         if (e.given) throw;
         ij["available"] = false;
@@ -400,7 +395,7 @@ class verifier {
     result["exit_status"] = status;
 
     out_ << render_text(result);
-    write_file(json_path, explore::dump_json(result, 2) + "\n", "--json");
+    write_file(json_path, harness::dump_json(result, 2) + "\n", "--json");
     write_file(html_path, render_html(result), "--html");
     out_ << "reports: " << json_path << "\n         " << html_path << "\n         " << log_path
          << " (what the implementations printed)\n";
@@ -447,7 +442,7 @@ class verifier {
 
   // One cell: a campaign per rank (a rank cell is one rank; a feature cell draws from every rank
   // its implementation supports, budget split evenly), each its own seed derived from --seed.
-  json run_cell(const impl_entry& e, explore::implementation& impl, region r, std::uint64_t budget,
+  json run_cell(const impl_entry& e, harness::implementation& impl, region r, std::uint64_t budget,
                 const std::vector<std::int64_t>& supported_ranks, bool rank_cells_run,
                 const fs::path& out_dir) {
     json cell{{"implementation", e.name}, {"region", std::string(name(r))}};
@@ -470,13 +465,13 @@ class verifier {
     double seconds = 0;
     for (std::size_t k = 0; k < ranks.size(); ++k) {
       const std::int64_t rank = ranks[k];
-      explore::options eo;
+      harness::options eo;
       eo.use_impl = &impl;
       eo.cases = budget / ranks.size() + (k < budget % ranks.size() ? 1 : 0);
       if (eo.cases == 0) continue;
       const auto ri = static_cast<std::uint64_t>(
           std::find(all_regions.begin(), all_regions.end(), r) - all_regions.begin());
-      eo.seed = explore::case_seed(o_.seed, 0x7c0000 + ri * 4 + static_cast<std::uint64_t>(rank));
+      eo.seed = harness::case_seed(o_.seed, 0x7c0000 + ri * 4 + static_cast<std::uint64_t>(rank));
       eo.max_rank = rank;
       eo.shard = "0/1";
       eo.timeout_s = o_.timeout_s;
@@ -499,15 +494,15 @@ class verifier {
         };
       }
       if (!base_.file.empty())
-        eo.classify = [this, name = e.name](const explore::explore_case& c,
-                                            explore::finding_kind kind,
+        eo.classify = [this, name = e.name](const harness::explore_case& c,
+                                            harness::finding_kind kind,
                                             const std::vector<float>& y) {
           return classify(base_, name, c, kind, y);
         };
       json rep;
       eo.report = &rep;
       std::ostringstream sink;
-      const int rc = explore::run_explore(eo, sink, err_);
+      const int rc = harness::run_explore(eo, sink, err_);
       if (rc == 2)
         throw usage_error(e.name + " x " + std::string(name(r)) + ": the campaign could not run");
       executed += rep.value("executed", std::uint64_t{0});

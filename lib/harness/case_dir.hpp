@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "implementation.hpp"
+#include "harness/implementation.hpp"
 
-namespace tconv::explore {
+namespace tconv::harness {
 
 /// {"rank":2,"batch":1,...,"input":[3,4],...,"output":[7,9],"has_bias":0}: arrays hold `rank`
 /// entries.
@@ -42,4 +42,4 @@ void write_npy_f32(const std::filesystem::path& file, const std::vector<std::int
                                               std::vector<std::int64_t>& shape,
                                               std::int64_t max_elements);
 
-}  // namespace tconv::explore
+}  // namespace tconv::harness

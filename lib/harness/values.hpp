@@ -9,9 +9,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "implementation.hpp"
+#include "harness/implementation.hpp"
 
-namespace tconv::explore {
+namespace tconv::harness {
 
 /// The arithmetic the implementation claims; inputs are drawn inside that format's range.
 enum class precision { fp32, tf32, bf16, fp16 };
@@ -106,4 +106,4 @@ struct splitmix64 {
   return c;
 }
 
-}  // namespace tconv::explore
+}  // namespace tconv::harness

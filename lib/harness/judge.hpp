@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "implementation.hpp"
-#include "values.hpp"
+#include "harness/implementation.hpp"
+#include "harness/values.hpp"
 
-namespace tconv::explore {
+namespace tconv::harness {
 
 /// The verdict on y for case c, with the first violation spelled out when there is one.
 struct judgement {
@@ -23,4 +23,4 @@ struct judgement {
 /// "fp32", "tf32", "bf16", "fp16".
 [[nodiscard]] const char* name(precision p);
 
-}  // namespace tconv::explore
+}  // namespace tconv::harness

@@ -1,0 +1,40 @@
+#pragma once
+// Problems as text: the one-line form every report, counterexample and test message uses.
+#include <cstdint>
+#include <ostream>
+#include <sstream>
+#include <string>
+
+#include "tconv/problem.hpp"
+
+namespace tconv {
+
+/// "rank=2 N=1 C_in=2 C_out=4 g=2 in=[3,1] k=[2,1] s=[3,1] d=[1,2] pb=[1,0] pe=[0,0] op=[2,0]
+/// bias=1"
+inline std::ostream& operator<<(std::ostream& os, const problem& p) {
+  auto list = [&](const char* name, const extents& e) {
+    os << ' ' << name << "=[";
+    for (std::int64_t a = 0; a < p.rank; ++a)
+      os << (a ? "," : "") << e[static_cast<std::size_t>(a)];
+    os << ']';
+  };
+  os << "rank=" << p.rank << " N=" << p.batch << " C_in=" << p.in_channels
+     << " C_out=" << p.out_channels << " g=" << p.groups;
+  list("in", p.input);
+  list("k", p.kernel);
+  list("s", p.stride);
+  list("d", p.dilation);
+  list("pb", p.pad_begin);
+  list("pe", p.pad_end);
+  list("op", p.output_padding);
+  return os << " bias=" << (p.has_bias ? 1 : 0);
+}
+
+/// to_string(p) == the text operator<< writes
+[[nodiscard]] inline std::string to_string(const problem& p) {
+  std::ostringstream s;
+  s << p;
+  return s.str();
+}
+
+}  // namespace tconv

@@ -1,7 +1,7 @@
-// Fuzzes the framework conventions: PyTorch layer arguments and ONNX ConvTranspose attributes
-// (auto_pad, pads, output_shape, ...) -> canonical problem. Invalid input must be rejected with
-// invalid_problem (any other exception escapes and aborts); accepted input must be a valid problem
-// whose output extents are the ones the convention promises.
+// Fuzzes the framework conventions: PyTorch layer arguments, ONNX ConvTranspose attributes
+// (auto_pad, pads, output_shape, ...) and ONNX Conv attributes -> canonical problem. Invalid input
+// must be rejected with invalid_problem (any other exception escapes and aborts); accepted input
+// must be a valid problem whose output extents are the ones the convention promises.
 #include "tconv/conventions.hpp"
 
 #include <cstdlib>
@@ -76,6 +76,34 @@ void onnx(tconv::fuzz::input& in) {
   }
 }
 
+void onnx_conv(tconv::fuzz::input& in) {
+  static constexpr std::string_view pads[] = {"NOTSET",     "VALID",      "SAME_UPPER",
+                                              "SAME_LOWER", "same_upper", ""};
+  tconv::onnx_conv o;
+  o.x_shape = in.list(6);
+  o.w_shape = in.list(6);
+  o.auto_pad = pads[in.byte() % 6];
+  o.kernel_shape = in.list(4);
+  o.strides = in.list(4);
+  o.dilations = in.list(4);
+  o.pads = in.list(7);
+  o.group = in.integer();
+  o.has_bias = (in.byte() & 1) != 0;
+  try {
+    const auto p = tconv::from_onnx(o);
+    require(tconv::is_valid(p, tconv::op_kind::conv));
+    const auto out = tconv::output_extents(p, tconv::op_kind::conv);
+    if (o.auto_pad != "SAME_UPPER" && o.auto_pad != "SAME_LOWER") return;
+    for (std::int64_t a = 0; a < p.rank; ++a) {
+      // the spec's promise: out = ceil(in / s), the total padding split in halves
+      require(out[a] == (p.input[a] + p.stride[a] - 1) / p.stride[a]);
+      const std::int64_t diff = p.pad_begin[a] - p.pad_end[a];
+      require(o.auto_pad == "SAME_UPPER" ? (diff == 0 || diff == -1) : (diff == 0 || diff == 1));
+    }
+  } catch (const tconv::invalid_problem&) {
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -87,9 +115,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 1:
       pytorch(in, tconv::op_kind::conv);
       break;
-    default:
+    default: {
+      // the same attributes read again as ONNX Conv: the corpus keeps its meaning and gains it
+      tconv::fuzz::input again(data, size);
+      (void)again.byte();
       onnx(in);
+      onnx_conv(again);
       break;
+    }
   }
   return 0;
 }

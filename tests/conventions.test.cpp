@@ -223,3 +223,97 @@ TEST_CASE("ONNX: bad attributes are refused with a message", "[conventions][onnx
   o.pads = {4, 3};  // (3-1)*2 - 7 + 2 + 1 = 0 < 1
   CHECK_THAT(fault_of(o), Contains("output[0] = 0: the output extent must be >= 1"));
 }
+
+TEST_CASE("ONNX Conv: auto_pad, pads and the weight layout", "[conventions][onnx][conv]") {
+  // Operators.md, Conv: SAME_* pad so that out = ceil(in / s), the odd one at the end (UPPER) or
+  // the begin (LOWER); in (4, 5), k (3, 4), s (2, 1): out (2, 5); totals (2 + 2 + 1 - 4 = 1,
+  // 4 + 3 + 1 - 5 = 3)
+  onnx_conv o;
+  o.x_shape = {1, 4, 4, 5};
+  o.w_shape = {6, 2, 3, 4};  // [C_out, C_in/group, k...]
+  o.group = 2;
+  o.strides = {2, 1};
+  o.auto_pad = "SAME_UPPER";
+  const auto up = from_onnx(o);
+  CHECK(up.out_channels == 6);
+  CHECK(up.pad_begin == extents{0, 1, 0});
+  CHECK(up.pad_end == extents{1, 2, 0});
+  CHECK(output_shape(up, op_kind::conv) == std::vector<i64>{1, 6, 2, 5});
+  o.auto_pad = "SAME_LOWER";
+  const auto low = from_onnx(o);
+  CHECK(low.pad_begin == extents{1, 2, 0});
+  CHECK(low.pad_end == extents{0, 1, 0});
+  o.auto_pad = "VALID";
+  CHECK(from_onnx(o).pad_begin == extents{0, 0, 0});
+  o.auto_pad = "NOTSET";
+  o.pads = {1, 0, 0, 2};
+  const auto explicit_pads = from_onnx(o);
+  CHECK(explicit_pads.pad_begin == extents{1, 0, 0});
+  CHECK(explicit_pads.pad_end == extents{0, 2, 0});
+}
+
+TEST_CASE("ONNX Conv: faults name the attribute and the rule, as data",
+          "[conventions][onnx][conv]") {
+  auto fault = [](const onnx_conv& o) {
+    try {
+      (void)from_onnx(o);
+    } catch (const invalid_problem& e) {
+      return std::pair<std::string, problem_fault>{e.what(), e.fault};
+    }
+    return std::pair<std::string, problem_fault>{"(accepted)", {}};
+  };
+  onnx_conv o;
+  o.x_shape = {1, 2, 4};
+  o.w_shape = {3, 2, 3};
+  CHECK(fault(o).first == "(accepted)");
+  o.auto_pad = "SAME";
+  auto [what, f] = fault(o);
+  CHECK(what == "auto_pad = SAME: must be NOTSET, VALID, SAME_UPPER or SAME_LOWER");
+  CHECK(std::string(f.parameter) == "auto_pad");
+  CHECK(f.rule == onnx_rule::auto_pad_name);
+  o.auto_pad = "SAME_UPPER";
+  o.pads = {1, 1};
+  std::tie(what, f) = fault(o);
+  CHECK(what == "pads: cannot be given together with auto_pad = SAME_UPPER");
+  CHECK(f.rule == onnx_rule::pads_with_auto_pad);
+  o.pads = {1};
+  std::tie(what, f) = fault(o);
+  CHECK(what == "pads: [1] must hold 2 * rank = 2 values (all begins, then all ends)");
+  CHECK((std::string(f.parameter) == "pads" && f.value == 1 && f.bound == 2));
+  o = {};
+  o.x_shape = {1, 2, 4};
+  o.w_shape = {3, 1, 3};
+  std::tie(what, f) = fault(o);
+  CHECK(what == "W shape: [3, 1, 3]: W[1] * group must equal C_in = 2");
+  CHECK((std::string(f.parameter) == "W shape" && f.axis == 1 && f.value == 1 && f.bound == 2));
+  o.w_shape = {4, 1, 3};
+  o.group = 2;
+  o.strides = {0};
+  std::tie(what, f) = fault(o);
+  CHECK(what == "stride[0] = 0: must be in [1, 2^30]");
+  CHECK((std::string(f.parameter) == "stride" && f.axis == 0 && f.value == 0));
+}
+
+TEST_CASE("invalid_problem carries the fault its message describes", "[conventions][fault]") {
+  problem p;
+  p.dilation = {0, 1, 1};
+  try {
+    validate(p, op_kind::conv_transpose);
+    FAIL("accepted");
+  } catch (const invalid_problem& e) {
+    CHECK(std::string(e.what()) == describe(e.fault));
+    CHECK(std::string(e.fault.parameter) == "dilation");
+    CHECK(e.fault.axis == 0);
+  }
+  onnx_conv_transpose o;
+  o.x_shape = {1, 2, 3};
+  o.w_shape = {3, 1, 3};
+  try {
+    (void)from_onnx(o);
+    FAIL("accepted");
+  } catch (const invalid_problem& e) {
+    CHECK(std::string(e.what()) == "W shape: [3, 1, 3]: W[0] must equal C_in = 2");
+    CHECK((std::string(e.fault.parameter) == "W shape" && e.fault.value == 3 &&
+           e.fault.bound == 2 && e.fault.rule == onnx_rule::w0_is_c_in));
+  }
+}

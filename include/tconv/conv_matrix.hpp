@@ -130,8 +130,9 @@ template <class T>
 }
 
 template <class T>
-constexpr void check_weight(const problem& p, op_kind op, const tensor<T>& w) {
-  validate(p, op);
+constexpr void check_weight(const problem& p, op_kind op, const tensor<T>& w,
+                            output_padding_rule rule = output_padding_rule::pytorch) {
+  validate(p, op, rule);
   require_shape(w, weight_shape(p, op), "w");
 }
 
@@ -150,11 +151,11 @@ template <class T>
   return detail::build_sparse(detail::conv_geometry(detail::as_rank3(p)), w);
 }
 /// W of transposed convolution p, dense: [C_in * prod(in)] x [C_out * prod(out)], with z_n = Wᵀ
-/// y_n.
+/// y_n. (`rule` extension: output_padding as ONNX's output_shape may make it.)
 template <class T>
-[[nodiscard]] constexpr dense_matrix<T> conv_transpose_matrix_dense(const problem& p,
-                                                                    const tensor<T>& w) {
-  detail::check_weight(p, op_kind::conv_transpose, w);
+[[nodiscard]] constexpr dense_matrix<T> conv_transpose_matrix_dense(
+    const problem& p, const tensor<T>& w, output_padding_rule rule = output_padding_rule::pytorch) {
+  detail::check_weight(p, op_kind::conv_transpose, w, rule);
   return detail::build_dense(detail::conv_transpose_geometry(detail::as_rank3(p)), w);
 }
 /// W of transposed convolution p, sparse (CSR), same layout as conv_transpose_matrix_dense.

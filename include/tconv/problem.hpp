@@ -61,11 +61,6 @@ enum class op_kind { conv, conv_transpose };
 /// How large output_padding may be: PyTorch's rule, or any extension (ONNX output_shape).
 enum class output_padding_rule { pytorch, extension };
 
-/// The error every validation throws: names the parameter and the rule it breaks.
-struct invalid_problem : std::invalid_argument {
-  using std::invalid_argument::invalid_argument;
-};
-
 /// Convolution output extent: floor((in + pb + pe - d(k-1) - 1) / s) + 1 (may be <= 0: invalid).
 [[nodiscard]] constexpr std::int64_t conv_extent(const axis& a) { return rules::conv_extent(a); }
 
@@ -172,10 +167,21 @@ struct problem_fault {
   return s;
 }
 
+/// The error every validation throws: what() names the parameter and the rule it breaks, and
+/// `fault` carries them as data (its parameter is nullptr where no parameter is to blame).
+struct invalid_problem : std::invalid_argument {
+  problem_fault fault;
+  /// what() = describe(f).
+  explicit invalid_problem(const problem_fault& f) : std::invalid_argument(describe(f)), fault(f) {}
+  /// what() = message, which says what `f` says in words of its own.
+  explicit invalid_problem(const std::string& message, const problem_fault& f = {})
+      : std::invalid_argument(message), fault(f) {}
+};
+
 /// Throws invalid_problem naming the parameter and the rule, unless p is a valid `op`.
 constexpr const problem& validate(const problem& p, op_kind op,
                                   output_padding_rule rule = output_padding_rule::pytorch) {
-  if (const auto f = find_fault(p, op, rule)) throw invalid_problem(describe(f));
+  if (const auto f = find_fault(p, op, rule)) throw invalid_problem(f);
   return p;
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 
 #include "commands.hpp"
 #include "layer_data.hpp"
@@ -20,28 +21,38 @@ struct check_flags {
   bool timing = false, exact = false, quiet = false;
 };
 
-int check_body(const check_flags& f) {
-  using clock = std::chrono::steady_clock;
-  const auto t0 = clock::now();
-  const layer_data d = load_layer(f.x, f.w, f.b, f.layer);
-  const auto y = load_npy(f.y, "--y");
-  const auto t1 = clock::now();
-  check::options opt;
-  opt.rtol = f.rtol, opt.atol = f.atol, opt.max_listed = f.max_listed, opt.threads = f.threads;
-  opt.exact_everywhere = f.exact;
+// The checker's options from the flags, each checked (before any file is opened).
+check::options options_of(const check_flags& f) {
   if (!std::isfinite(f.rtol) || (f.rtol < -0.0 && f.rtol != -1))
     throw usage_error("--rtol: must be a finite number >= 0");
   if (!std::isfinite(f.atol) || (f.atol < -0.0 && f.atol != -1))
     throw usage_error("--atol: must be a finite number >= 0");
   if (f.max_listed < 0) throw usage_error("--max-listed: must be >= 0");
-  check::precision prec = d.doubles ? check::precision::fp64 : check::precision::fp32;
-  if (!f.precision.empty()) {
-    const auto pp = check::parse_precision(f.precision);
-    if (!pp)
-      throw usage_error("--precision: '" + f.precision +
-                        "' must be fp32, tf32, bf16, fp16 or fp64");
-    prec = *pp;
-  }
+  check::options opt;
+  opt.rtol = f.rtol, opt.atol = f.atol, opt.max_listed = f.max_listed, opt.threads = f.threads;
+  opt.exact_everywhere = f.exact;
+  return opt;
+}
+
+// --precision, when given (otherwise the inputs' own precision decides, once they are read).
+std::optional<check::precision> precision_of(const check_flags& f) {
+  if (f.precision.empty()) return std::nullopt;
+  const auto pp = check::parse_precision(f.precision);
+  if (!pp)
+    throw usage_error("--precision: '" + f.precision + "' must be fp32, tf32, bf16, fp16 or fp64");
+  return pp;
+}
+
+int check_body(const check_flags& f) {
+  using clock = std::chrono::steady_clock;
+  check::options opt = options_of(f);
+  const auto asked = precision_of(f);
+  const auto t0 = clock::now();
+  const layer_data d = load_layer(f.x, f.w, f.b, f.layer);
+  const auto y = load_npy(f.y, "--y");
+  const auto t1 = clock::now();
+  const check::precision prec =
+      asked.value_or(d.doubles ? check::precision::fp64 : check::precision::fp32);
   if (y.dtype == check::npy_dtype::float16) opt.y_storage = check::binary16;
   const auto want = output_shape(d.p, d.op);
   check::report rep;

@@ -38,53 +38,61 @@ void print_matrix(const dense_matrix<T>& m, Name&& entry) {
   }
 }
 
+// W of p (y = W x for a convolution, y = W^T x for a transposed one), from weights w.
+template <class T>
+dense_matrix<T> matrix_of(const problem& p, op_kind k, const tensor<T>& w) {
+  return k == op_kind::conv ? conv_matrix_dense(p, w)
+                            : conv_transpose_matrix_dense(p, w, output_padding_rule::extension);
+}
+
+// The weights --w or --w-values give, in w's shape.
+tensor<double> weights_of(const matrix_flags& f, const std::vector<std::int64_t>& wshape) {
+  std::vector<double> v;
+  if (!f.w_file.empty()) {
+    const auto a = load_npy(f.w_file, "--w");
+    if (a.shape != wshape)
+      throw usage_error("--w " + f.w_file + ": shape " + shape_text(a.shape) + " must be " +
+                        shape_text(wshape));
+    v = a.as_double();
+  } else {
+    const std::int64_t wn = checked_size(wshape, "w");
+    for (auto i : parse_int_list(f.w_values, "--w-values")) v.push_back(static_cast<double>(i));
+    if (static_cast<std::int64_t>(v.size()) != wn)
+      throw usage_error("--w-values: " + std::to_string(v.size()) + " values given; w " +
+                        shape_text(wshape) + " needs " + std::to_string(wn));
+  }
+  return tensor<double>(wshape, v);
+}
+
 int matrix_body(const matrix_flags& f) {
   auto xs = parse_int_list(f.x_shape, "--x-shape");
   const auto ws = parse_int_list(f.w_shape, "--w-shape");
   const problem p = f.layer.resolve(xs, ws, false, "--x-shape", "--w-shape");
   const op_kind k = f.layer.kind();
   const auto wshape = weight_shape(p, k);
-  const std::int64_t wn = checked_size(wshape, "w");
-  const auto q = tconv::detail::as_rank3(p);
-  const auto geo = k == op_kind::conv ? tconv::detail::conv_geometry(q)
-                                      : tconv::detail::conv_transpose_geometry(q);
-  const std::int64_t rows = geo.row_channels * geo.row_ext[0] * geo.row_ext[1] * geo.row_ext[2];
-  const std::int64_t cols = geo.col_channels * geo.col_ext[0] * geo.col_ext[1] * geo.col_ext[2];
+  // one sample's x and y: a convolution's W is y by x, a transposed convolution's x by y
+  const std::int64_t xn = checked_size(input_shape(p), "x") / p.batch;
+  const std::int64_t yn = checked_size(output_shape(p, k), "y") / p.batch;
+  const std::int64_t rows = k == op_kind::conv ? yn : xn, cols = k == op_kind::conv ? xn : yn;
   if (rows > max_entries || cols > max_entries || rows * cols > max_entries)
     throw usage_error("--x-shape / --w-shape: W would be " + std::to_string(rows) + " x " +
                       std::to_string(cols) + "; matrix prints at most " +
                       std::to_string(max_entries) + " entries");
-  const std::string in = k == op_kind::conv ? "x" : "y", out = k == op_kind::conv ? "y" : "x";
   std::printf("W: %lld x %lld (rows: %s[n,c,...] of one sample, columns: %s[n,c,...]); %s\n",
               static_cast<long long>(rows), static_cast<long long>(cols),
               k == op_kind::conv ? "y" : "x", k == op_kind::conv ? "x" : "y",
               k == op_kind::conv ? "y = W x" : "y = W^T x");
-  (void)in, (void)out;
   if (!f.w_file.empty() && !f.w_values.empty())
     throw usage_error("--w / --w-values: give one of them, not both");
   if (!f.w_file.empty() || !f.w_values.empty()) {
-    std::vector<double> v;
-    if (!f.w_file.empty()) {
-      const auto a = load_npy(f.w_file, "--w");
-      if (a.shape != wshape)
-        throw usage_error("--w " + f.w_file + ": shape " + shape_text(a.shape) + " must be " +
-                          shape_text(wshape));
-      v = a.as_double();
-    } else {
-      for (auto i : parse_int_list(f.w_values, "--w-values")) v.push_back(static_cast<double>(i));
-      if (static_cast<std::int64_t>(v.size()) != wn)
-        throw usage_error("--w-values: " + std::to_string(v.size()) + " values given; w " +
-                          shape_text(wshape) + " needs " + std::to_string(wn));
-    }
-    const tensor<double> w(wshape, v);
-    print_matrix(tconv::detail::build_dense(geo, w), [](double d) {
+    print_matrix(matrix_of(p, k, weights_of(f, wshape)), [](double d) {
       char b[40];
       std::snprintf(b, sizeof b, "%.17g", d);
       return std::string(b);
     });
     return 0;
   }
-  print_matrix(tconv::detail::build_dense(geo, symbols(wshape, false)), [&](const bilinear& e) {
+  print_matrix(matrix_of(p, k, symbols(wshape, false)), [&](const bilinear& e) {
     if (e.terms.empty()) return std::string("0");
     return element_name("w", e.terms[0].w, wshape);
   });

@@ -1,5 +1,6 @@
 #include "layer_flags.hpp"
 
+#include <array>
 #include <string_view>
 
 #include "tconv/conventions.hpp"
@@ -68,29 +69,210 @@ op_kind layer_flags::kind() const {
 
 namespace {
 
-// which flag sets the core parameter a validation message starts with
-std::string flag_hint(const std::string& msg, bool onnx, const std::string& x_what,
-                      const std::string& w_what) {
-  const std::string_view m = msg;
-  auto starts = [&](std::string_view s) { return m.substr(0, s.size()) == s; };
-  if (starts("stride") || starts("strides")) return "--stride";
-  if (starts("dilation")) return "--dilation";
-  if (starts("pad_") || starts("pads")) return onnx ? "--pads" : "--padding";
-  if (starts("output_padding")) return "--output-padding";
-  if (starts("output_shape")) return "--output-shape";
-  // the output extent (and zero insertion's padded length) grows with stride and dilation too
-  if (starts("output"))
-    return onnx ? "--pads / --output-shape / --stride / --dilation"
-                : "--padding / --stride / --dilation";
-  if (starts("groups") || starts("group")) return "--groups";
-  if (starts("auto_pad")) return "--auto-pad";
-  if (starts("kernel") || starts("out_channels") || starts("W shape")) return w_what;
-  return x_what;
+using i64 = std::int64_t;
+
+// Which flag sets a core parameter (problem_fault::parameter): the flag itself, under PyTorch's
+// and under ONNX's conventions, or the flag of the x or w tensor; parameters not listed (rank,
+// batch, in_channels, input, X shape, ...) are x's.
+enum class blame { flag, x, w };
+struct parameter_flag {
+  std::string_view parameter;
+  blame who;
+  std::string_view pytorch, onnx;
+};
+constexpr std::array<parameter_flag, 18> parameter_flags{{
+    {"stride", blame::flag, "--stride", "--stride"},
+    {"strides", blame::flag, "--stride", "--stride"},
+    {"dilation", blame::flag, "--dilation", "--dilation"},
+    {"dilations", blame::flag, "--dilation", "--dilation"},
+    {"pad_begin", blame::flag, "--padding", "--pads"},
+    {"pad_end", blame::flag, "--padding", "--pads"},
+    {"pads", blame::flag, "--padding", "--pads"},
+    {"output_padding", blame::flag, "--output-padding", "--output-padding"},
+    {"output_shape", blame::flag, "--output-shape", "--output-shape"},
+    // the output extent (and zero insertion's padded length) grows with stride and dilation too
+    {"output", blame::flag, "--padding / --stride / --dilation",
+     "--pads / --output-shape / --stride / --dilation"},
+    {"groups", blame::flag, "--groups", "--groups"},
+    {"group", blame::flag, "--groups", "--groups"},
+    {"auto_pad", blame::flag, "--auto-pad", "--auto-pad"},
+    {"kernel", blame::w, "", ""},
+    {"kernel_shape", blame::w, "", ""},
+    {"kernel_size", blame::w, "", ""},
+    {"out_channels", blame::w, "", ""},
+    {"W shape", blame::w, "", ""},
+}};
+
+// What a fault is reported against: the flags as typed and the tensors' flags and shapes.
+struct fault_context {
+  const layer_flags& flags;
+  const std::vector<i64>& w_shape;
+  const std::string &x_what, &w_what;
+};
+
+// The flag to check for fault f.
+std::string flag_of(const problem_fault& f, const fault_context& c) {
+  const std::string_view parameter = f.parameter ? f.parameter : "";
+  for (const auto& row : parameter_flags) {
+    if (row.parameter != parameter) continue;
+    if (row.who == blame::w) return c.w_what;
+    return std::string(c.flags.onnx() ? row.onnx : row.pytorch);
+  }
+  return c.x_what;
 }
 
-std::int64_t per_axis(const std::vector<std::int64_t>& v, std::size_t a, std::int64_t def) {
-  if (v.empty()) return def;
-  return v.size() == 1 ? v[0] : v[a];
+// The ONNX rules a flag breaks on its own, said as the flag was typed (the rule in the core's
+// words, the flag's text in the user's).
+struct flag_rule {
+  std::string_view rule;
+  bool conv_only;  // ConvTranspose's pads with auto_pad stay in the core's words
+  std::string (*say)(const problem_fault&, const fault_context&);
+};
+const std::array<flag_rule, 5> flag_rules{{
+    {onnx_rule::auto_pad_name, false,
+     [](const problem_fault& f, const fault_context& c) {
+       return "--auto-pad: '" + c.flags.auto_pad + "' " + f.rule;
+     }},
+    {onnx_rule::pads_count, false,
+     [](const problem_fault& f, const fault_context& c) {
+       return "--pads: '" + c.flags.pads + "' must hold 2 * rank = " + std::to_string(f.bound) +
+              " values (all begins, then all ends)";
+     }},
+    {onnx_rule::pads_with_auto_pad, true,
+     [](const problem_fault&, const fault_context& c) {
+       return "--pads: cannot be given together with --auto-pad " + c.flags.auto_pad;
+     }},
+    {onnx_rule::w0_is_c_in, false,
+     [](const problem_fault& f, const fault_context& c) {
+       return c.w_what + ": shape " + shape_text(c.w_shape) +
+              ": w[0] = " + std::to_string(f.value) +
+              " must equal C_in = " + std::to_string(f.bound);
+     }},
+    {onnx_rule::w1_times_group_is_c_in, false,
+     [](const problem_fault& f, const fault_context& c) {
+       return c.w_what + ": shape " + shape_text(c.w_shape) +
+              ": w[1] * groups must equal C_in = " + std::to_string(f.bound);
+     }},
+}};
+
+// The usage error that reports core fault e against the flags.
+usage_error blame_flags(const invalid_problem& e, const fault_context& c) {
+  const std::string_view rule = e.fault ? e.fault.rule : "";
+  for (const auto& row : flag_rules)
+    if (row.rule == rule && (!row.conv_only || c.flags.kind() == op_kind::conv))
+      return usage_error(row.say(e.fault, c));
+  return usage_error("invalid layer: " + std::string(e.what()) + " (check " + flag_of(e.fault, c) +
+                     ")");
+}
+
+// A per-axis flag's values: none, one (every axis) or one per spatial axis.
+std::vector<i64> axis_list(const std::string& text, const std::string& flag, std::size_t rank) {
+  if (text.empty()) return {};
+  auto v = parse_int_list(text, flag);
+  if (v.size() != 1 && v.size() != rank)
+    throw usage_error(flag + ": '" + text + "' has " + std::to_string(v.size()) +
+                      " values; give 1 (every axis) or " + std::to_string(rank) +
+                      " (one per spatial axis)");
+  return v;
+}
+
+// A plain list flag's values (none when not given).
+std::vector<i64> any_list(const std::string& text, const std::string& flag) {
+  return text.empty() ? std::vector<i64>{} : parse_int_list(text, flag);
+}
+
+// The flags every convention shares, parsed and checked against the rank.
+struct common_values {
+  std::vector<i64> stride, dilation, output_padding;
+  i64 groups = 1;
+  bool bias = false;
+};
+common_values parse_common(const layer_flags& l, std::size_t rank, bool bias) {
+  common_values v{axis_list(l.stride, "--stride", rank), axis_list(l.dilation, "--dilation", rank),
+                  axis_list(l.output_padding, "--output-padding", rank), 1, bias};
+  if (l.groups.empty()) return v;
+  const auto g = parse_int_list(l.groups, "--groups");
+  if (g.size() != 1) throw usage_error("--groups: '" + l.groups + "' must be one integer");
+  if (g[0] < 1) throw usage_error("--groups: " + l.groups + " must be >= 1");
+  v.groups = g[0];
+  return v;
+}
+
+// x and w: spatial rank 1 to 3, one rank, every extent >= 1.
+void check_shapes(const std::vector<i64>& xs, const std::vector<i64>& ws, const std::string& x_what,
+                  const std::string& w_what) {
+  if (xs.size() < 3 || xs.size() > 5)
+    throw usage_error(x_what + ": shape " + shape_text(xs) +
+                      " must be [N, C, D1[, D2[, D3]]] (spatial rank 1 to 3)");
+  if (ws.size() != xs.size())
+    throw usage_error(w_what + ": shape " + shape_text(ws) + " must have the rank of x's shape " +
+                      shape_text(xs));
+}
+void check_extents(const std::vector<i64>& s, const std::string& what) {
+  for (const i64 e : s)
+    if (e < 1) throw usage_error(what + ": shape " + shape_text(s) + " has an extent below 1");
+}
+
+// PyTorch's layer: C_out read from w, whose layout depends on the operator.
+pytorch_layer pytorch_of(const layer_flags& l, const common_values& v, const std::vector<i64>& xs,
+                         const std::vector<i64>& ws, const std::string& w_what) {
+  pytorch_layer p{xs,
+                  1,
+                  {ws.begin() + 2, ws.end()},
+                  v.stride,
+                  axis_list(l.padding, "--padding", xs.size() - 2),
+                  v.output_padding,
+                  v.dilation,
+                  v.groups,
+                  v.bias};
+  const i64 g = v.groups;
+  if (l.kind() == op_kind::conv_transpose) {
+    if (ws[0] != xs[1])
+      throw usage_error(w_what + ": shape " + shape_text(ws) + ": w[0] = " + std::to_string(ws[0]) +
+                        " must equal C_in = " + std::to_string(xs[1]) +
+                        " (conv_transpose weights are [C_in, C_out/groups, k...])");
+    if (ws[1] > (i64{1} << 30) / g)
+      throw usage_error(w_what + ": C_out/groups * groups is too large");
+    p.out_channels = ws[1] * g;
+  } else {
+    if (ws[1] > (i64{1} << 30) / g || ws[1] * g != xs[1])
+      throw usage_error(w_what + ": shape " + shape_text(ws) +
+                        ": w[1] * groups = " + std::to_string(ws[1]) + " * " + std::to_string(g) +
+                        " must equal C_in = " + std::to_string(xs[1]) +
+                        " (conv weights are [C_out, C_in/groups, k...])");
+    p.out_channels = ws[0];
+  }
+  return p;
+}
+
+// ONNX's operator: ConvTranspose, or Conv (which has no output_shape or output_padding).
+problem from_onnx_flags(const layer_flags& l, const common_values& v, const std::vector<i64>& xs,
+                        const std::vector<i64>& ws) {
+  if (!l.padding.empty())
+    throw usage_error(
+        "--padding: PyTorch's symmetric padding cannot be combined with the ONNX flags "
+        "--pads / --auto-pad / --output-shape (use --pads)");
+  const auto pads = any_list(l.pads, "--pads");
+  // (both sides string_view: a std::string side would make the view dangle)
+  const std::string_view auto_pad =
+      l.auto_pad.empty() ? std::string_view("NOTSET") : std::string_view(l.auto_pad);
+  if (l.kind() == op_kind::conv_transpose)
+    return from_onnx(onnx_conv_transpose{xs,
+                                         ws,
+                                         auto_pad,
+                                         {},
+                                         v.stride,
+                                         v.dilation,
+                                         pads,
+                                         v.output_padding,
+                                         any_list(l.output_shape, "--output-shape"),
+                                         v.groups,
+                                         v.bias});
+  if (!l.output_shape.empty())
+    throw usage_error("--output-shape: applies to --op conv_transpose only");
+  if (!v.output_padding.empty())
+    throw usage_error("--output-padding: applies to --op conv_transpose only");
+  return from_onnx(onnx_conv{xs, ws, auto_pad, {}, v.stride, v.dilation, pads, v.groups, v.bias});
 }
 
 }  // namespace
@@ -112,126 +294,15 @@ problem layer_flags::resolve_layer(const std::vector<std::int64_t>& xs,
                                    const std::vector<std::int64_t>& ws, bool has_bias,
                                    const std::string& x_what, const std::string& w_what) const {
   const op_kind k = kind();
-  if (xs.size() < 3 || xs.size() > 5)
-    throw usage_error(x_what + ": shape " + shape_text(xs) +
-                      " must be [N, C, D1[, D2[, D3]]] (spatial rank 1 to 3)");
-  if (ws.size() != xs.size())
-    throw usage_error(w_what + ": shape " + shape_text(ws) + " must have the rank of x's shape " +
-                      shape_text(xs));
-  const std::size_t rank = xs.size() - 2;
-  auto list = [&](const std::string& text, const std::string& flag) {
-    if (text.empty()) return std::vector<std::int64_t>{};
-    auto v = parse_int_list(text, flag);
-    if (v.size() != 1 && v.size() != rank)
-      throw usage_error(flag + ": '" + text + "' has " + std::to_string(v.size()) +
-                        " values; give 1 (every axis) or " + std::to_string(rank) +
-                        " (one per spatial axis)");
-    return v;
-  };
-  const auto st = list(stride, "--stride"), di = list(dilation, "--dilation"),
-             op_ = list(output_padding, "--output-padding");
-  std::int64_t g = 1;
-  if (!groups.empty()) {
-    const auto gv = parse_int_list(groups, "--groups");
-    if (gv.size() != 1) throw usage_error("--groups: '" + groups + "' must be one integer");
-    g = gv[0];
-    if (g < 1) throw usage_error("--groups: " + groups + " must be >= 1");
-  }
-  for (std::size_t i = 0; i < xs.size(); ++i)
-    if (xs[i] < 1)
-      throw usage_error(x_what + ": shape " + shape_text(xs) + " has an extent below 1");
-  for (std::size_t i = 0; i < ws.size(); ++i)
-    if (ws[i] < 1)
-      throw usage_error(w_what + ": shape " + shape_text(ws) + " has an extent below 1");
-  const std::vector<std::int64_t> kernel(ws.begin() + 2, ws.end());
+  check_shapes(xs, ws, x_what, w_what);
+  const common_values v = parse_common(*this, xs.size() - 2, has_bias);
+  check_extents(xs, x_what);
+  check_extents(ws, w_what);
   try {
-    if (!onnx()) {
-      pytorch_layer l;
-      l.input_shape = xs;
-      l.kernel_size = kernel;
-      l.stride = st, l.dilation = di, l.output_padding = op_;
-      l.padding = list(padding, "--padding");
-      l.groups = g;
-      l.bias = has_bias;
-      if (k == op_kind::conv_transpose) {
-        if (ws[0] != xs[1])
-          throw usage_error(w_what + ": shape " + shape_text(ws) + ": w[0] = " +
-                            std::to_string(ws[0]) + " must equal C_in = " + std::to_string(xs[1]) +
-                            " (conv_transpose weights are [C_in, C_out/groups, k...])");
-        if (ws[1] > (std::int64_t{1} << 30) / g)
-          throw usage_error(w_what + ": C_out/groups * groups is too large");
-        l.out_channels = ws[1] * g;
-      } else {
-        if (ws[1] > (std::int64_t{1} << 30) / g || ws[1] * g != xs[1])
-          throw usage_error(w_what + ": shape " + shape_text(ws) +
-                            ": w[1] * groups = " + std::to_string(ws[1]) + " * " +
-                            std::to_string(g) + " must equal C_in = " + std::to_string(xs[1]) +
-                            " (conv weights are [C_out, C_in/groups, k...])");
-        l.out_channels = ws[0];
-      }
-      return from_pytorch(l, k);
-    }
-    if (!padding.empty())
-      throw usage_error(
-          "--padding: PyTorch's symmetric padding cannot be combined with the ONNX flags "
-          "--pads / --auto-pad / --output-shape (use --pads)");
-    const auto pd = pads.empty() ? std::vector<std::int64_t>{} : parse_int_list(pads, "--pads");
-    if (!pd.empty() && pd.size() != 2 * rank)
-      throw usage_error("--pads: '" + pads + "' must hold 2 * rank = " + std::to_string(2 * rank) +
-                        " values (all begins, then all ends)");
-    const std::string ap = auto_pad.empty() ? "NOTSET" : auto_pad;
-    if (ap != "NOTSET" && ap != "VALID" && ap != "SAME_UPPER" && ap != "SAME_LOWER")
-      throw usage_error("--auto-pad: '" + auto_pad +
-                        "' must be NOTSET, VALID, SAME_UPPER or SAME_LOWER");
-    if (k == op_kind::conv_transpose) {
-      onnx_conv_transpose o;
-      o.x_shape = xs;
-      o.w_shape = ws;
-      o.auto_pad = ap;
-      o.strides = st, o.dilations = di, o.output_padding = op_, o.pads = pd;
-      if (!output_shape.empty()) o.output_shape = parse_int_list(output_shape, "--output-shape");
-      o.group = g;
-      o.has_bias = has_bias;
-      if (ws[0] != xs[1])
-        throw usage_error(w_what + ": shape " + shape_text(ws) + ": w[0] = " +
-                          std::to_string(ws[0]) + " must equal C_in = " + std::to_string(xs[1]));
-      return from_onnx(o);
-    }
-    // ONNX Conv: explicit pads or auto_pad (output = ceil(in / stride) for SAME_*)
-    if (!output_shape.empty())
-      throw usage_error("--output-shape: applies to --op conv_transpose only");
-    if (!op_.empty()) throw usage_error("--output-padding: applies to --op conv_transpose only");
-    if (ws[1] > (std::int64_t{1} << 30) / g || ws[1] * g != xs[1])
-      throw usage_error(w_what + ": shape " + shape_text(ws) +
-                        ": w[1] * groups must equal C_in = " + std::to_string(xs[1]));
-    if (!pd.empty() && ap != "NOTSET")
-      throw usage_error("--pads: cannot be given together with --auto-pad " + ap);
-    problem p;
-    p.rank = static_cast<std::int64_t>(rank);
-    p.batch = xs[0], p.in_channels = xs[1], p.out_channels = ws[0], p.groups = g,
-    p.has_bias = has_bias;
-    for (std::size_t a = 0; a < rank; ++a) {
-      p.input[a] = xs[a + 2], p.kernel[a] = ws[a + 2];
-      p.stride[a] = per_axis(st, a, 1), p.dilation[a] = per_axis(di, a, 1);
-      if (!pd.empty()) p.pad_begin[a] = pd[a], p.pad_end[a] = pd[a + rank];
-    }
-    if (ap == "SAME_UPPER" || ap == "SAME_LOWER") {
-      problem loose = p;
-      validate(loose, op_kind::conv);  // ranges first: the arithmetic below then cannot overflow
-      for (std::size_t a = 0; a < rank; ++a) {
-        const std::int64_t out = (p.input[a] + p.stride[a] - 1) / p.stride[a];
-        const std::int64_t total = std::max<std::int64_t>(
-            0, (out - 1) * p.stride[a] + p.dilation[a] * (p.kernel[a] - 1) + 1 - p.input[a]);
-        p.pad_begin[a] = ap == "SAME_UPPER" ? total / 2 : total - total / 2;
-        p.pad_end[a] = total - p.pad_begin[a];
-      }
-    }
-    validate(p, op_kind::conv);
-    return p;
+    return onnx() ? from_onnx_flags(*this, v, xs, ws)
+                  : from_pytorch(pytorch_of(*this, v, xs, ws, w_what), k);
   } catch (const invalid_problem& e) {
-    const std::string msg = e.what();
-    throw usage_error("invalid layer: " + msg + " (check " +
-                      flag_hint(msg, onnx(), x_what, w_what) + ")");
+    throw blame_flags(e, {*this, ws, x_what, w_what});
   }
 }
 

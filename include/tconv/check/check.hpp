@@ -241,7 +241,7 @@ template <class In, class Out>
     const element_outcome o = judge_element(in, f, acc);
     finding fd;
     fd.index = full_index(in.g, p, f);
-    fd.flat = f;
+    fd.flat = static_cast<std::size_t>(f);
     fd.got = static_cast<double>(in.y[f]);
     exact_element(in.g, f, in.x, in.w, in.b, acc);
     fd.exact = acc.round_to(binary64);
@@ -280,18 +280,18 @@ report check_impl(const problem& p, op_kind op, const In* x, const In* w, const 
     if (fast) est = estimate_float(g, x, w, b, threads);
   }
   const gamma_table g53(g.max_terms, 0x1p-53), gacc(g.max_terms + 1, bm.m.u_acc);
-  const judge_inputs<In, Out> in{g,
-                                 x,
-                                 w,
-                                 b,
-                                 y,
-                                 fast ? &est : nullptr,
-                                 bm,
-                                 g53,
-                                 gacc,
-                                 opt.tolerance(),
-                                 std::max(opt.rtol, 0.0),
-                                 std::max(opt.atol, 0.0)};
+  const judge_inputs<In, Out> in{.g = g,
+                                 .x = x,
+                                 .w = w,
+                                 .b = b,
+                                 .y = y,
+                                 .est = fast ? &est : nullptr,
+                                 .bm = bm,
+                                 .g53 = g53,
+                                 .gacc = gacc,
+                                 .tolerance = opt.tolerance(),
+                                 .rtol = std::max(opt.rtol, 0.0),
+                                 .atol = std::max(opt.atol, 0.0)};
   const bool interval = fast && !in.tolerance && bm.inputs_exact && !bm.storage_coarser;
   merged m = detail::merge(judge_all(in, threads, interval, opt.max_listed), g, p);
   report& rep = m.rep;

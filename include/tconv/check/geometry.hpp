@@ -69,10 +69,14 @@ struct geometry {
     if (!c.empty()) return c[static_cast<std::size_t>(q)];
     return compute_taps(a, q);
   }
+  /// The number of taps of output position q on axis a.
   [[nodiscard]] std::int64_t taps(int a, std::int64_t q) const { return taps_at(a, q).count; }
 
+  /// Output elements: N * C_out * out volume.
   [[nodiscard]] std::int64_t out_count() const { return batch * out_channels * out_volume; }
+  /// Input elements: N * C_in * in volume.
   [[nodiscard]] std::int64_t in_count() const { return batch * in_channels * in_volume; }
+  /// Weight elements: C_out * C_in/g * K (conv) or C_in * C_out/g * K (conv_transpose).
   [[nodiscard]] std::int64_t weight_count() const {
     return (op == op_kind::conv ? out_channels * cin_g : in_channels * cout_g) * kernel_volume;
   }

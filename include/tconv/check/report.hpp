@@ -1,6 +1,7 @@
 #pragma once
 // The outcome of a check, as plain data: counts, the worst elements, the first findings. Written
 // out by to_text (report_text.hpp) and to_json (report_json.hpp).
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -10,7 +11,7 @@ namespace tconv::check {
 /// One listed element.
 struct finding {
   std::vector<std::int64_t> index;  // (n, c, o...)
-  std::int64_t flat = 0;            // the same element's flat index in y (C order)
+  std::size_t flat = 0;             // the same element's flat index in y (C order)
   double got = 0, exact = 0, error = 0, bound = 0;
   std::string exact_decimal, exact_hex, reason;
 };

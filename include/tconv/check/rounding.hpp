@@ -33,6 +33,7 @@ namespace tconv::check {
 /// gamma_up(m, u) for m in [0, max_m], tabulated (computed on demand beyond 2^22).
 class gamma_table {
  public:
+  /// The table of gamma_up(m, u) for m in [0, max_m] (empty beyond 2^22: computed on demand).
   gamma_table(std::int64_t max_m, double u) : u_(u) {
     if (max_m <= (std::int64_t{1} << 22))
       for (std::int64_t m = 0; m <= max_m; ++m) t_.push_back(gamma_up(static_cast<double>(m), u));

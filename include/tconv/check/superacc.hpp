@@ -70,6 +70,7 @@ class superacc {
 
   /// True when a NaN or infinity was added; the IEEE result of such a sum is non_finite_value().
   [[nodiscard]] bool non_finite() const { return nan_ || pinf_ || ninf_; }
+  /// NaN when a NaN or both infinities were added, else the infinity that was.
   [[nodiscard]] double non_finite_value() const {
     if (nan_ || (pinf_ && ninf_)) return std::numeric_limits<double>::quiet_NaN();
     return pinf_ ? std::numeric_limits<double>::infinity()
@@ -157,6 +158,7 @@ class superacc {
     return s + "e" + (point >= 0 ? "+" : "") + std::to_string(point);
   }
 
+  /// Back to an exact zero (only the digits touched since the last clear are reset).
   void clear() {
     for (int j = lo_; j <= hi_ + 1 && j < digits; ++j) d_[j] = 0;
     d_[digits - 1] = 0;

@@ -31,11 +31,13 @@ struct estimate {
 
 namespace detail {
 
-// upward bound of sum|x||w| from a double sum of exact nonnegative products (n terms)
+// upward bound of sum|x||w| from a double sum a of n exact nonnegative products:
+// a (1 + gamma_n(2^-53)), rounded up
 inline double a_from_double_sum(double a, std::int64_t n) {
   return next_up(a * next_up(1 + gamma_up(static_cast<double>(n), 0x1p-53)));
 }
 
+// s and a_up element by element through geometry::for_each_term (layers the GEMM does not take)
 inline void direct_estimate(const geometry& g, const float* x, const float* w, const float* b,
                             estimate& est, int threads) {
   tconv::detail::parallel_for(g.out_count(), threads, [&](std::int64_t lo, std::int64_t hi) {

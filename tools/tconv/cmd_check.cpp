@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "layer_data.hpp"
 #include "tconv/check/check.hpp"
+#include "tconv/check/precision.hpp"
 #include "tconv/check/report_json.hpp"
 #include "tconv/io/atomic_file.hpp"
 

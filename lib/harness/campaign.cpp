@@ -408,11 +408,11 @@ class campaign {
   }
 
   verdict evaluate(const explore_case& c, bool count) {
-    const call_result r = impl_->call(c);
+    const outcome r = impl_->call(c);
     verdict v;
-    if (r.state == call_result::status::unsupported) {
+    if (r.state == outcome::status::unsupported) {
       v.s = verdict::state::unsupported;
-    } else if (r.state == call_result::status::failed) {
+    } else if (r.state == outcome::status::failed) {
       v.s = verdict::state::failed;
       v.kind = r.kind;
       v.message = clean_text(r.message);  // an implementation's words: any bytes at all
@@ -688,7 +688,7 @@ class campaign {
   std::string replay_command(const fs::path& dir) const {
     std::string cmd =
         "tconv explore " + impl_->replay_flag() + " --replay " + shell_quote(dir.string());
-    if (o_.prec != precision::fp32) cmd += std::string(" --precision ") + name(o_.prec);
+    if (o_.prec != check::precision::fp32) cmd += std::string(" --precision ") + name(o_.prec);
     return cmd;
   }
 

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "harness/implementation.hpp"
 #include "harness/values.hpp"
 
 namespace tconv::gen {
@@ -19,16 +20,16 @@ namespace tconv::harness {
 
 /// Everything `tconv explore` takes on its command line.
 struct options {
-  std::string impl;                  // --impl LIB.so
-  std::string command;               // --cmd "COMMAND ARGS"
-  std::uint64_t cases = 1000;        // --cases: the whole campaign, over all shards
-  std::uint64_t seed = 1;            // --seed
-  std::int64_t max_rank = 3;         // --max-rank
-  precision prec = precision::fp32;  // --precision
-  std::string corpus;                // --corpus DIR
-  std::string replay;                // --replay CASE
-  std::string json;                  // --json FILE
-  std::string junit;                 // --junit FILE
+  std::string impl;                                // --impl LIB.so
+  std::string command;                             // --cmd "COMMAND ARGS"
+  std::uint64_t cases = 1000;                      // --cases: the whole campaign, over all shards
+  std::uint64_t seed = 1;                          // --seed
+  std::int64_t max_rank = 3;                       // --max-rank
+  check::precision prec = check::precision::fp32;  // --precision (fp64 refused)
+  std::string corpus;                              // --corpus DIR
+  std::string replay;                              // --replay CASE
+  std::string json;                                // --json FILE
+  std::string junit;                               // --junit FILE
   std::string shard;            // --shard I/N (0-based I); else TEST_SHARD_INDEX/TEST_TOTAL_SHARDS
   double timeout_s = 10.0;      // --timeout: per case
   double startup_s = 60.0;      // --startup-timeout: extra for a --cmd's first case

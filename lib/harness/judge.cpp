@@ -8,35 +8,7 @@
 
 namespace tconv::harness {
 
-const char* name(precision p) {
-  switch (p) {
-    case precision::fp32:
-      return "fp32";
-    case precision::tf32:
-      return "tf32";
-    case precision::bf16:
-      return "bf16";
-    case precision::fp16:
-      return "fp16";
-  }
-  return "?";
-}
-
 namespace {
-
-check::precision to_check(precision p) {
-  switch (p) {
-    case precision::fp32:
-      return check::precision::fp32;
-    case precision::tf32:
-      return check::precision::tf32;
-    case precision::bf16:
-      return check::precision::bf16;
-    case precision::fp16:
-      return check::precision::fp16;
-  }
-  return check::precision::fp32;
-}
 
 // The sentinel the plugin sandbox fills y with (plugin_sandbox.cpp): an element still holding it
 // was never written.
@@ -50,7 +22,7 @@ std::string num(double v) {
 
 }  // namespace
 
-judgement judge(const explore_case& c, const std::vector<float>& y, precision prec) {
+judgement judge(const explore_case& c, const std::vector<float>& y, check::precision prec) {
   check::options opt;
   opt.max_listed = 1;  // the first violation is what the report shows
   opt.threads = 1;     // small cases: a thread costs more than it saves
@@ -58,7 +30,7 @@ judgement judge(const explore_case& c, const std::vector<float>& y, precision pr
   try {
     r = check::check_output(c.p, op_kind::conv_transpose, c.x.data(), c.w.data(),
                             c.p.has_bias ? c.b.data() : nullptr, y.data(),
-                            static_cast<std::int64_t>(y.size()), to_check(prec), opt);
+                            static_cast<std::int64_t>(y.size()), prec, opt);
   } catch (const check::check_error& e) {
     // the generator drew a case the checker cannot judge: a defect of the harness, not of the
     // implementation under test

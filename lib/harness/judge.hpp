@@ -18,9 +18,7 @@ struct judgement {
 };
 
 /// Checks y (N*C_out*prod(output) values) against the exact result of c at precision prec.
-[[nodiscard]] judgement judge(const explore_case& c, const std::vector<float>& y, precision prec);
-
-/// "fp32", "tf32", "bf16", "fp16".
-[[nodiscard]] const char* name(precision p);
+[[nodiscard]] judgement judge(const explore_case& c, const std::vector<float>& y,
+                              check::precision prec);
 
 }  // namespace tconv::harness

@@ -22,7 +22,7 @@ struct wrong_element {
 
 /// The counterexample run once more for the report: its verdict and, when small, the tensor.
 struct rerun {
-  std::string verdict;  // "reproduced", "passed on re-run (...)", "re-run failed: ..."
+  std::string verdict;   // "reproduced", "passed on re-run (...)", "re-run failed: ..."
   bool checked = false;  // the output was judged: violations and elements are set
   std::int64_t violations = 0, elements = 0;
   bool tensor_shown = false;  // got, exact and wrong are set (outputs of at most 4096 elements)
@@ -38,7 +38,7 @@ struct finding {
   std::string known;  // the baseline finding it belongs to, "" when new
   std::int64_t case_index = -1, rank_campaign = 0;
   std::uint64_t shrink_steps = 0, shrink_attempts = 0;
-  harness::explore_case c;    // the minimal counterexample
+  harness::explore_case c;     // the minimal counterexample
   std::optional<rerun> again;  // wrong results only
 };
 
@@ -106,7 +106,7 @@ struct finding_ref {
 struct baseline_verdict {
   std::string file;  // "" without a baseline
   std::vector<finding_ref> fresh, known, missing;
-  bool campaign_matches = false;  // the baseline was recorded with this seed and budget
+  bool campaign_matches = false;              // the baseline was recorded with this seed and budget
   std::map<std::string, std::string> titles;  // known finding id -> title
 };
 

@@ -18,9 +18,9 @@
 
 #include "harness/campaign.hpp"
 #include "harness/case_dir.hpp"
+#include "harness/escape.hpp"
 #include "harness/generate.hpp"
 #include "harness/implementation.hpp"
-#include "harness/util.hpp"
 #include "harness/values.hpp"
 #include "tconv/check/check.hpp"
 #include "tconv/io/atomic_file.hpp"

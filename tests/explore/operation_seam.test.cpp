@@ -15,8 +15,8 @@ using tconv::harness::explore_case;
 using tconv::harness::operation_under_test;
 namespace check = tconv::check;
 
-// A second operation, as a later issue would add one: y = x (an identity "operation").
-struct toy_identity {
+// Every seam but the judge, for the toys below.
+struct toy_without_judge {
   using case_type = explore_case;
   static constexpr const char* name = "identity f32";
   static constexpr const char* abi_symbol = "tconv_identity_f32";
@@ -27,28 +27,16 @@ struct toy_identity {
   static std::vector<std::int64_t> output_shape(const problem&) { return {1}; }
   static std::int64_t output_size(const problem&) { return 1; }
   static tconv::extents output_extents(const problem&) { return {}; }
-  static check::report check(const case_type&, const std::vector<float>&, check::precision,
-                             const check::options&) {
-    return {};
-  }
   static bool in_region(const problem&, tconv::region) { return false; }
   static nlohmann::json problem_to_json(const problem&) { return {}; }
 };
 
-// The same, without a judge: not an operation the harness can run.
-struct toy_without_judge {
-  using case_type = explore_case;
-  static constexpr const char* name = "no judge";
-  static constexpr const char* abi_symbol = "tconv_none";
-  static case_type make_case(const problem& p, std::uint64_t, check::precision) {
-    return {p, {}, {}, {}};
+// A second operation, as a later issue would add one: y = x, judged by the checker's report.
+struct toy_identity : toy_without_judge {
+  static check::report check(const case_type&, const std::vector<float>&, check::precision,
+                             const check::options&) {
+    return {};
   }
-  static bool is_valid(const problem&) { return true; }
-  static std::vector<std::int64_t> output_shape(const problem&) { return {1}; }
-  static std::int64_t output_size(const problem&) { return 1; }
-  static tconv::extents output_extents(const problem&) { return {}; }
-  static bool in_region(const problem&, tconv::region) { return false; }
-  static nlohmann::json problem_to_json(const problem&) { return {}; }
 };
 
 // A judge answering in the wrong type (a bool, not the checker's report): rejected too.

@@ -19,9 +19,10 @@
 
 #include "harness/case_dir.hpp"
 #include "harness/containment.hpp"
+#include "harness/escape.hpp"
 #include "harness/implementation.hpp"
+#include "harness/process.hpp"
 #include "harness/protocol.hpp"
-#include "harness/util.hpp"
 
 namespace tconv::harness {
 

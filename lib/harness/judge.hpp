@@ -1,24 +1,33 @@
 #pragma once
-// Judges one answer with the float checker's bound (tconv/check/check.hpp): the harness never
-// keeps a tolerance of its own.
-#include <nlohmann/json.hpp>
+// Judges one answer with the float checker's bound (tconv/check/check.hpp), through the operation
+// under test (operations.hpp): the harness never keeps a tolerance of its own.
+#include <cstdint>
 #include <string>
 #include <vector>
 
-#include "harness/implementation.hpp"
-#include "harness/values.hpp"
+#include "harness/results.hpp"
+#include "tconv/check/check.hpp"
 
 namespace tconv::harness {
 
-/// The verdict on y for case c, with the first violation spelled out when there is one.
-struct judgement {
-  bool passed = true;
-  std::string summary;     // "y[0, 1, 3]: got 1.5, exact 2.25, |error| 0.75 > bound 1.2e-07"
-  nlohmann::json details;  // the checker's report
-};
+/// The row-major position of `index` in `shape`: ((i0*s1 + i1)*s2 + i2)... (axes beyond either
+/// size are ignored).
+[[nodiscard]] constexpr std::int64_t flat_index(const std::vector<std::int64_t>& index,
+                                                const std::vector<std::int64_t>& shape) {
+  std::int64_t flat = 0;
+  for (std::size_t i = 0; i < index.size() && i < shape.size(); ++i)
+    flat = flat * shape[i] + index[i];
+  return flat;
+}
 
-/// Checks y (N*C_out*prod(output) values) against the exact result of c at precision prec.
-[[nodiscard]] judgement judge(const explore_case& c, const std::vector<float>& y,
-                              check::precision prec);
+/// One line on a rejected output: "y[0,1,3]: got 1.5 (0x1.8p+0), exact 2.25 (...), |error| 0.75
+/// (...) > bound 1.2e-07 (...); 3 of 12 elements violate" (or the checker's message).
+[[nodiscard]] std::string summarize(const check::report& r, const std::vector<float>& y,
+                                    const std::vector<std::int64_t>& y_shape);
+
+/// The verdict on an answer: `answered` (state ok, with y) is returned ok when y is within the
+/// bound of prec, else failed (wrong_result) with the summary and the checker's report.
+/// Throws usage_error when the checker cannot judge the case (a defect of the generator).
+[[nodiscard]] outcome judge(const explore_case& c, outcome answered, check::precision prec);
 
 }  // namespace tconv::harness

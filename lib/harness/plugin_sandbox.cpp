@@ -17,9 +17,11 @@
 #include <cstring>
 
 #include "harness/containment.hpp"
+#include "harness/escape.hpp"
 #include "harness/implementation.hpp"
+#include "harness/process.hpp"
 #include "harness/sandbox_shared.hpp"
-#include "harness/util.hpp"
+#include "harness/sentinel.hpp"
 
 namespace tconv::harness {
 
@@ -72,8 +74,6 @@ using sandbox::answer;
 using sandbox::guard_byte;
 using sandbox::request;
 
-// A quiet NaN with a payload no arithmetic produces: an element still holding it was never written.
-constexpr std::uint32_t sentinel_bits = 0x7FC0DEADu;
 constexpr const char* buf_names[4] = {"x", "w", "b", "y"};
 
 // The index of the first byte in p[0, n) that is not the guard byte, or n.
@@ -280,7 +280,7 @@ class plugin_sandbox final : public implementation {
     auto* y = reinterpret_cast<std::uint32_t*>(base_ + q.off[3]);
     const auto y_count = static_cast<std::size_t>(
         checked_size(output_shape(c.p, op_kind::conv_transpose), "output shape"));
-    std::fill(y, y + y_count, sentinel_bits);
+    std::fill(y, y + y_count, unwritten_bits);
   }
 
   static bool write_byte(int fd) {

@@ -149,6 +149,22 @@ std::vector<wrong_element> wrong_elements(const check::report& rep,
   return wrong;
 }
 
+// The campaign, in memory; a usage error or a counterexample that could not be stored ends the
+// run (exit status 2), its cause on the user's stderr.
+harness::campaign_result campaign(const cell_setting& s, region r, const harness::options& eo) {
+  const std::string where = s.impl_name + " x " + std::string(name(r));
+  std::ostream quiet(nullptr);  // the campaign's own text report: the matrix says it instead
+  harness::campaign_result res;
+  try {
+    res = harness::run_campaign(eo, quiet, s.err);
+  } catch (const usage_error& e) {
+    throw usage_error(where + ": the campaign could not run: " + e.what());
+  }
+  if (!res.save_error.empty())
+    throw usage_error(where + ": the campaign could not run: " + res.save_error);
+  return res;
+}
+
 }  // namespace
 
 rerun run_again(harness::implementation& impl, const harness::explore_case& c) {
@@ -196,14 +212,7 @@ cell run_cell(const cell_setting& s, region r, const std::vector<std::int64_t>& 
     const std::uint64_t cases = s.budget / n + (k < s.budget % n ? 1 : 0);
     if (cases == 0) continue;
     const harness::options eo = campaign_options(s, r, rank, cases);
-    std::ostream quiet(nullptr);  // the campaign's own text report: the matrix says it instead
-    harness::campaign_result res;
-    try {
-      res = harness::run_campaign(eo, quiet, s.err);
-    } catch (const usage_error& e) {
-      throw usage_error(s.impl_name + " x " + std::string(name(r)) +
-                        ": the campaign could not run: " + e.what());
-    }
+    const harness::campaign_result res = campaign(s, r, eo);
     exhausted = exhausted || res.exhausted;
     add_campaign(out, res, rank);
     out.campaigns.push_back({rank, eo.seed, eo.cases, res.executed, res.unsupported, res.seconds});

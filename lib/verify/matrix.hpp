@@ -1,6 +1,6 @@
 #pragma once
 // The verification matrix as a C++ type: what `tconv verify` found, cell by cell. The campaign
-// fills it in memory; the text, HTML and JSON reports (report.cpp) are written from it.
+// fills it in memory; the text, HTML and JSON reports (report.hpp) are written from it.
 #include <cstdint>
 #include <map>
 #include <optional>

@@ -8,6 +8,7 @@
 #include "harness/escape.hpp"
 #include "harness/operations.hpp"
 #include "harness/process.hpp"
+#include "tconv/check/report_json.hpp"
 #include "tconv/io/atomic_file.hpp"
 #include "tconv/text.hpp"
 
@@ -61,7 +62,7 @@ json counterexample_json(const counterexample& cx) {
           {"case_index", cx.case_index},
           {"problem", tested_operation::problem_to_json(cx.c.p)},
           {"message", cx.message},
-          {"check", cx.report ? cx.report->to_json() : json()},
+          {"check", cx.report ? check::to_json(*cx.report) : json()},
           {"shrink_steps", cx.shrink.steps},
           {"shrink_attempts", cx.shrink.attempts},
           {"saved", cx.saved.string()},

@@ -24,15 +24,12 @@ std::string index_text(const std::vector<std::int64_t>& index) {
 
 }  // namespace
 
-std::string summarize(const check::report& r, const std::vector<float>& y,
-                      const std::vector<std::int64_t>& y_shape) {
+std::string summarize(const check::report& r, const std::vector<float>& y) {
   if (r.first_violations.empty())
     return r.message.empty() ? "the checker rejected the output" : r.message;
   const auto& f = r.first_violations.front();
-  // the flat position of that element, to tell a never-written element from a wrong one
-  const std::int64_t flat = flat_index(f.index, y_shape);
-  const bool untouched = flat >= 0 && flat < static_cast<std::int64_t>(y.size()) &&
-                         is_unwritten(y[static_cast<std::size_t>(flat)]);
+  // the element's value in y tells a never-written element from a wrong one
+  const bool untouched = f.flat < y.size() && is_unwritten(y[f.flat]);
   return index_text(f.index) + ": got " +
          (untouched ? std::string("NaN (never written: still the harness's sentinel)")
                     : num(f.got)) +
@@ -57,7 +54,7 @@ outcome judge(const explore_case& c, outcome answered, check::precision prec) {
   if (r.ok) return answered;
   answered.state = outcome::status::failed;
   answered.kind = finding_kind::wrong_result;
-  answered.message = summarize(r, answered.y, tested_operation::output_shape(c.p));
+  answered.message = summarize(r, answered.y);
   answered.report = std::move(r);
   return answered;
 }

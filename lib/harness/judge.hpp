@@ -6,24 +6,14 @@
 #include <vector>
 
 #include "harness/results.hpp"
-#include "tconv/check/check.hpp"
+#include "tconv/check/precision.hpp"
+#include "tconv/check/report.hpp"
 
 namespace tconv::harness {
 
-/// The row-major position of `index` in `shape`: ((i0*s1 + i1)*s2 + i2)... (axes beyond either
-/// size are ignored).
-[[nodiscard]] constexpr std::int64_t flat_index(const std::vector<std::int64_t>& index,
-                                                const std::vector<std::int64_t>& shape) {
-  std::int64_t flat = 0;
-  for (std::size_t i = 0; i < index.size() && i < shape.size(); ++i)
-    flat = flat * shape[i] + index[i];
-  return flat;
-}
-
 /// One line on a rejected output: "y[0,1,3]: got 1.5 (0x1.8p+0), exact 2.25 (...), |error| 0.75
 /// (...) > bound 1.2e-07 (...); 3 of 12 elements violate" (or the checker's message).
-[[nodiscard]] std::string summarize(const check::report& r, const std::vector<float>& y,
-                                    const std::vector<std::int64_t>& y_shape);
+[[nodiscard]] std::string summarize(const check::report& r, const std::vector<float>& y);
 
 /// The verdict on an answer: `answered` (state ok, with y) is returned ok when y is within the
 /// bound of prec, else failed (wrong_result) with the summary and the checker's report.

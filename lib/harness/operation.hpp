@@ -21,7 +21,9 @@
 #include <string_view>
 #include <vector>
 
-#include "tconv/check/check.hpp"
+#include "tconv/check/options.hpp"
+#include "tconv/check/precision.hpp"
+#include "tconv/check/report.hpp"
 #include "tconv/problem.hpp"
 #include "tconv/region.hpp"
 

@@ -10,7 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include "tconv/check/check.hpp"
+#include "tconv/check/precision.hpp"
+#include "tconv/check/report.hpp"
 #include "tconv/problem.hpp"
 #include "tconv/region.hpp"
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "harness/results.hpp"
-#include "tconv/check/check.hpp"
+#include "tconv/check/precision.hpp"
 
 namespace tconv::harness {
 

@@ -59,7 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     c = tconv::harness::read_case_dir(entry);
     (void)tconv::harness::read_case_meta(entry);
-  } catch (const tconv::harness::usage_error&) {
+  } catch (const tconv::usage_error&) {
     return 0;  // damaged: named and skipped
   }
   using tconv::op_kind;

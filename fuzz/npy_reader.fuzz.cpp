@@ -34,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       n *= e;
     }
     if (n != static_cast<std::int64_t>(values.size()) || n > limit) std::abort();
-  } catch (const tconv::harness::usage_error&) {
+  } catch (const tconv::usage_error&) {
   }
   return 0;
 }

@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto again =
         tconv::harness::problem_from_json(tconv::harness::problem_to_json(p), "round trip");
     if (!(again == p)) std::abort();
-  } catch (const tconv::harness::usage_error&) {
+  } catch (const tconv::usage_error&) {
   }
   return 0;
 }

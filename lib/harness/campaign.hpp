@@ -1,7 +1,8 @@
 #pragma once
 // `tconv explore`: a property campaign against an implementation under test. Replays the corpus,
 // runs the generated cases of this shard, shrinks the first finding to a minimal counterexample,
-// saves it, and reports (text, JSON, JUnit) with a coverage summary per region.
+// saves it, and returns what it found as a campaign_result; campaign_report.hpp writes the text,
+// JSON and JUnit reports from it, with a coverage summary per region.
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
@@ -9,6 +10,8 @@
 #include <optional>
 #include <string>
 
+#include "harness/implementation.hpp"
+#include "harness/results.hpp"
 #include "harness/values.hpp"
 
 namespace tconv::gen {
@@ -19,16 +22,16 @@ namespace tconv::harness {
 
 /// Everything `tconv explore` takes on its command line.
 struct options {
-  std::string impl;                  // --impl LIB.so
-  std::string command;               // --cmd "COMMAND ARGS"
-  std::uint64_t cases = 1000;        // --cases: the whole campaign, over all shards
-  std::uint64_t seed = 1;            // --seed
-  std::int64_t max_rank = 3;         // --max-rank
-  precision prec = precision::fp32;  // --precision
-  std::string corpus;                // --corpus DIR
-  std::string replay;                // --replay CASE
-  std::string json;                  // --json FILE
-  std::string junit;                 // --junit FILE
+  std::string impl;                                // --impl LIB.so
+  std::string command;                             // --cmd "COMMAND ARGS"
+  std::uint64_t cases = 1000;                      // --cases: the whole campaign, over all shards
+  std::uint64_t seed = 1;                          // --seed
+  std::int64_t max_rank = 3;                       // --max-rank
+  check::precision prec = check::precision::fp32;  // --precision (fp64 refused)
+  std::string corpus;                              // --corpus DIR
+  std::string replay;                              // --replay CASE
+  std::string json;                                // --json FILE
+  std::string junit;                               // --junit FILE
   std::string shard;            // --shard I/N (0-based I); else TEST_SHARD_INDEX/TEST_TOTAL_SHARDS
   double timeout_s = 10.0;      // --timeout: per case
   double startup_s = 60.0;      // --startup-timeout: extra for a --cmd's first case
@@ -63,8 +66,19 @@ struct options {
 /// search path); throws usage_error starting with `what` ("--impl libp.so").
 [[nodiscard]] std::string plugin_path(const std::string& given, const std::string& what);
 
-/// Runs the campaign; returns the exit status (0 no counterexample, 1 finding, 2 usage error).
-/// The report goes to out, messages and the progress line (on a terminal only) to err.
+/// "tconv explore --impl PATH --replay DIR [--precision P]": the command that replays a stored
+/// case.
+[[nodiscard]] std::string explore_replay_command(const implementation& impl, check::precision prec,
+                                                 const std::filesystem::path& dir);
+
+/// Runs the campaign of o (o.replay ignored) against its implementation: replays the corpus,
+/// runs this shard's generated cases, shrinks and saves each counterexample, and prints the text
+/// report to out (progress on err's terminal). Throws usage_error for bad options, files or
+/// plugins. The JSON and JUnit reports are written from the result (campaign_report.hpp).
+[[nodiscard]] campaign_result run_campaign(const options& o, std::ostream& out, std::ostream& err);
+
+/// `tconv explore`: the campaign (or the replay of o.replay) and its reports; returns the exit
+/// status, 0 no counterexample, 1 counterexample. Throws usage_error (status 2, main.cpp).
 [[nodiscard]] int run_explore(const options& o, std::ostream& out, std::ostream& err);
 
 }  // namespace tconv::harness

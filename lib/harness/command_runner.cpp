@@ -19,9 +19,10 @@
 
 #include "harness/case_dir.hpp"
 #include "harness/containment.hpp"
+#include "harness/escape.hpp"
 #include "harness/implementation.hpp"
+#include "harness/process.hpp"
 #include "harness/protocol.hpp"
-#include "harness/util.hpp"
 
 namespace tconv::harness {
 
@@ -105,7 +106,7 @@ class command_runner final : public implementation {
   command_runner(const command_runner&) = delete;
   command_runner& operator=(const command_runner&) = delete;
 
-  call_result call(const explore_case& c) override {
+  outcome call(const explore_case& c) override {
     if (pid_ > 0 && output_waiting()) drop_stray_output();
     const bool fresh = pid_ <= 0;
     if (fresh) {
@@ -142,7 +143,7 @@ class command_runner final : public implementation {
             "answered a line longer than 64 KiB (protocol: ok | unsupported | error: MESSAGE)");
     }
     answered_ = true;
-    call_result r = interpret(protocol::parse_reply(answer), dir, c);
+    outcome r = interpret(protocol::parse_reply(answer), dir, c);
     // Checked after y.npy was read: a second answer sent with the first is this case's doing.
     if (output_waiting()) {
       const std::string extra = take_waiting();
@@ -160,19 +161,19 @@ class command_runner final : public implementation {
  private:
   enum class line_status { ok, eof, timed_out, too_long };
 
-  static call_result failed(finding_kind k, std::string m) {
-    return {call_result::status::failed, k, std::move(m), {}};
+  static outcome failed(finding_kind k, std::string m) {
+    return {outcome::status::failed, k, std::move(m), {}, {}};
   }
 
-  call_result interpret(const protocol::reply& rep, const fs::path& dir, const explore_case& c) {
+  outcome interpret(const protocol::reply& rep, const fs::path& dir, const explore_case& c) {
     using kind = protocol::reply::kind;
-    if (rep.what == kind::unsupported) return {call_result::status::unsupported, {}, {}, {}};
+    if (rep.what == kind::unsupported) return {outcome::status::unsupported, {}, {}, {}, {}};
     if (rep.what == kind::error) return failed(finding_kind::error, "answered error: " + rep.text);
     if (rep.what == kind::garbled)
       return failed(finding_kind::error,
                     "answered \"" + rep.text + "\" (protocol: ok | unsupported | error: MESSAGE)");
     const auto want = output_shape(c.p, op_kind::conv_transpose);
-    call_result r;
+    outcome r;
     std::vector<std::int64_t> shape;
     try {
       r.y = read_npy_f32(dir / "y.npy", shape, checked_size(want, "output shape"));
@@ -187,7 +188,7 @@ class command_runner final : public implementation {
     return r;
   }
 
-  call_result died(const char* when) {
+  outcome died(const char* when) {
     int st = 0;
     const std::string how = reap(&st);
     // The shell's 126/127 before the command ever answered: it never ran (not found, not

@@ -2,72 +2,27 @@
 // An implementation under test, seen from the harness: one call per case, each outcome classified.
 #include <cstdint>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "harness/results.hpp"
+#include "harness/usage_error.hpp"
 #include "tconv/impl.h"
 #include "tconv/problem.hpp"
 
 namespace tconv::harness {
 
-/// Bad flags, files or plugins: the command prints the message and exits with status 2.
-struct usage_error : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+using tconv::usage_error;
 
-/// One case: a valid conv_transpose problem and its float32 data (b is empty without bias).
-struct explore_case {
-  problem p;
-  std::vector<float> x, w, b;
-};
-
-/// What went wrong in a case (a finding), in the order reports list them.
-enum class finding_kind {
-  wrong_result,         // the checker's bound is violated (NaN sentinel left, wrong value)
-  crash,                // killed by a signal or exited during the call
-  timeout,              // did not answer within the per-case timeout
-  out_of_bounds_write,  // a guard region around a buffer was overwritten
-  input_modified,       // x, w or b changed although they are const
-  nonzero_return,       // tconv_conv_transpose_f32 returned non-zero
-  error,                // the command answered `error: ...`, or broke the protocol
-};
-
-/// Stable lower-case name ("wrong_result", "crash", ...), used in reports and corpus names.
-[[nodiscard]] constexpr const char* name(finding_kind k) {
-  switch (k) {
-    case finding_kind::wrong_result:
-      return "wrong_result";
-    case finding_kind::crash:
-      return "crash";
-    case finding_kind::timeout:
-      return "timeout";
-    case finding_kind::out_of_bounds_write:
-      return "out_of_bounds_write";
-    case finding_kind::input_modified:
-      return "input_modified";
-    case finding_kind::nonzero_return:
-      return "nonzero_return";
-    case finding_kind::error:
-      return "error";
-  }
-  return "?";
-}
-
-/// The outcome of one call: y when it answered, `unsupported`, or a finding with its message.
-struct call_result {
-  enum class status { ok, unsupported, failed } state = status::ok;
-  finding_kind kind = finding_kind::error;  // when failed
-  std::string message;                      // when failed
-  std::vector<float> y;                     // when ok: N*C_out*prod(output) values
-};
+/// Transitional name of `outcome` (what one call returned, before it was judged).
+using call_result = outcome;
 
 /// An implementation under test: a plugin in a sandboxed worker, or a command on a pipe.
 class implementation {
  public:
   virtual ~implementation() = default;
   /// Runs one case; never throws for anything the implementation does (that is a finding).
-  [[nodiscard]] virtual call_result call(const explore_case& c) = 0;
+  [[nodiscard]] virtual outcome call(const explore_case& c) = 0;
   /// Forgets any state left by earlier calls (a plugin's worker process is restarted on the next
   /// call). The harness calls it after every failed case: a wrong result can come from memory
   /// corruption, which must not leak into later, unrelated cases.

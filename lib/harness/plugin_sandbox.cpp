@@ -17,9 +17,11 @@
 #include <cstring>
 
 #include "harness/containment.hpp"
+#include "harness/escape.hpp"
 #include "harness/implementation.hpp"
+#include "harness/process.hpp"
 #include "harness/sandbox_shared.hpp"
-#include "harness/util.hpp"
+#include "harness/sentinel.hpp"
 
 namespace tconv::harness {
 
@@ -72,8 +74,6 @@ using sandbox::answer;
 using sandbox::guard_byte;
 using sandbox::request;
 
-// A quiet NaN with a payload no arithmetic produces: an element still holding it was never written.
-constexpr std::uint32_t sentinel_bits = 0x7FC0DEADu;
 constexpr const char* buf_names[4] = {"x", "w", "b", "y"};
 
 // The index of the first byte in p[0, n) that is not the guard byte, or n.
@@ -132,7 +132,7 @@ class plugin_sandbox final : public implementation {
   plugin_sandbox(const plugin_sandbox&) = delete;
   plugin_sandbox& operator=(const plugin_sandbox&) = delete;
 
-  call_result call(const explore_case& c) override {
+  outcome call(const explore_case& c) override {
     const std::uint64_t y_count = static_cast<std::uint64_t>(
         checked_size(output_shape(c.p, op_kind::conv_transpose), "output shape"));
     const std::uint64_t n[4] = {c.x.size(), c.w.size(), c.b.size(), y_count};
@@ -162,8 +162,8 @@ class plugin_sandbox final : public implementation {
                           " (the worker was killed; raise --timeout if it is only slow)");
       }
     }
-    call_result r = judge(a, q, c);
-    if (r.state == call_result::status::failed && pid_ > 0 && a.tag != 'd') stop();
+    outcome r = judge(a, q, c);
+    if (r.state == outcome::status::failed && pid_ > 0 && a.tag != 'd') stop();
     return r;
   }
 
@@ -173,17 +173,17 @@ class plugin_sandbox final : public implementation {
  private:
   enum class wait { got, died, timed_out };
 
-  static call_result failed(finding_kind k, std::string m) {
-    return {call_result::status::failed, k, std::move(m), {}};
+  static outcome failed(finding_kind k, std::string m) {
+    return {outcome::status::failed, k, std::move(m), {}, {}};
   }
 
-  call_result died(const char* when) {
+  outcome died(const char* when) {
     const std::string how = reap();
     return failed(finding_kind::crash, how + " " + when);
   }
 
   // Guards and inputs, then the answer's own account (a wild write, a crashed child process).
-  call_result judge(const answer& a, const request& q, const explore_case& c) {
+  outcome judge(const answer& a, const request& q, const explore_case& c) {
     if (std::memcmp(req_, &q, sizeof q) != 0) {
       std::size_t at = 0;
       while (reinterpret_cast<const unsigned char*>(req_)[at] ==
@@ -219,7 +219,7 @@ class plugin_sandbox final : public implementation {
                         std::string(1, a.tag) + "' #" + std::to_string(a.seq) + " to call #" +
                         std::to_string(q.seq) + "): the plugin wrote into the harness's pipe");
     }
-    if (auto r = check_memory(q, c); r.state == call_result::status::failed) return r;
+    if (auto r = check_memory(q, c); r.state == outcome::status::failed) return r;
     if (a.problem_modified != 0)
       return failed(finding_kind::input_modified,
                     "wrote into its const problem (the tconv_problem struct)");
@@ -231,18 +231,18 @@ class plugin_sandbox final : public implementation {
                     "left " + std::to_string(a.left) +
                         " process(es) running after the call (killed: nothing a plugin "
                         "starts may outlive its call)");
-    if (a.supported == 0) return {call_result::status::unsupported, {}, {}, {}};
+    if (a.supported == 0) return {outcome::status::unsupported, {}, {}, {}, {}};
     if (a.ret != 0)
       return failed(finding_kind::nonzero_return, "tconv_conv_transpose_f32 returned " +
                                                       std::to_string(a.ret) + " (0 means success)");
-    call_result r;
+    outcome r;
     const auto* y = reinterpret_cast<const float*>(base_ + q.off[3]);
     r.y.assign(y, y + q.count[3]);
     return r;
   }
 
   // Guards first (a write out of bounds makes everything after it suspect), then the const inputs.
-  call_result check_memory(const request& q, const explore_case& c) const {
+  outcome check_memory(const request& q, const explore_case& c) const {
     std::uint64_t prev_end = sandbox::page_size();
     for (int i = 0; i <= 4; ++i) {
       const std::uint64_t guard_end = i < 4 ? q.off[i] : q.end;
@@ -280,7 +280,7 @@ class plugin_sandbox final : public implementation {
     auto* y = reinterpret_cast<std::uint32_t*>(base_ + q.off[3]);
     const auto y_count = static_cast<std::size_t>(
         checked_size(output_shape(c.p, op_kind::conv_transpose), "output shape"));
-    std::fill(y, y + y_count, sentinel_bits);
+    std::fill(y, y + y_count, unwritten_bits);
   }
 
   static bool write_byte(int fd) {

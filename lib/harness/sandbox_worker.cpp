@@ -22,6 +22,7 @@
 #include <cstring>
 #include <vector>
 
+#include "harness/operations.hpp"
 #include "harness/sandbox_shared.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -319,13 +320,15 @@ void worker_main(const worker_setup& s) {
   conv_fn conv = nullptr;
   supports_fn supports = nullptr;
   if (lib != nullptr) {
-    conv = reinterpret_cast<conv_fn>(::dlsym(lib, "tconv_conv_transpose_f32"));
+    conv =
+        reinterpret_cast<conv_fn>(::dlsym(lib, std::string(tested_operation::abi_symbol).c_str()));
     supports = reinterpret_cast<supports_fn>(::dlsym(lib, "tconv_supports"));
   }
   if (lib == nullptr || conv == nullptr) {
     send_load_error(lib == nullptr
                         ? std::string(::dlerror())
-                        : "it does not export tconv_conv_transpose_f32 (see tconv/impl.h)");
+                        : "it does not export " + std::string(tested_operation::abi_symbol) +
+                              " (see tconv/impl.h)");
     _exit(3);
   }
   const std::vector<pid_t> keep = children();  // started while loading: kept until the worker ends

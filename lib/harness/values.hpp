@@ -9,12 +9,10 @@
 #include <cstdint>
 #include <vector>
 
-#include "harness/implementation.hpp"
+#include "harness/results.hpp"
+#include "tconv/check/precision.hpp"
 
 namespace tconv::harness {
-
-/// The arithmetic the implementation claims; inputs are drawn inside that format's range.
-enum class precision { fp32, tf32, bf16, fp16 };
 
 /// splitmix64: a fast, well-mixed 64-bit stream (Steele, Lea & Flood 2014).
 struct splitmix64 {
@@ -36,12 +34,12 @@ struct splitmix64 {
 
 /// One value: 6% +-0, 12% small integers, 72% full-significand floats in [2^-E, 2^(E+1)),
 /// 10% edge values; E = 12 (fp16: 6, keeping products and sums in fp16's range).
-[[nodiscard]] inline float draw_value(splitmix64& r, precision prec) {
+[[nodiscard]] inline float draw_value(splitmix64& r, check::precision prec) {
   const std::uint64_t u = r.next();
   const auto category = u % 100;
   const bool negative = ((u >> 8) & 1) != 0;
   const auto bits = static_cast<std::uint32_t>(u >> 32);
-  const int max_exp = prec == precision::fp16 ? 6 : 12;
+  const int max_exp = prec == check::precision::fp16 ? 6 : 12;
   float v;
   if (category < 6) {
     v = 0.0f;
@@ -60,7 +58,7 @@ struct splitmix64 {
     static constexpr float edges16[] = {1.0f,        0x1.000002p0f, 0x1.fffffep-1f, 0x1.ffcp10f,
                                         0x1p-14f,    0x1p-24f,      0x1.8p-20f,     0.1f,
                                         1.0f / 3.0f, 0x1p11f};
-    if (prec == precision::fp16)
+    if (prec == check::precision::fp16)
       v = edges16[bits % (sizeof edges16 / sizeof edges16[0])];
     else
       v = edges32[bits % (sizeof edges32 / sizeof edges32[0])];
@@ -70,7 +68,7 @@ struct splitmix64 {
 
 /// n values from `seed` (stream `stream` keeps x, w and b independent).
 [[nodiscard]] inline std::vector<float> draw_values(std::uint64_t seed, std::uint64_t stream,
-                                                    std::size_t n, precision prec) {
+                                                    std::size_t n, check::precision prec) {
   splitmix64 r{seed ^ (stream * 0xD1B54A32D192ED03ull)};
   std::vector<float> v(n);
   for (auto& e : v) e = draw_value(r, prec);
@@ -93,7 +91,7 @@ struct splitmix64 {
 
 /// The case for problem p with values drawn from value_seed; the kernel is never flip-symmetric.
 [[nodiscard]] inline explore_case make_case(const problem& p, std::uint64_t value_seed,
-                                            precision prec) {
+                                            check::precision prec) {
   explore_case c;
   c.p = p;
   c.x =

@@ -5,12 +5,12 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "harness/usage_error.hpp"
 #include "tconv/check/check.hpp"
 #include "tconv/io/read_file.hpp"
 
 namespace tconv::verify {
 
-using harness::usage_error;
 using nlohmann::json;
 
 namespace {
@@ -108,63 +108,75 @@ std::string classify(const baseline& b, const std::string& impl, const harness::
   return "";
 }
 
-baseline load_baseline(const std::string& file) {
+namespace {
+
+// The file's JSON; a FIFO or a directory is refused, never waited on.
+json read_baseline_json(const std::string& file) {
   std::string text;
   try {
-    text = io::read_regular_file(
-        file, std::int64_t{16} << 20);  // a FIFO or a directory is refused, never waited on
+    text = io::read_regular_file(file, std::int64_t{16} << 20);
   } catch (const io::read_error& e) {
     throw usage_error("--baseline " + std::string(e.what()));
   }
-  json j;
   try {
-    j = json::parse(text);
+    return json::parse(text);
   } catch (const json::exception& e) {
     throw usage_error("--baseline " + file + ": not valid JSON (" + e.what() + ")");
   }
+}
+
+// "campaign": the seed and budgets the baseline's cells were recorded with.
+void read_campaign(const json& c, const std::string& at, baseline& b) {
+  auto num = [&](const char* key) -> std::uint64_t {
+    if (!c.contains(key) || !c[key].is_number_unsigned())
+      throw usage_error(at + ": \"campaign\".\"" + key + "\" must be a non-negative integer");
+    return c[key].get<std::uint64_t>();
+  };
+  b.seed = num("seed");
+  b.cases_per_cell = num("cases_per_cell");
+  b.cmd_cases_per_cell = num("cmd_cases_per_cell");
+}
+
+// findings[i]: id, implementation, a known signature, title, kinds, cells.
+known_finding read_known(const json& e, const std::string& where) {
+  auto str = [&](const char* key, bool required) -> std::string {
+    if (!e.contains(key)) {
+      if (required) throw usage_error(where + ": \"" + key + "\" is missing");
+      return "";
+    }
+    if (!e[key].is_string() || e[key].get<std::string>().empty())
+      throw usage_error(where + ": \"" + key + "\" must be a non-empty string");
+    return e[key].get<std::string>();
+  };
+  if (!e.is_object()) throw usage_error(where + ": must be an object");
+  known_finding k;
+  k.id = str("id", true);
+  k.implementation = str("implementation", true);
+  k.signature = str("signature", true);
+  k.title = str("title", false);
+  const auto& sigs = signature_names();
+  if (std::find(sigs.begin(), sigs.end(), k.signature) == sigs.end())
+    throw usage_error(where + ": unknown signature \"" + k.signature +
+                      "\" (known: any, dilation, "
+                      "kernel1_stride1_padding, xnnpack_subconv_narrow_output, flush_to_zero)");
+  k.kinds = strings(e.value("kinds", json()), where + ".kinds");
+  k.cells = strings(e.value("cells", json()), where + ".cells");
+  return k;
+}
+
+}  // namespace
+
+baseline load_baseline(const std::string& file) {
+  const json j = read_baseline_json(file);
   const std::string at = "--baseline " + file;
   if (!j.is_object() || !j.contains("findings") || !j["findings"].is_array())
     throw usage_error(at + ": expected an object with a \"findings\" array");
   baseline b;
   b.file = file;
-  if (j.contains("campaign")) {
-    const auto& c = j["campaign"];
-    auto num = [&](const char* key) -> std::uint64_t {
-      if (!c.contains(key) || !c[key].is_number_unsigned())
-        throw usage_error(at + ": \"campaign\".\"" + key + "\" must be a non-negative integer");
-      return c[key].get<std::uint64_t>();
-    };
-    b.seed = num("seed");
-    b.cases_per_cell = num("cases_per_cell");
-    b.cmd_cases_per_cell = num("cmd_cases_per_cell");
-  }
-  const auto& sigs = signature_names();
-  for (std::size_t i = 0; i < j["findings"].size(); ++i) {
-    const auto& e = j["findings"][i];
-    const std::string where = at + ": findings[" + std::to_string(i) + "]";
-    auto str = [&](const char* key, bool required) -> std::string {
-      if (!e.contains(key)) {
-        if (required) throw usage_error(where + ": \"" + key + "\" is missing");
-        return "";
-      }
-      if (!e[key].is_string() || e[key].get<std::string>().empty())
-        throw usage_error(where + ": \"" + key + "\" must be a non-empty string");
-      return e[key].get<std::string>();
-    };
-    if (!e.is_object()) throw usage_error(where + ": must be an object");
-    known_finding k;
-    k.id = str("id", true);
-    k.implementation = str("implementation", true);
-    k.signature = str("signature", true);
-    k.title = str("title", false);
-    if (std::find(sigs.begin(), sigs.end(), k.signature) == sigs.end())
-      throw usage_error(where + ": unknown signature \"" + k.signature +
-                        "\" (known: any, dilation, "
-                        "kernel1_stride1_padding, xnnpack_subconv_narrow_output, flush_to_zero)");
-    k.kinds = strings(e.value("kinds", json()), where + ".kinds");
-    k.cells = strings(e.value("cells", json()), where + ".cells");
-    b.findings.push_back(std::move(k));
-  }
+  if (j.contains("campaign")) read_campaign(j["campaign"], at, b);
+  for (std::size_t i = 0; i < j["findings"].size(); ++i)
+    b.findings.push_back(
+        read_known(j["findings"][i], at + ": findings[" + std::to_string(i) + "]"));
   return b;
 }
 

@@ -23,7 +23,7 @@ struct baseline {
   std::vector<known_finding> findings;
 };
 
-/// Reads a baseline file; throws harness::usage_error naming the file and the field that is wrong.
+/// Reads a baseline file; throws usage_error naming the file and the field that is wrong.
 [[nodiscard]] baseline load_baseline(const std::string& file);
 
 /// The signatures a baseline may name: "any", "dilation", "kernel1_stride1_padding",

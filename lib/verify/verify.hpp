@@ -4,7 +4,6 @@
 // known findings that decides the exit status.
 #include <cstdint>
 #include <iosfwd>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -36,12 +35,8 @@ struct options {
 };
 
 /// Runs the campaign; returns the exit status: 0 every finding is known to the baseline, 1 a new
-/// finding or a known one that no longer reproduces, 2 usage or input error.
+/// finding or a known one that no longer reproduces. Throws usage_error for a usage or input
+/// error (exit status 2, printed by tools/tconv/main.cpp as "tconv verify: WHAT").
 [[nodiscard]] int run_verify(const options& o, std::ostream& out, std::ostream& err);
-
-/// The matrix and the findings as text (what run_verify prints), from the result JSON.
-[[nodiscard]] std::string render_text(const nlohmann::json& result);
-/// A self-contained HTML report (inline CSS, no external assets), from the result JSON.
-[[nodiscard]] std::string render_html(const nlohmann::json& result);
 
 }  // namespace tconv::verify

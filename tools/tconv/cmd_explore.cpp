@@ -66,20 +66,15 @@ command add_explore(CLI::App& root) {
                   "seconds spent shrinking a finding at most (default 60)");
   app->add_flag("--json-cases", f->o.json_cases,
                 "list every case run (index, fingerprint) in the --json report");
-  return {
-      app, [f] {
-        if (f->precision == "fp32")
-          f->o.prec = harness::precision::fp32;
-        else if (f->precision == "tf32")
-          f->o.prec = harness::precision::tf32;
-        else if (f->precision == "bf16")
-          f->o.prec = harness::precision::bf16;
-        else if (f->precision == "fp16")
-          f->o.prec = harness::precision::fp16;
-        else
-          throw usage_error("--precision: '" + f->precision + "' must be fp32, tf32, bf16 or fp16");
-        return harness::run_explore(f->o, std::cout, std::cerr);
-      }};
+  return {app, [f] {
+            const auto prec = check::parse_precision(f->precision);
+            if (!prec || *prec == check::precision::fp64)
+              throw usage_error(
+                  "--precision: '" + f->precision + "' must be fp32, tf32, bf16 or fp16",
+                  usage_error::voice::tagged);
+            f->o.prec = *prec;
+            return harness::run_explore(f->o, std::cout, std::cerr);
+          }};
 }
 
 TCONV_COMMAND(60, add_explore);

@@ -38,8 +38,10 @@ verify::impl_request parse_named(const std::string& text, bool command, std::siz
     }
   }
   if (r.target.empty())
+    // refused before the engine runs: printed as the other commands' flag errors ("error: ")
     throw usage_error(std::string(command ? "--cmd " : "--impl ") + text +
-                      ": expected NAME=" + (command ? "COMMAND" : "PATH"));
+                          ": expected NAME=" + (command ? "COMMAND" : "PATH"),
+                      usage_error::voice::tagged);
   return r;
 }
 

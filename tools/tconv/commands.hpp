@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "harness/usage_error.hpp"
+
 namespace tconv::cli {
 
 /// Runs a chosen subcommand; returns the exit status: 0 ok/verified, 1 bound violated, 2
@@ -25,10 +27,8 @@ struct command {
 /// Adds one subcommand to the root app.
 using command_factory = command (*)(CLI::App& root);
 
-/// Usage or input error: the message names the flag or file and what is wrong. Exit status 2.
-struct usage_error : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+/// The product's one usage error (lib/harness/usage_error.hpp); main.cpp turns it into status 2.
+using tconv::usage_error;
 
 /// Refuses an empty value ("--stride ''"): a flag given empty is a mistake, not "not given".
 inline const CLI::Validator non_empty{

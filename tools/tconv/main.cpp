@@ -1,9 +1,55 @@
 // tconv: exact reference, rigorous error bounds and symbolic views of conv / conv_transpose layers.
+// The one place that turns an error into exit status 2.
+#include <array>
 #include <cstdio>
 #include <exception>
 #include <new>
+#include <string_view>
 
 #include "commands.hpp"
+#include "tconv/problem.hpp"
+
+namespace {
+
+// How a command's errors read. The engines' commands (explore, verify) always printed their
+// usage errors (explore: also invalid problems) as "tconv CMD: WHAT"; everything else, and a
+// usage_error thrown with voice::tagged, reads "tconv CMD: error: WHAT".
+struct error_voice {
+  std::string_view command;
+  bool plain_usage_errors, plain_invalid_problems;
+};
+constexpr std::array plain_voices{error_voice{"explore", true, true},
+                                  error_voice{"verify", true, false}};
+
+const error_voice* voice_of(std::string_view command) {
+  for (const auto& v : plain_voices)
+    if (v.command == command) return &v;
+  return nullptr;
+}
+
+// Runs a parsed subcommand; prints an error as its table row says and returns 2.
+int run(const tconv::cli::command& c) {
+  const std::string cmd = c.app->get_name();
+  const error_voice* v = voice_of(cmd);
+  const std::string plain = "tconv " + cmd + ": ", tagged = plain + "error: ";
+  try {
+    return c.body();
+  } catch (const tconv::usage_error& e) {
+    const bool p =
+        v != nullptr && v->plain_usage_errors && e.how == tconv::usage_error::voice::by_command;
+    std::fprintf(stderr, "%s%s\n", (p ? plain : tagged).c_str(), e.what());
+  } catch (const tconv::invalid_problem& e) {
+    const bool p = v != nullptr && v->plain_invalid_problems;
+    std::fprintf(stderr, "%s%s\n", (p ? plain : tagged).c_str(), e.what());
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "%sout of memory\n", tagged.c_str());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s%s\n", tagged.c_str(), e.what());
+  }
+  return 2;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -26,17 +72,7 @@ int main(int argc, char** argv) {
     (void)app.exit(e);
     return 2;
   }
-  for (auto& c : commands) {
-    if (!c.app->parsed()) continue;
-    const std::string who = "tconv " + c.app->get_name() + ": error: ";
-    try {
-      return c.body();
-    } catch (const std::bad_alloc&) {
-      std::fprintf(stderr, "%sout of memory\n", who.c_str());
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "%s%s\n", who.c_str(), e.what());
-    }
-    return 2;
-  }
+  for (auto& c : commands)
+    if (c.app->parsed()) return run(c);
   return 2;
 }

@@ -1,58 +1,13 @@
 #pragma once
-// Small process and text helpers shared by the explore harness.
-#include <sys/wait.h>
-
+// Text made safe where it goes: any bytes (an implementation's message, a path) cleaned to UTF-8
+// for JSON, XML and a terminal; markup entities for XML (JUnit) and HTML (verify's report); words
+// quoted for the shell (replay commands).
 #include <cctype>
-#include <csignal>
 #include <cstdint>
-#include <cstdio>
 #include <string>
+#include <string_view>
 
 namespace tconv::harness {
-
-/// "SIGSEGV", "SIGABRT", ... (or "signal N").
-[[nodiscard]] inline std::string signal_name(int sig) {
-  switch (sig) {
-    case SIGSEGV:
-      return "SIGSEGV";
-    case SIGABRT:
-      return "SIGABRT";
-    case SIGBUS:
-      return "SIGBUS";
-    case SIGFPE:
-      return "SIGFPE";
-    case SIGILL:
-      return "SIGILL";
-    case SIGKILL:
-      return "SIGKILL";
-    case SIGTERM:
-      return "SIGTERM";
-    case SIGTRAP:
-      return "SIGTRAP";
-    case SIGPIPE:
-      return "SIGPIPE";
-    case SIGXCPU:
-      return "SIGXCPU (CPU time limit)";
-    case SIGXFSZ:
-      return "SIGXFSZ (file size limit)";
-    default:
-      return "signal " + std::to_string(sig);
-  }
-}
-
-/// "was killed by SIGSEGV" / "exited with status 3", from a waitpid status.
-[[nodiscard]] inline std::string describe_wait_status(int st) {
-  if (WIFSIGNALED(st)) return "was killed by " + signal_name(WTERMSIG(st));
-  if (WIFEXITED(st)) {
-    const int code = WEXITSTATUS(st);
-    // shells report a child killed by signal s as status 128 + s
-    if (code > 128 && code < 128 + 32)
-      return "exited with status " + std::to_string(code) + " (a shell's report of " +
-             signal_name(code - 128) + ")";
-    return "exited with status " + std::to_string(code);
-  }
-  return "stopped unexpectedly";
-}
 
 /// A word the shell reads back unchanged: 'it''s' quoting where needed.
 [[nodiscard]] inline std::string shell_quote(const std::string& s) {
@@ -109,11 +64,38 @@ namespace tconv::harness {
   return r;
 }
 
-/// "0.5 s"
-[[nodiscard]] inline std::string seconds(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g s", s);
-  return buf;
+/// s with & < > " (and, with `apostrophe`, ') written as entities: safe in XML or HTML content
+/// and attribute values.
+[[nodiscard]] inline std::string escape_markup(std::string_view s, bool apostrophe = true) {
+  std::string r;
+  r.reserve(s.size());
+  for (const char c : s) {
+    switch (c) {
+      case '&':
+        r += "&amp;";
+        break;
+      case '<':
+        r += "&lt;";
+        break;
+      case '>':
+        r += "&gt;";
+        break;
+      case '"':
+        r += "&quot;";
+        break;
+      case '\'':
+        r += apostrophe ? "&apos;" : "'";
+        break;
+      default:
+        r += c;
+    }
+  }
+  return r;
+}
+
+/// Any text for an XML (JUnit) file: clean_text (no control characters left), then escape_markup.
+[[nodiscard]] inline std::string xml_escape(const std::string& text) {
+  return escape_markup(clean_text(text));
 }
 
 }  // namespace tconv::harness

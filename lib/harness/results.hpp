@@ -1,0 +1,148 @@
+#pragma once
+// The harness's typed spine: problem -> case -> outcome -> check report -> counterexample ->
+// campaign result. The campaign fills these in memory; JSON and JUnit are written from them only
+// by the report writers (campaign_report.hpp), and verify consumes them directly.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tconv/check/precision.hpp"
+#include "tconv/check/report.hpp"
+#include "tconv/problem.hpp"
+#include "tconv/region.hpp"
+
+namespace tconv::harness {
+
+/// One case: a valid conv_transpose problem and its float32 data (b is empty without bias).
+struct explore_case {
+  problem p;
+  std::vector<float> x, w, b;
+};
+
+/// What went wrong in a case (a finding), in the order reports list them.
+enum class finding_kind {
+  wrong_result,         // the checker's bound is violated (NaN sentinel left, wrong value)
+  crash,                // killed by a signal or exited during the call
+  timeout,              // did not answer within the per-case timeout
+  out_of_bounds_write,  // a guard region around a buffer was overwritten
+  input_modified,       // x, w or b changed although they are const
+  nonzero_return,       // tconv_conv_transpose_f32 returned non-zero
+  error,                // the command answered `error: ...`, or broke the protocol
+};
+
+/// Stable lower-case name ("wrong_result", "crash", ...), used in reports and corpus names.
+[[nodiscard]] constexpr const char* name(finding_kind k) {
+  switch (k) {
+    case finding_kind::wrong_result:
+      return "wrong_result";
+    case finding_kind::crash:
+      return "crash";
+    case finding_kind::timeout:
+      return "timeout";
+    case finding_kind::out_of_bounds_write:
+      return "out_of_bounds_write";
+    case finding_kind::input_modified:
+      return "input_modified";
+    case finding_kind::nonzero_return:
+      return "nonzero_return";
+    case finding_kind::error:
+      return "error";
+  }
+  return "?";
+}
+
+/// One call and its verdict. An implementation's call() answers `ok` with y, `unsupported`, or
+/// `failed` with a kind and message; the judge then turns a wrong y into `failed` (wrong_result)
+/// with the checker's report.
+struct outcome {
+  enum class status { ok, unsupported, failed } state = status::ok;
+  finding_kind kind = finding_kind::error;  // when failed
+  std::string message;                      // when failed
+  std::vector<float> y;                     // when answered: N*C_out*prod(output) values
+  std::optional<check::report> report;      // when judged wrong: the checker's report
+
+  [[nodiscard]] bool failed() const { return state == status::failed; }
+  [[nodiscard]] bool unsupported() const { return state == status::unsupported; }
+};
+
+/// What shrinking a finding cost: accepted steps, candidates tried, seconds.
+struct shrink_stats {
+  std::uint64_t steps = 0, attempts = 0;
+  double seconds = 0;
+};
+
+/// A finding, in memory: the (shrunk) case, what went wrong, and where it was stored.
+struct counterexample {
+  explore_case c;  // problem and values, after shrinking
+  finding_kind kind = finding_kind::error;
+  std::string message;                  // one line: the implementation's words or the judge's
+  std::optional<check::report> report;  // wrong_result: the checker's report on c
+  std::string origin;                   // "case 123" or "corpus entry NAME"
+  std::int64_t case_index = -1;         // -1: found by a corpus entry
+  std::string original_problem;         // the problem before shrinking ("" for corpus entries)
+  shrink_stats shrink;
+  std::filesystem::path saved;  // the case directory ("" when it could not be stored)
+  std::string replay;           // the command that replays it
+  std::string known;  // the known finding it belongs to (options::classify), "" when unknown
+};
+
+/// Shard I of N (I counts from 0): case i belongs to shard i mod N.
+struct shard_spec {
+  std::uint64_t index = 0, count = 1;
+};
+
+/// Cases of one region: answered (tested) or declined (unsupported).
+struct region_count {
+  std::uint64_t tested = 0, unsupported = 0;
+};
+
+/// One replayed corpus entry, for the JUnit report.
+struct corpus_run {
+  std::string name;
+  std::string failure;  // the finding's message, "" when it passed or was declined
+  bool unsupported = false;
+  double seconds = 0;
+};
+
+/// A corpus entry that could not be read (damaged): skipped, with the reason.
+struct skipped_entry {
+  std::string entry, reason;
+};
+
+/// Everything a campaign found, in memory; the report writers turn it into text, JSON and JUnit.
+struct campaign_result {
+  // what was run
+  std::string implementation;  // the flag that selects it again: --impl PATH / --cmd "..."
+  std::uint64_t seed = 1, cases = 0;
+  shard_spec shard;
+  std::int64_t max_rank = 3;
+  check::precision prec = check::precision::fp32;
+  std::string problems;         // the subset drawn from (options::keep_name), or ""
+  std::uint64_t max_draws = 0;  // draws allowed with a keep filter (cases * per case)
+  bool json_cases = false;      // case_list was recorded
+  // what happened
+  std::uint64_t executed = 0, unsupported = 0;      // generated cases run; of them declined
+  std::map<region, region_count> coverage;          // per region; a case lies in several
+  std::vector<counterexample> counterexamples;      // corpus failures first, then the campaign's
+  std::vector<corpus_run> corpus;                   // replayed corpus entries
+  std::vector<skipped_entry> corpus_skipped;        // damaged corpus entries
+  std::map<std::string, std::uint64_t> known_hits;  // failures per known finding
+  std::vector<std::pair<std::uint64_t, std::string>> case_list;  // (index, fingerprint)
+  bool exhausted = false;    // a keep filter ran out of draws before the budget
+  double seconds = 0;        // the generated campaign, until the first unknown finding
+  double total_seconds = 0;  // everything, from the implementation's start
+  std::string save_error;    // the first counterexample that could not be stored
+
+  /// 0 without counterexample, 1 with one.
+  [[nodiscard]] int exit_status() const { return counterexamples.empty() ? 0 : 1; }
+  /// Executed cases per second of the campaign.
+  [[nodiscard]] double cases_per_second() const {
+    return static_cast<double>(executed) / (seconds > 1e-9 ? seconds : 1e-9);
+  }
+};
+
+}  // namespace tconv::harness

@@ -1,0 +1,167 @@
+#include "verify/discover.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <utility>
+
+#include "harness/campaign.hpp"
+#include "harness/escape.hpp"
+#include "harness/usage_error.hpp"
+
+#ifndef TCONV_BUILD_ADAPTER_DIR
+#define TCONV_BUILD_ADAPTER_DIR ""
+#endif
+#ifndef TCONV_SOURCE_DIR
+#define TCONV_SOURCE_DIR ""
+#endif
+
+namespace tconv::verify {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path exe_dir() {
+  std::error_code ec;
+  const fs::path p = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? fs::path() : p.parent_path();
+}
+
+std::vector<fs::path> adapter_dirs(const options& o) {
+  std::vector<fs::path> d;
+  if (!o.adapter_dir.empty()) d.emplace_back(o.adapter_dir);
+  if (const fs::path e = exe_dir(); !e.empty()) {
+    d.push_back(e.parent_path() /
+                "adapters");  // build tree: build/X/tools/tconv -> build/X/adapters
+    d.push_back(e.parent_path() / "lib" / "tconv");  // installed: bin/tconv -> lib/tconv
+  }
+  if (std::string(TCONV_BUILD_ADAPTER_DIR) != "") d.emplace_back(TCONV_BUILD_ADAPTER_DIR);
+  return d;
+}
+
+std::string run_capture(const std::string& cmd, int& status) {
+  std::string outp;
+  FILE* f = ::popen(cmd.c_str(), "r");
+  if (f == nullptr) {
+    status = -1;
+    return outp;
+  }
+  char buf[256];
+  while (std::fgets(buf, sizeof buf, f) != nullptr) outp += buf;
+  status = ::pclose(f);
+  while (!outp.empty() && (outp.back() == '\n' || outp.back() == ' ')) outp.pop_back();
+  return outp;
+}
+
+// libtconv_<name>.so in the first adapter directory that has it, or why none does.
+impl_entry find_plugin(const char* nm, const char* package, const std::vector<fs::path>& dirs) {
+  impl_entry e{nm, "plugin", "", true, false, ""};
+  const std::string file = std::string("libtconv_") + nm + ".so";
+  for (const auto& d : dirs)
+    if (std::error_code ec; fs::is_regular_file(d / file, ec)) {
+      e.target = fs::weakly_canonical(d / file, ec).string();
+      return e;
+    }
+  e.available = false;
+  std::string looked;
+  for (const auto& d : dirs) looked += (looked.empty() ? "" : ", ") + d.string();
+  e.reason = file + " not found (looked in " + looked +
+             "); it is built by the target tconv_adapters when " + package +
+             " is installed (scripts/install-deps.sh)";
+  return e;
+}
+
+fs::path python_script() {
+  for (const fs::path& c : {fs::path(TCONV_SOURCE_DIR) / "adapters/pytorch_python/tconv_torch.py",
+                            exe_dir().parent_path() / "share/tconv/tconv_torch.py"})
+    if (std::error_code ec; !c.empty() && fs::is_regular_file(c, ec)) return c;
+  return {};
+}
+
+// The PyTorch Python adapter: its script, an interpreter, and the modules it imports.
+impl_entry find_python_adapter(const options& o) {
+  impl_entry py{"pytorch_python", "command", "", true, false, ""};
+  const fs::path script = python_script();
+  if (script.empty()) {
+    py.available = false;
+    py.reason = "adapters/pytorch_python/tconv_torch.py not found";
+    return py;
+  }
+  if (::access(o.python.c_str(), X_OK) != 0) {
+    py.available = false;
+    py.reason = o.python + " is not an executable (Debian package python3)";
+    return py;
+  }
+  int st = 0;
+  const std::string missing =
+      run_capture(harness::shell_quote(o.python) +
+                      " -c \"import importlib.util as u; print(' '.join(m for m in ('torch', "
+                      "'numpy') if u.find_spec(m) is None))\""
+                      " 2>&1",
+                  st);
+  if (st != 0 || !missing.empty()) {
+    py.available = false;
+    py.reason = o.python + " cannot import " +
+                (missing.empty() ? std::string("its modules") : missing) +
+                " (Debian packages python3-torch, python3-numpy)";
+    return py;
+  }
+  py.target = harness::shell_quote(o.python) + " " + harness::shell_quote(script.string());
+  return py;
+}
+
+std::vector<impl_entry> discovered_adapters(const options& o) {
+  static const std::array<std::pair<const char*, const char*>, 4> plugins{
+      {{"torch", "libtorch-dev"},
+       {"onednn", "libdnnl-dev"},
+       {"xnnpack", "libxnnpack-dev, libpthreadpool-dev"},
+       {"opencv", "libopencv-dnn-dev"}}};
+  std::vector<impl_entry> v;
+  const auto dirs = adapter_dirs(o);
+  for (const auto& [nm, package] : plugins) v.push_back(find_plugin(nm, package, dirs));
+  v.push_back(find_python_adapter(o));
+  return v;
+}
+
+// A --impl / --cmd entry; its name becomes a directory under --out-dir, once.
+impl_entry requested(const impl_request& r, const std::vector<impl_entry>& before) {
+  impl_entry e{r.name, r.command ? "command" : "plugin", r.target, true, true, ""};
+  const std::string flag = r.command ? "--cmd " : "--impl ";
+  if (r.name.empty() || r.name == "." || r.name == ".." ||
+      r.name.find_first_not_of(
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != std::string::npos)
+    throw usage_error(flag + r.name + "=...: a name is letters, digits, '_', '.' or '-'");
+  for (const auto& other : before)
+    if (other.name == e.name)
+      throw usage_error(flag + r.name + "=...: the name \"" + r.name + "\" is already used");
+  if (!r.command) e.target = harness::plugin_path(r.target, "--impl " + r.name + "=" + r.target);
+  return e;
+}
+
+void keep_only(std::vector<impl_entry>& v, const std::vector<std::string>& only) {
+  if (only.empty()) return;
+  for (const auto& n : only)
+    if (std::none_of(v.begin(), v.end(), [&](const impl_entry& e) { return e.name == n; }))
+      throw usage_error("--only " + n +
+                        ": no implementation of that name (known: torch onednn xnnpack opencv "
+                        "pytorch_python, and those given with --impl / --cmd)");
+  std::erase_if(v, [&](const impl_entry& e) {
+    return std::find(only.begin(), only.end(), e.name) == only.end();
+  });
+}
+
+}  // namespace
+
+std::vector<impl_entry> discover(const options& o) {
+  std::vector<impl_entry> v;
+  if (o.impls.empty() || o.with_defaults) v = discovered_adapters(o);
+  for (const auto& r : o.impls) v.push_back(requested(r, v));
+  keep_only(v, o.only);
+  return v;
+}
+
+}  // namespace tconv::verify

@@ -1,0 +1,67 @@
+#pragma once
+// Pieces the text, HTML and JSON reports of the verify matrix share (report_*.cpp only).
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "verify/matrix.hpp"
+
+namespace tconv::verify::detail {
+
+/// v printed with printf format f ("%.1f" by default).
+[[nodiscard]] inline std::string num(double v, const char* f = "%.1f") {
+  char b[40];
+  std::snprintf(b, sizeof b, f, v);
+  return b;
+}
+
+/// A value as the reports show it: "%.9g" (enough digits to read the float back).
+[[nodiscard]] inline std::string value_text(double v) { return num(v, "%.9g"); }
+
+/// A list of integers as JSON writes it: "[1,2,3]".
+[[nodiscard]] inline std::string list_text(const std::vector<std::int64_t>& v) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i]);
+  return s + "]";
+}
+
+/// The finding ids of a cell, each once: "F1,NEW".
+[[nodiscard]] inline std::string finding_ids(const cell& c) {
+  std::string ids;
+  for (const auto& f : c.findings) {
+    const std::string id = f.known.empty() ? "NEW" : f.known;
+    if (ids.find(id) == std::string::npos) ids += (ids.empty() ? "" : ",") + id;
+  }
+  return ids;
+}
+
+/// "pass 200", "pass 57/200", "FAIL F1,F5", "FAIL NEW", "unsupported", "n/a"; "-" without a cell.
+[[nodiscard]] inline std::string cell_text(const cell* c) {
+  if (c == nullptr) return "-";
+  switch (c->status) {
+    case cell_status::pass:
+      return "pass " + std::to_string(c->tested) +
+             (c->tested == c->executed ? "" : "/" + std::to_string(c->executed));
+    case cell_status::fail:
+      return "FAIL " + finding_ids(*c);
+    case cell_status::unsupported:
+      return "unsupported";
+    case cell_status::not_available:
+      break;
+  }
+  return "n/a";
+}
+
+/// The baseline's title of known finding `id`, "" when it has none.
+[[nodiscard]] inline std::string known_title(const matrix& m, const std::string& id) {
+  const auto it = m.baseline.titles.find(id);
+  return it == m.baseline.titles.end() ? "" : it->second;
+}
+
+/// Whether a finding's data (x, w, b) is small enough to be shown in full.
+[[nodiscard]] inline bool data_shown(const harness::explore_case& c) {
+  return c.x.size() + c.w.size() + c.b.size() <= 512;
+}
+
+}  // namespace tconv::verify::detail

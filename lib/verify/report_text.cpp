@@ -1,0 +1,119 @@
+// The matrix as text: what `tconv verify` prints.
+#include <algorithm>
+#include <string>
+
+#include "tconv/text.hpp"
+#include "verify/report.hpp"
+#include "verify/report_parts.hpp"
+
+namespace tconv::verify {
+
+using detail::cell_text;
+using detail::num;
+
+namespace {
+
+std::string pad(std::string s, std::size_t w) {
+  if (s.size() < w) s.append(w - s.size(), ' ');
+  return s;
+}
+
+std::string text_matrix(const matrix& m) {
+  std::vector<std::size_t> widths;
+  for (const auto& i : m.implementations) {
+    std::size_t w = i.name.size();
+    for (const region reg : m.regions) w = std::max(w, cell_text(find_cell(m, i.name, reg)).size());
+    widths.push_back(w + 2);
+  }
+  std::string t = pad("", 20);
+  for (std::size_t i = 0; i < widths.size(); ++i) t += pad(m.implementations[i].name, widths[i]);
+  t += "\n";
+  for (const region reg : m.regions) {
+    t += pad(std::string(name(reg)), 20);
+    for (std::size_t i = 0; i < widths.size(); ++i)
+      t += pad(cell_text(find_cell(m, m.implementations[i].name, reg)), widths[i]);
+    while (!t.empty() && t.back() == ' ') t.pop_back();
+    t += "\n";
+  }
+  return t;
+}
+
+constexpr const char* legend =
+    "\n  pass T/D     T of the D cases drawn were supported, all within the fp32 bound (the "
+    "rest declined)\n"
+    "  FAIL ids     a minimal counterexample below; F<n>: a known finding (docs/findings.md), "
+    "NEW: not in the baseline\n"
+    "  unsupported  every case declined (tconv_supports / `unsupported`);  n/a: implementation "
+    "not available\n"
+    "  rows rank1-3: every feature mixed; other rows: that feature alone, at each rank the "
+    "implementation supports\n\n";
+
+std::string text_implementations(const matrix& m) {
+  std::string t = "implementations:\n";
+  for (const auto& i : m.implementations) {
+    t += "  " + pad(i.name, 16);
+    if (!i.available) {
+      t += "not available: " + i.reason + "\n";
+      continue;
+    }
+    t += pad(i.kind, 8) + std::to_string(i.cases) + " cases, " + num(i.seconds) + " s   " +
+         i.target + "\n";
+  }
+  return t;
+}
+
+std::string text_finding(const matrix& m, const cell& c, const finding& f) {
+  std::string t = "  " + pad(f.id, 5) + c.implementation + " x " + std::string(name(c.where)) +
+                  ": " + name(f.kind);
+  t += f.known.empty() ? "  NEW (not in the baseline)" : "  known " + f.known;
+  if (const std::string title = detail::known_title(m, f.known); !title.empty())
+    t += " (" + title + ")";
+  t += "\n        problem: " + to_string(f.c.p);
+  if (f.known.empty()) t += "\n        what:    " + f.message;
+  return t + "\n        replay:  " + f.replay + "\n";
+}
+
+std::string text_findings(const matrix& m) {
+  std::size_t known = 0, fresh = 0;
+  std::string list;
+  for (const auto& c : m.cells)
+    for (const auto& f : c.findings) {
+      (f.known.empty() ? fresh : known) += 1;
+      list += text_finding(m, c, f);
+    }
+  return "\nfindings: " + std::to_string(known) + " known, " + std::to_string(fresh) +
+         " new (each shrunk to a minimal counterexample; data and wrong elements in the HTML "
+         "report)\n" +
+         list;
+}
+
+std::string text_baseline(const baseline_verdict& b) {
+  std::string t =
+      "\nbaseline: " + (b.file.empty() ? std::string("none (every finding is new)") : b.file);
+  if (!b.file.empty() && !b.campaign_matches)
+    t += "\n  (seed or budget differ from the baseline's campaign: known findings are not "
+         "required to reproduce)";
+  for (const auto& x : b.missing)
+    t += "\n  NOT REPRODUCED: " + x.finding + " in " + x.implementation + " x " + x.region +
+         " (fixed upstream, or the campaign changed: re-check the baseline)";
+  return t + "\n";
+}
+
+}  // namespace
+
+std::string render_text(const matrix& m) {
+  std::string t =
+      "tconv verify: seed " + std::to_string(m.seed) + "; " + std::to_string(m.plugin_cases) +
+      " cases per cell for plugins, " + std::to_string(m.command_cases) +
+      " for commands; shrinking <= " + num(m.shrink_time_s, "%g") + " s per finding\n\n";
+  t += text_matrix(m) + legend + text_implementations(m) + text_findings(m) +
+       text_baseline(m.baseline);
+  t += "\nresult: " +
+       std::string(m.exit_status == 0
+                       ? "OK: every finding is a known one (exit 0)"
+                       : "ATTENTION: new findings or known ones not reproduced (exit 1)") +
+       ", " + num(m.seconds) + " s\n";
+  return t;
+}
+
+}  // namespace tconv::verify

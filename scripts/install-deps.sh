@@ -16,6 +16,8 @@ PACKAGES=(
   clang libclang-rt-14-dev
   # proofs/smt: the theorem for every shape, Z3's C++ API and cvc5's CLI for the cross-check
   libz3-dev cvc5
+  # tests/style: the tree's format (.clang-format) and function lengths (Universal Ctags)
+  clang-format universal-ctags git
 )
 
 missing=()

@@ -9,11 +9,7 @@ using test::i64;
 using test::make;
 
 TEST_CASE("dense and sparse W hold the same entries", "[conv_matrix]") {
-  problem p;
-  p.rank = 2;
-  p.in_channels = 2;
-  p.out_channels = 4;
-  p.groups = 2;
+  problem p{.rank = 2, .in_channels = 2, .out_channels = 4, .groups = 2};
   //           {in, k, s, d, pb, pe, op}
   p.set_axis(0, {4, 2, 2, 1, 1, 0, 0});
   p.set_axis(1, {5, 3, 1, 2, 0, 2, 0});

@@ -1,10 +1,9 @@
-// The one problem <-> C ABI conversion and the shape/index text: round trips and neutral axes.
+// The one problem <-> C ABI conversion: round trips and neutral axes past the rank.
 #include "tconv/abi.hpp"
 
 #include <catch2/catch.hpp>
 
 #include "support/fixtures.hpp"
-#include "tconv/text.hpp"
 
 using namespace tconv;
 
@@ -33,15 +32,4 @@ TEST_CASE("axes past the rank are neutral both ways", "[abi]") {
   CHECK(q.stride[2] == 1);
   CHECK(q.pad_begin[1] == 0);
   CHECK(!find_fault(q, op_kind::conv_transpose));
-}
-
-TEST_CASE("shapes and indices as text, flat indices", "[text]") {
-  const std::vector<std::int64_t> s{2, 3, 4};
-  CHECK(shape_text(s) == "[2, 3, 4]");
-  CHECK(shape_text(s) == detail::to_string(s));
-  CHECK(shape_text(s, ",", "(", ")") == "(2,3,4)");
-  CHECK(shape_text(std::vector<int>{}) == "[]");
-  // (1*3 + 2)*4 + 3 = 23
-  CHECK(flat_index(s, {1, 2, 3}) == 23);
-  CHECK(flat_index(s, {0, 0, 0}) == 0);
 }

@@ -59,4 +59,25 @@ template <class R>
   return flat;
 }
 
+/// s for XML or HTML text and attributes: & < > " as &amp; &lt; &gt; &quot;, and ' as &apos;
+/// unless `apostrophe` is false (HTML attributes here are double-quoted).
+[[nodiscard]] constexpr std::string escape_markup(std::string_view s, bool apostrophe = true) {
+  std::string r;
+  for (const char c : s) {
+    if (c == '&')
+      r += "&amp;";
+    else if (c == '<')
+      r += "&lt;";
+    else if (c == '>')
+      r += "&gt;";
+    else if (c == '"')
+      r += "&quot;";
+    else if (c == '\'' && apostrophe)
+      r += "&apos;";
+    else
+      r += c;
+  }
+  return r;
+}
+
 }  // namespace tconv

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "tconv/check/check.hpp"
+#include "tconv/check/report_json.hpp"
 
 namespace tconv::harness {
 
@@ -67,7 +68,7 @@ judgement judge(const explore_case& c, const std::vector<float>& y, precision pr
   judgement j;
   j.passed = r.ok;
   if (r.ok) return j;
-  j.details = r.to_json();
+  j.details = check::to_json(r);
   if (!r.first_violations.empty()) {
     const auto& f = r.first_violations.front();
     std::string idx = "y[";

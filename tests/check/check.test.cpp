@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "rational.hpp"
+#include "tconv/check/report_json.hpp"
 #include "tconv/conv.hpp"
 #include "tconv/conv_transpose.hpp"
 #include "tconv/conv_transpose_gather.hpp"
@@ -63,7 +64,7 @@ TEST_CASE("float32 implementations are accepted", "[check]") {
     const auto gather = tconv::conv_transpose_gather(l.p, l.x, l.w, l.b);
     for (const auto* y : {&scatter, &gather}) {
       const auto r = check(l, y->data, tc::precision::fp32);
-      INFO(r.to_text());
+      INFO(tc::to_text(r));
       CHECK(r.ok);
       CHECK(r.violations == 0);
       CHECK(r.elements_checked == static_cast<std::int64_t>(y->data.size()));
@@ -166,7 +167,7 @@ TEST_CASE("non-finite inputs: the IEEE result class is expected", "[check]") {
   const auto y =
       tconv::conv_transpose(l.p, l.x, l.w, l.b).data;  // inf*w: +-inf, or NaN where signs mix
   const auto r = check(l, y, tc::precision::fp32);
-  INFO(r.to_text());
+  INFO(tc::to_text(r));
   CHECK(r.ok);
   auto y2 = y;
   for (auto& v : y2)
@@ -245,9 +246,9 @@ TEST_CASE("report text and JSON carry the verdict and the listed elements", "[ch
   auto y = tconv::conv_transpose(l.p, l.x, l.w, l.b).data;
   y[0] += 1.0f;
   const auto r = check(l, y, tc::precision::fp32);
-  const auto j = r.to_json();
+  const auto j = tc::to_json(r);
   CHECK(j["verdict"] == "violated");
   CHECK(j["violations"] == 1);
   CHECK(j["first_violations"][0]["index"] == std::vector<std::int64_t>{0, 0, 0, 0});
-  CHECK(r.to_text().find("VIOLATED") != std::string::npos);
+  CHECK(tc::to_text(r).find("VIOLATED") != std::string::npos);
 }

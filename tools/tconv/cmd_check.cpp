@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "layer_data.hpp"
 #include "tconv/check/check.hpp"
+#include "tconv/check/report_json.hpp"
 #include "tconv/io/atomic_file.hpp"
 
 namespace tconv::cli {
@@ -47,9 +48,7 @@ int check_body(const check_flags& f) {
   check::report rep;
   try {
     if (y.shape != want) {
-      rep = check::wrong_shape_report(want, y.shape);
-      rep.precision_name = check::name(prec);
-      if (f.rtol >= 0 || f.atol >= 0) rep.mode = "tolerance";
+      rep = check::wrong_shape_report(want, y.shape, prec, opt);
     } else if (d.doubles) {
       const auto yd = y.as_double();
       rep = check::check_output(d.p, d.op, d.xd.data(), d.wd.data(),
@@ -71,12 +70,12 @@ int check_body(const check_flags& f) {
     try {
       io::write_atomically(
           f.json,
-          rep.to_json().dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+          check::to_json(rep).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
     } catch (const io::write_error& e) {
       throw usage_error("--json " + std::string(e.what()));
     }
   }
-  if (!f.quiet) std::fputs(rep.to_text().c_str(), stdout);
+  if (!f.quiet) std::fputs(check::to_text(rep).c_str(), stdout);
   if (f.timing) {
     auto s = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
     std::fprintf(stderr, "timing: read %.6f s, check %.6f s\n", s(t0, t1), s(t1, t2));

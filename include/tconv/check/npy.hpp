@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "tconv/check/huge_pages.hpp"
+#include "tconv/detail/checked.hpp"
 #include "tconv/io/atomic_file.hpp"
 
 namespace tconv::check {
@@ -30,6 +31,7 @@ struct npy_error : std::runtime_error {
 /// The element types a .npy file may hold here.
 enum class npy_dtype { float16, float32, float64, int32, int64 };
 
+/// "float16", "float32", "float64", "int32" or "int64".
 [[nodiscard]] inline const char* name(npy_dtype t) {
   switch (t) {
     case npy_dtype::float16:
@@ -52,9 +54,11 @@ struct npy_array {
   std::vector<std::int64_t> shape;
   std::vector<float> f;   // float16, float32
   std::vector<double> d;  // float64, int32, int64 (ints only when exact in double)
+  /// True for float16 and float32 (held in f).
   [[nodiscard]] bool is_float() const {
     return dtype == npy_dtype::float16 || dtype == npy_dtype::float32;
   }
+  /// The number of values.
   [[nodiscard]] std::int64_t size() const {
     return static_cast<std::int64_t>(is_float() ? f.size() : d.size());
   }
@@ -84,12 +88,6 @@ namespace detail {
     return sign ? -v : v;
   }
   return std::bit_cast<float>(bits);
-}
-
-inline std::string shape_text(const std::vector<std::int64_t>& s) {
-  std::string t = "[";
-  for (std::size_t i = 0; i < s.size(); ++i) t += (i ? ", " : "") + std::to_string(s[i]);
-  return t + "]";
 }
 
 // The value of `key` in the header dict: the text after "'key':" up to the next top-level ','/'}'.
@@ -221,9 +219,11 @@ inline void parse_shape(std::string_view sh, npy_header& hd, const std::string& 
   }
 }
 
-// Reads and checks the preamble and the header; every size is checked against the file's size.
-inline npy_header read_header(std::FILE* in, std::int64_t fsize, std::int64_t max_elements,
-                              const std::string& file) {
+// The preamble: magic string, version and header length. Returns where the header starts.
+struct npy_preamble {
+  std::int64_t start = 10, header_bytes = 0;
+};
+inline npy_preamble read_preamble(std::FILE* in, std::int64_t fsize, const std::string& file) {
   unsigned char pre[12] = {};
   if (fsize < 10)
     throw npy_error(file + ": too short to be a .npy file (" + std::to_string(fsize) + " bytes)");
@@ -234,25 +234,64 @@ inline npy_header read_header(std::FILE* in, std::int64_t fsize, std::int64_t ma
   if (major < 1 || major > 3 || minor != 0)
     throw npy_error(file + ": unsupported .npy format version " + std::to_string(major) + "." +
                     std::to_string(minor) + " (1.0, 2.0 and 3.0 are supported)");
-  std::int64_t hlen = pre[8] | (pre[9] << 8), start = 10;
+  npy_preamble p;
+  p.header_bytes = pre[8] | (pre[9] << 8);
   if (major > 1) {
     if (fsize < 12 || std::fread(pre + 10, 1, 2, in) != 2)
       throw npy_error(file + ": truncated header");
-    hlen |= (static_cast<std::int64_t>(pre[10]) << 16) | (static_cast<std::int64_t>(pre[11]) << 24);
-    start = 12;
+    p.header_bytes |=
+        (static_cast<std::int64_t>(pre[10]) << 16) | (static_cast<std::int64_t>(pre[11]) << 24);
+    p.start = 12;
   }
-  if (hlen > fsize - start)
-    throw npy_error(file + ": truncated header (it claims " + std::to_string(hlen) +
-                    " bytes, the file has " + std::to_string(fsize - start) +
+  if (p.header_bytes > fsize - p.start)
+    throw npy_error(file + ": truncated header (it claims " + std::to_string(p.header_bytes) +
+                    " bytes, the file has " + std::to_string(fsize - p.start) +
                     " after the preamble)");
+  return p;
+}
+
+// The header dictionary's text (hlen bytes): no NUL byte, braces present.
+inline std::string read_dict(std::FILE* in, std::int64_t hlen, const std::string& file) {
   std::string header(static_cast<std::size_t>(hlen), '\0');
   if (std::fread(header.data(), 1, header.size(), in) != header.size())
     throw npy_error(file + ": cannot read the header");
   if (header.find('\0') != std::string::npos)
     throw npy_error(file + ": header contains a NUL byte");
-  const std::string_view h = header;
-  if (h.find('{') == std::string_view::npos || h.find('}') == std::string_view::npos)
+  if (header.find('{') == std::string::npos || header.find('}') == std::string::npos)
     throw npy_error(file + ": header is not a dictionary");
+  return header;
+}
+
+// The data size the header claims against the `data` bytes the file holds, and the element cap.
+inline void check_data_size(const npy_header& hd, std::int64_t data, std::int64_t max_elements,
+                            const std::string& file) {
+  const std::int64_t item = hd.item, count = hd.count;
+  if (count > data / item || count * item > data)
+    throw npy_error(
+        file + ": truncated or lying header: shape " + tconv::detail::to_string(hd.shape) + " of " +
+        name(hd.dtype) + " needs " +
+        (count > data / item ? "more than " + std::to_string(data) : std::to_string(count * item)) +
+        " data bytes, the file holds " + std::to_string(data));
+  if (count * item != data)
+    throw npy_error(file + ": " + std::to_string(data - count * item) +
+                    " unexpected bytes after the data of shape " +
+                    tconv::detail::to_string(hd.shape));
+  // a consistent but huge (say sparse) file is refused here, before its data is read
+  if (count > max_elements)
+    throw npy_error(file + ": shape " + tconv::detail::to_string(hd.shape) + " holds " +
+                    std::to_string(count) + " values, more than the " +
+                    std::to_string(max_elements) +
+                    (max_elements == max_npy_elements ? std::string(" a tensor may have (2^28)")
+                                                      : std::string(" expected")) +
+                    "; refused before reading its data");
+}
+
+// Reads and checks the preamble and the header; every size is checked against the file's size.
+inline npy_header read_header(std::FILE* in, std::int64_t fsize, std::int64_t max_elements,
+                              const std::string& file) {
+  const npy_preamble pre = read_preamble(in, fsize, file);
+  const std::string header = read_dict(in, pre.header_bytes, file);
+  const std::string_view h = header;
   npy_header hd;
   for (const char* key : {"descr", "fortran_order", "shape"}) refuse_duplicate_key(h, key, file);
   parse_descr(dict_value(h, "descr", file), hd, file);
@@ -262,24 +301,8 @@ inline npy_header read_header(std::FILE* in, std::int64_t fsize, std::int64_t ma
   else if (fo != "False")
     throw npy_error(file + ": 'fortran_order' must be True or False, got " + std::string(fo));
   parse_shape(dict_value(h, "shape", file), hd, file);
-  hd.data_offset = start + hlen;
-  const std::int64_t data = fsize - hd.data_offset, item = hd.item, count = hd.count;
-  if (count > data / item || count * item > data)
-    throw npy_error(
-        file + ": truncated or lying header: shape " + shape_text(hd.shape) + " of " +
-        name(hd.dtype) + " needs " +
-        (count > data / item ? "more than " + std::to_string(data) : std::to_string(count * item)) +
-        " data bytes, the file holds " + std::to_string(data));
-  if (count * item != data)
-    throw npy_error(file + ": " + std::to_string(data - count * item) +
-                    " unexpected bytes after the data of shape " + shape_text(hd.shape));
-  // a consistent but huge (say sparse) file is refused here, before its data is read
-  if (count > max_elements)
-    throw npy_error(file + ": shape " + shape_text(hd.shape) + " holds " + std::to_string(count) +
-                    " values, more than the " + std::to_string(max_elements) +
-                    (max_elements == max_npy_elements ? std::string(" a tensor may have (2^28)")
-                                                      : std::string(" expected")) +
-                    "; refused before reading its data");
+  hd.data_offset = pre.start + pre.header_bytes;
+  check_data_size(hd, fsize - hd.data_offset, max_elements, file);
   return hd;
 }
 
@@ -382,12 +405,8 @@ struct file_closer {
   void operator()(std::FILE* f) const { std::fclose(f); }
 };
 
-}  // namespace detail
-
-/// Reads a .npy file holding at most max_elements values. Throws npy_error naming the file and what
-/// is wrong; every size is checked on the header, before any data is read or allocated.
-[[nodiscard]] inline npy_array read_npy(const std::string& file,
-                                        std::int64_t max_elements = max_npy_elements) {
+// The size of `file`; throws npy_error when it is not a regular file or cannot be read.
+inline std::int64_t regular_file_size(const std::string& file) {
   std::error_code ec;
   const auto st = std::filesystem::status(file, ec);
   if (!ec && st.type() != std::filesystem::file_type::regular)
@@ -397,12 +416,21 @@ struct file_closer {
                          ? std::string("a FIFO (named pipe)")
                          : std::string("not a regular file")) +
                     ")");
-  const auto fsize_u = std::filesystem::file_size(file, ec);
+  const auto size = std::filesystem::file_size(file, ec);
   if (ec) throw npy_error(file + ": cannot open (" + ec.message() + ")");
+  return static_cast<std::int64_t>(size);
+}
+
+}  // namespace detail
+
+/// Reads a .npy file holding at most max_elements values. Throws npy_error naming the file and what
+/// is wrong; every size is checked on the header, before any data is read or allocated.
+[[nodiscard]] inline npy_array read_npy(const std::string& file,
+                                        std::int64_t max_elements = max_npy_elements) {
+  const std::int64_t fsize = detail::regular_file_size(file);
   const std::unique_ptr<std::FILE, detail::file_closer> in(std::fopen(file.c_str(), "rb"));
   if (!in) throw npy_error(file + ": cannot open for reading");
-  const detail::npy_header hd =
-      detail::read_header(in.get(), static_cast<std::int64_t>(fsize_u), max_elements, file);
+  const detail::npy_header hd = detail::read_header(in.get(), fsize, max_elements, file);
   npy_array a;
   a.dtype = hd.dtype;
   a.shape = hd.shape;

@@ -13,21 +13,12 @@
 #include <limits>
 #include <string>
 
+#include "tconv/check/float_format.hpp"
+
 namespace tconv::check {
 
 __extension__ using uint128 =
     unsigned __int128;  // GCC/Clang builtin: __extension__ keeps -Wpedantic quiet
-
-/// A binary floating-point format for rounding: precision p (bits, with the hidden one), the
-/// exponent of the smallest subnormal, and the largest finite exponent.
-struct float_format {
-  int precision;
-  int min_exponent;  // quantum of the subnormals: 2^min_exponent
-  int max_exponent;  // largest finite values are below 2^(max_exponent + 1)
-};
-inline constexpr float_format binary16{11, -24, 15};
-inline constexpr float_format binary32{24, -149, 127};
-inline constexpr float_format binary64{53, -1074, 1023};
 
 class superacc {
  public:
@@ -79,6 +70,7 @@ class superacc {
 
   /// True when a NaN or infinity was added; the IEEE result of such a sum is non_finite_value().
   [[nodiscard]] bool non_finite() const { return nan_ || pinf_ || ninf_; }
+  /// NaN when a NaN or both infinities were added, else the infinity that was.
   [[nodiscard]] double non_finite_value() const {
     if (nan_ || (pinf_ && ninf_)) return std::numeric_limits<double>::quiet_NaN();
     return pinf_ ? std::numeric_limits<double>::infinity()
@@ -166,6 +158,7 @@ class superacc {
     return s + "e" + (point >= 0 ? "+" : "") + std::to_string(point);
   }
 
+  /// Back to an exact zero (only the digits touched since the last clear are reset).
   void clear() {
     for (int j = lo_; j <= hi_ + 1 && j < digits; ++j) d_[j] = 0;
     d_[digits - 1] = 0;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "tconv/abi.hpp"
 #include "tconv/impl.h"
 #include "tconv/problem.hpp"
 
@@ -12,37 +13,11 @@
 
 namespace tconv::adapter {
 
-/// The canonical problem of the C struct (fields copied axis by axis).
-[[nodiscard]] inline problem from_c(const tconv_problem& c) {
-  problem p;
-  p.rank = c.rank;
-  p.batch = c.batch;
-  p.in_channels = c.in_channels;
-  p.out_channels = c.out_channels;
-  p.groups = c.groups;
-  for (std::size_t a = 0; a < max_rank; ++a) {
-    p.input[a] = c.input[a];
-    p.kernel[a] = c.kernel[a];
-    p.stride[a] = c.stride[a];
-    p.dilation[a] = c.dilation[a];
-    p.pad_begin[a] = c.pad_begin[a];
-    p.pad_end[a] = c.pad_end[a];
-    p.output_padding[a] = c.output_padding[a];
-  }
-  // axes past the rank are ignored by the ABI; neutral values keep find_fault from judging them
-  for (auto a = static_cast<std::size_t>(c.rank < 0 ? 0 : c.rank); a < max_rank; ++a) {
-    p.input[a] = p.kernel[a] = p.stride[a] = p.dilation[a] = 1;
-    p.pad_begin[a] = p.pad_end[a] = p.output_padding[a] = 0;
-  }
-  p.has_bias = c.has_bias != 0;
-  return p;
-}
-
 /// True when c is a well-formed transposed convolution whose `output` field holds its extents,
 /// with output_padding unrestricted (each adapter applies its library's own rule on top).
 [[nodiscard]] inline bool well_formed(const tconv_problem* c) {
   if (c == nullptr || c->rank < 1 || c->rank > max_rank) return false;
-  const problem p = from_c(*c);
+  const problem p = from_abi(*c);
   if (find_fault(p, op_kind::conv_transpose, output_padding_rule::extension)) return false;
   const extents out = output_extents(p, op_kind::conv_transpose);
   for (std::int64_t a = 0; a < c->rank; ++a)

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "../tests/support/fixtures.hpp"
 #include "tconv/tconv.hpp"
 
 namespace {
@@ -13,13 +14,7 @@ using tconv::dense_matrix;
 using tconv::problem;
 using tconv::tensor;
 
-constexpr problem layer(i64 h, i64 w, i64 k) {
-  problem p;
-  p.rank = 2;
-  p.input = {h, w, 1};
-  p.kernel = {k, k, 1};
-  return p;
-}
+using tconv::test::layer;  // one batch, one channel, h x w input, k x k kernel
 constexpr tensor<i64> arange(std::vector<i64> shape) {
   tensor<i64> r(std::move(shape));
   for (i64 i = 0; i < r.size(); ++i) r[i] = i;

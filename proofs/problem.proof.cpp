@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "../tests/support/fixtures.hpp"
 #include "box.hpp"
 #include "tconv/tconv.hpp"
 
@@ -75,24 +76,7 @@ concept accepted_conv = requires {
   requires tconv::is_valid(P, op_kind::conv);
 };
 
-/// A valid 2-D transposed convolution: 3x4 input, 2x3 kernel, stride (2,3), dilation (1,2),
-/// pads (1,0 | 0,2), output_padding (1,2), C_in = 4, C_out = 6, groups = 2.
-constexpr problem good() {
-  problem p;
-  p.rank = 2;
-  p.batch = 2;
-  p.in_channels = 4;
-  p.out_channels = 6;
-  p.groups = 2;
-  p.input = {3, 4, 1};
-  p.kernel = {2, 3, 1};
-  p.stride = {2, 3, 1};
-  p.dilation = {1, 2, 1};
-  p.pad_begin = {1, 0, 0};
-  p.pad_end = {0, 2, 0};
-  p.output_padding = {1, 2, 0};
-  return p;
-}
+using tconv::test::good;  // tests/support/fixtures.hpp: out = {6, 14}
 static_assert(accepted<good()>);
 // out = (3-1)*2 - 1 - 0 + 1*1 + 1 + 1 = 6 and (4-1)*3 - 0 - 2 + 2*2 + 2 + 1 = 14
 static_assert(tconv::output_extents(good(), op_kind::conv_transpose) == tconv::extents{6, 14, 1});

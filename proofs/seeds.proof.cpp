@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "../tests/support/fixtures.hpp"
 #include "tconv/tconv.hpp"
 
 namespace {
@@ -16,19 +17,7 @@ using tconv::op_kind;
 using tconv::problem;
 using tconv::tensor;
 
-/// One batch, C_in x h x w input, k x k kernel, square stride and symmetric padding.
-constexpr problem layer(i64 h, i64 w, i64 k, i64 stride = 1, i64 pad = 0, i64 cin = 1,
-                        i64 cout = 1) {
-  problem p;
-  p.rank = 2;
-  p.in_channels = cin;
-  p.out_channels = cout;
-  p.input = {h, w, 1};
-  p.kernel = {k, k, 1};
-  p.stride = {stride, stride, 1};
-  p.pad_begin = p.pad_end = {pad, pad, 0};
-  return p;
-}
+using tconv::test::layer;  // one batch, C_in x h x w, k x k, square stride and padding
 
 constexpr tensor<i64> t(std::vector<i64> shape, std::vector<i64> values) {
   return {std::move(shape), std::move(values)};

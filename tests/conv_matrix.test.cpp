@@ -9,17 +9,10 @@ using test::i64;
 using test::make;
 
 TEST_CASE("dense and sparse W hold the same entries", "[conv_matrix]") {
-  problem p;
-  p.rank = 2;
-  p.in_channels = 2;
-  p.out_channels = 4;
-  p.groups = 2;
-  p.input = {4, 5, 1};
-  p.kernel = {2, 3, 1};
-  p.stride = {2, 1, 1};
-  p.dilation = {1, 2, 1};
-  p.pad_begin = {1, 0, 0};
-  p.pad_end = {0, 2, 0};
+  problem p{.rank = 2, .in_channels = 2, .out_channels = 4, .groups = 2};
+  //           {in, k, s, d, pb, pe, op}
+  p.set_axis(0, {4, 2, 2, 1, 1, 0, 0});
+  p.set_axis(1, {5, 3, 1, 2, 0, 2, 0});
   const auto w = make<i64>(weight_shape(p, op_kind::conv), test::varied(2 * 1 * 6 * 2, 7));
   const auto d = conv_matrix_dense(p, w);
   const auto s = conv_matrix_sparse(p, w);

@@ -106,19 +106,11 @@ TEST_CASE("rank 3: hand-derived example", "[conv_transpose][rank3]") {
 
 TEST_CASE("ranks 1-3: the formulations agree on varied values", "[conv_transpose][agreement]") {
   // every hyperparameter away from its identity and different per axis, groups = 2
-  problem p;
-  p.rank = 3;
-  p.batch = 2;
-  p.in_channels = 4;
-  p.out_channels = 6;
-  p.groups = 2;
-  p.input = {3, 2, 4};
-  p.kernel = {2, 3, 2};
-  p.stride = {2, 1, 3};
-  p.dilation = {1, 2, 2};
-  p.pad_begin = {1, 0, 2};
-  p.pad_end = {0, 2, 1};
-  p.output_padding = {1, 0, 2};  // axis 1 at 0: op >= s would break the adjoint shapes below
+  problem p{.rank = 3, .batch = 2, .in_channels = 4, .out_channels = 6, .groups = 2};
+  //           {in, k, s, d, pb, pe, op}
+  p.set_axis(0, {3, 2, 2, 1, 1, 0, 1});
+  p.set_axis(1, {2, 3, 1, 2, 0, 2, 0});  // op 0: op >= s would break the adjoint shapes below
+  p.set_axis(2, {4, 2, 3, 2, 2, 1, 2});
   p.has_bias = true;
   for (i64 rank = 1; rank <= 3; ++rank) {
     p.rank = rank;

@@ -4,33 +4,16 @@
 #include <functional>
 #include <string>
 
+#include "support/fixtures.hpp"
 #include "test_support.hpp"
 
 using namespace tconv;
 using Catch::Matchers::Contains;
+using test::good;
 using test::i64;
 using test::make;
 
 namespace {
-
-/// A valid 2-D transposed convolution (the same as proofs/problem.proof.cpp's `good`):
-/// out = (3-1)*2 - 1 - 0 + 1 + 1 + 1 = 6 and (4-1)*3 - 0 - 2 + 2*2 + 2 + 1 = 14.
-problem good() {
-  problem p;
-  p.rank = 2;
-  p.batch = 2;
-  p.in_channels = 4;
-  p.out_channels = 6;
-  p.groups = 2;
-  p.input = {3, 4, 1};
-  p.kernel = {2, 3, 1};
-  p.stride = {2, 3, 1};
-  p.dilation = {1, 2, 1};
-  p.pad_begin = {1, 0, 0};
-  p.pad_end = {0, 2, 0};
-  p.output_padding = {1, 2, 0};
-  return p;
-}
 
 std::string fault_of(const problem& p, op_kind op = op_kind::conv_transpose) {
   try {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../adapter_common.hpp"
+#include "tconv/text.hpp"
 
 namespace {
 
@@ -21,12 +22,6 @@ std::vector<int> ints(const std::int64_t* v, std::int64_t n) { return std::vecto
 
 cv::dnn::DictValue array(const std::vector<int>& v) {
   return cv::dnn::DictValue::arrayInt(v.begin(), static_cast<int>(v.size()));
-}
-
-std::string shape_text(const int* e, int n) {
-  std::string s = "[";
-  for (int i = 0; i < n; ++i) s += (i > 0 ? ", " : "") + std::to_string(e[i]);
-  return s + "]";
 }
 
 }  // namespace
@@ -86,9 +81,10 @@ TCONV_EXPORT int tconv_conv_transpose_f32(const tconv_problem* p, const float* x
     for (std::int64_t a = 0; a < r; ++a) yshape.push_back(static_cast<int>(p->output[a]));
     if (out.type() != CV_32F || out.dims != static_cast<int>(yshape.size()) ||
         !std::equal(yshape.begin(), yshape.end(), out.size.p) || !out.isContinuous())
-      throw std::runtime_error("the layer returned shape " + shape_text(out.size.p, out.dims) +
-                               ", expected " +
-                               shape_text(yshape.data(), static_cast<int>(yshape.size())));
+      throw std::runtime_error(
+          "the layer returned shape " +
+          tconv::shape_text(std::vector<int>(out.size.p, out.size.p + out.dims)) + ", expected " +
+          tconv::shape_text(yshape));
     std::memcpy(y, out.ptr<float>(), out.total() * sizeof(float));
     return 0;
   });

@@ -1,10 +1,14 @@
 #pragma once
-// Problems as text: the one-line form every report, counterexample and test message uses.
+// Problems, shapes and indices as text: the forms every report, counterexample and message uses.
+#include <cstddef>
 #include <cstdint>
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "tconv/detail/checked.hpp"
 #include "tconv/problem.hpp"
 
 namespace tconv {
@@ -35,6 +39,45 @@ inline std::ostream& operator<<(std::ostream& os, const problem& p) {
   std::ostringstream s;
   s << p;
   return s.str();
+}
+
+/// open + v[0] + sep + v[1] + ... + close: "[2, 3, 4]" by default, as the core's messages write
+/// shapes; a seed table's "(2,3)" is shape_text(v, ",", "(", ")").
+template <class R>
+[[nodiscard]] constexpr std::string shape_text(const R& v, std::string_view sep = ", ",
+                                               std::string_view open = "[",
+                                               std::string_view close = "]") {
+  return detail::to_string(v, sep, open, close);
+}
+
+/// Row-major position of index in shape: ((i0 * s1 + i1) * s2 + i2) ...
+[[nodiscard]] constexpr std::int64_t flat_index(const std::vector<std::int64_t>& shape,
+                                                const std::vector<std::int64_t>& index) {
+  std::int64_t flat = 0;
+  for (std::size_t i = 0; i < index.size() && i < shape.size(); ++i)
+    flat = flat * shape[i] + index[i];
+  return flat;
+}
+
+/// s for XML or HTML text and attributes: & < > " as &amp; &lt; &gt; &quot;, and ' as &apos;
+/// unless `apostrophe` is false (HTML attributes here are double-quoted).
+[[nodiscard]] constexpr std::string escape_markup(std::string_view s, bool apostrophe = true) {
+  std::string r;
+  for (const char c : s) {
+    if (c == '&')
+      r += "&amp;";
+    else if (c == '<')
+      r += "&lt;";
+    else if (c == '>')
+      r += "&gt;";
+    else if (c == '"')
+      r += "&quot;";
+    else if (c == '\'' && apostrophe)
+      r += "&apos;";
+    else
+      r += c;
+  }
+  return r;
 }
 
 }  // namespace tconv

@@ -78,6 +78,18 @@ inline raw_axis draw_axis(const problem_space& s) {
   return r;
 }
 
+// The draws every problem starts with, in this order: rank, batch, groups, then channels as
+// multiples of the groups (valid by construction).
+inline problem draw_layer(const problem_space& s) {
+  problem p;
+  p.rank = *uniform(1, std::clamp<std::int64_t>(s.max_rank, 1, max_rank));
+  p.batch = *uniform(1, s.max_batch);
+  p.groups = *uniform(1, s.max_groups);
+  p.in_channels = p.groups * *uniform(1, s.max_channels_per_group);
+  p.out_channels = p.groups * *uniform(1, s.max_channels_per_group);
+  return p;
+}
+
 }  // namespace detail
 
 /// A conv_transpose problem valid under PyTorch's rule by construction (never discarded).
@@ -86,12 +98,7 @@ inline raw_axis draw_axis(const problem_space& s) {
 /// 1x1 kernels, extent-1 inputs, bias or none.
 [[nodiscard]] inline rc::Gen<problem> valid_problem(problem_space s = {}) {
   return rc::gen::exec([s] {
-    problem p;
-    p.rank = *uniform(1, std::clamp<std::int64_t>(s.max_rank, 1, max_rank));
-    p.batch = *uniform(1, s.max_batch);
-    p.groups = *uniform(1, s.max_groups);
-    p.in_channels = p.groups * *uniform(1, s.max_channels_per_group);
-    p.out_channels = p.groups * *uniform(1, s.max_channels_per_group);
+    problem p = detail::draw_layer(s);
     const std::int64_t in_cap = per_axis_cap(s.max_input_elements, p.rank, s.max_extent);
     const std::int64_t k_cap = per_axis_cap(s.max_kernel_elements, p.rank, s.max_kernel);
     for (std::size_t a = 0; a < static_cast<std::size_t>(max_rank); ++a) {
@@ -117,12 +124,7 @@ inline raw_axis draw_axis(const problem_space& s) {
 /// needed, to the dilated kernel's extent minus the padding, so the output is >= 1.
 [[nodiscard]] inline rc::Gen<problem> valid_conv_problem(problem_space s = {}) {
   return rc::gen::exec([s] {
-    problem p;
-    p.rank = *uniform(1, std::clamp<std::int64_t>(s.max_rank, 1, max_rank));
-    p.batch = *uniform(1, s.max_batch);
-    p.groups = *uniform(1, s.max_groups);
-    p.in_channels = p.groups * *uniform(1, s.max_channels_per_group);
-    p.out_channels = p.groups * *uniform(1, s.max_channels_per_group);
+    problem p = detail::draw_layer(s);
     // a convolution's input is its transposed twin's output: allow it the larger extents
     const std::int64_t in_cap =
         per_axis_cap(s.max_input_elements * 8, p.rank, s.max_extent * s.max_stride);

@@ -31,11 +31,6 @@ class implementation {
   [[nodiscard]] virtual std::string replay_flag() const = 0;
 };
 
-/// The ABI view of a problem, with the output extents filled in.
-[[nodiscard]] tconv_problem to_abi(const problem& p);
-/// The problem an ABI struct describes (validated by the caller).
-[[nodiscard]] problem from_abi(const tconv_problem& a);
-
 /// A plugin (shared library exporting the ABI), run in a forked worker process that is restarted
 /// after every crash or timeout. The worker is contained (sandbox_worker.cpp): own session,
 /// resource limits, the harness's state read-only, no-access pages around the data, nothing it

@@ -12,27 +12,25 @@
 // re-examined. --random draws valid problems (every region: ranks, gaps, dilation, groups,
 // asymmetric padding, output_padding, bias), runs those the plugin supports, and shrinks the
 // first wrong one to a minimal SPEC that --problem replays.
+// Every call runs in the harness's plugin sandbox (lib/harness: a contained worker process,
+// restarted after a crash, a hang or a wrong case) and random problems come from the harness's
+// generator (gen::valid_problem) and shrink along its shrink tree; what is this driver's own is
+// the fixed-case table and the integer-exactness comparison.
 // Exit status: 0 pass, 1 a failed case, 2 usage error, 77 plugin not built (skip).
-#include <dlfcn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
-#include <cmath>
-#include <csignal>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "harness/generate.hpp"
+#include "harness/implementation.hpp"
 #include "tconv/conv_transpose.hpp"
-#include "tconv/impl.h"
 
 namespace {
 
@@ -208,28 +206,6 @@ std::vector<test_case> cases() {
   return c;
 }
 
-tconv_problem to_c(const problem& p) {
-  tconv_problem c{};
-  c.rank = p.rank;
-  c.batch = p.batch;
-  c.in_channels = p.in_channels;
-  c.out_channels = p.out_channels;
-  c.groups = p.groups;
-  const auto out = tconv::output_extents(p, tconv::op_kind::conv_transpose);
-  for (std::size_t a = 0; a < tconv::max_rank; ++a) {
-    c.input[a] = p.input[a];
-    c.kernel[a] = p.kernel[a];
-    c.stride[a] = p.stride[a];
-    c.dilation[a] = p.dilation[a];
-    c.pad_begin[a] = p.pad_begin[a];
-    c.pad_end[a] = p.pad_end[a];
-    c.output_padding[a] = p.output_padding[a];
-    c.output[a] = out[a];
-  }
-  c.has_bias = p.has_bias ? 1 : 0;
-  return c;
-}
-
 std::set<std::string> split(const std::string& s) {
   std::set<std::string> r;
   std::size_t start = 0;
@@ -243,188 +219,54 @@ std::set<std::string> split(const std::string& s) {
   return r;
 }
 
-// A buffer with guard regions on both sides: writes outside [0, n) are caught.
-struct guarded {
-  static constexpr std::size_t guard = 64;
-  static constexpr float sentinel = -1234567.0f;
-  std::vector<float> all;
-  explicit guarded(std::size_t n, float fill) : all(n + 2 * guard, sentinel) {
-    for (std::size_t i = 0; i < n; ++i) all[guard + i] = fill;
-  }
-  float* data() { return all.data() + guard; }
-  [[nodiscard]] bool guards_intact(std::size_t n) const {
-    for (std::size_t i = 0; i < guard; ++i)
-      if (all[i] != sentinel || all[guard + n + i] != sentinel) return false;
-    return true;
-  }
-};
-
-using run_fn = int (*)(const tconv_problem*, const float*, const float*, const float*, float*);
-using supports_fn = int (*)(const tconv_problem*);
-
 enum class outcome { pass = 0, wrong = 1, declined = 2 };
 
-// Runs one case; prints why it is wrong when it is.
-outcome run_case(const test_case& t, run_fn run, supports_fn supports, bool quiet = false) {
-  const tconv_problem cp = to_c(t.p);
-  if (supports != nullptr && supports(&cp) == 0) return outcome::declined;
+// The exact output of t in int64; false (and why, unless quiet) when a value is not a float32.
+bool exact_output(const test_case& t, tconv::tensor<i64>& y, bool quiet) {
   const tconv::tensor<i64> x(tconv::input_shape(t.p), t.x),
       w(tconv::weight_shape(t.p, tconv::op_kind::conv_transpose), t.w);
-  tconv::tensor<i64> expected;
   if (t.p.has_bias)
-    expected = tconv::conv_transpose(t.p, x, w, tconv::tensor<i64>(tconv::bias_shape(t.p), t.b));
+    y = tconv::conv_transpose(t.p, x, w, tconv::tensor<i64>(tconv::bias_shape(t.p), t.b));
   else
-    expected = tconv::conv_transpose(t.p, x, w);
-  for (auto v : expected.data)
+    y = tconv::conv_transpose(t.p, x, w);
+  for (auto v : y.data)
     if (v > (i64{1} << 24) || v < -(i64{1} << 24)) {
       if (!quiet)
         std::printf("  %s: exact value %lld is not representable in float32: bad case\n",
                     t.name.c_str(), static_cast<long long>(v));
-      return outcome::wrong;
+      return false;
     }
+  return true;
+}
+
+// Runs one case in the sandbox; prints why it is wrong when it is (unless quiet). The sandbox
+// judges the call itself (crash, hang, writes out of bounds, modified inputs, non-zero return);
+// this compares an answer bit for bit with the exact integers.
+outcome run_case(tconv::harness::implementation& impl, const test_case& t, bool quiet = false) {
+  tconv::tensor<i64> expected;
+  if (!exact_output(t, expected, quiet)) return outcome::wrong;
   const auto as_float = [](const std::vector<i64>& v) {
     return std::vector<float>(v.begin(), v.end());
   };
-  const std::vector<float> xf = as_float(t.x), wf = as_float(t.w), bf = as_float(t.b);
-  guarded xg(xf.size(), 0), wg(wf.size(), 0), bg(bf.size(), 0);
-  std::copy(xf.begin(), xf.end(), xg.data());
-  std::copy(wf.begin(), wf.end(), wg.data());
-  std::copy(bf.begin(), bf.end(), bg.data());
-  const std::size_t n = expected.data.size();
-  guarded y(n, std::nanf(""));  // NaN: an element never written cannot pass
-  const int rc = run(&cp, xg.data(), wg.data(), t.p.has_bias ? bg.data() : nullptr, y.data());
-  if (rc != 0) {
+  const auto r = impl.call({t.p, as_float(t.x), as_float(t.w), as_float(t.b)});
+  using status = tconv::harness::call_result::status;
+  if (r.state == status::unsupported) return outcome::declined;
+  if (r.state == status::failed) {
     if (!quiet)
-      std::printf("  %s: the plugin returned %d (error) on a problem it declared supported\n",
-                  t.name.c_str(), rc);
+      std::printf("  %s: %s: %s\n", t.name.c_str(), tconv::harness::name(r.kind),
+                  r.message.c_str());
     return outcome::wrong;
   }
-  bool ok = true;
-  if (!y.guards_intact(n) || !xg.guards_intact(xf.size()) || !wg.guards_intact(wf.size())) {
-    if (!quiet) std::printf("  %s: the plugin wrote outside the output tensor\n", t.name.c_str());
-    ok = false;
-  }
-  if (!std::equal(xf.begin(), xf.end(), xg.data()) ||
-      !std::equal(wf.begin(), wf.end(), wg.data()) ||
-      !std::equal(bf.begin(), bf.end(), bg.data())) {
-    if (!quiet) std::printf("  %s: the plugin modified its inputs\n", t.name.c_str());
-    ok = false;
-  }
+  const std::size_t n = expected.data.size();
   std::size_t wrong = 0, first = n;
   for (std::size_t i = 0; i < n; ++i)
-    if (!(y.data()[i] == static_cast<float>(expected.data[i]))) {
-      if (wrong++ == 0) first = i;
-    }
-  if (wrong > 0) {
-    if (!quiet)
-      std::printf(
-          "  %s: %zu of %zu elements wrong; first at flat index %zu: got %.9g, exact %lld\n",
-          t.name.c_str(), wrong, n, first, static_cast<double>(y.data()[first]),
-          static_cast<long long>(expected.data[first]));
-    ok = false;
-  }
-  return ok ? outcome::pass : outcome::wrong;
-}
-
-std::string spec_of(const problem& p);
-problem parse_spec(const std::string& spec);
-
-// Cases run in a worker process, forked once and again after each crash: a crash or a hang of
-// the library becomes a wrong case and the driver survives to report (and shrink) it, while the
-// library's one-time setup (JIT kernels, thread pools) is paid once, not per case.
-struct worker {
-  run_fn run = nullptr;
-  supports_fn supports = nullptr;
-  pid_t pid = -1;
-  int to = -1, from = -1;  // pipes: cases in, outcomes out
-
-  void start() {
-    int down[2], up[2];
-    if (pipe(down) != 0 || pipe(up) != 0) return;
-    std::fflush(stdout);
-    pid = fork();
-    if (pid == 0) {
-      close(down[1]), close(up[0]);
-      serve(down[0], up[1]);
-    }
-    close(down[0]), close(up[1]);
-    to = down[1], from = up[0];
-  }
-  void stop() {
-    if (pid > 0) {
-      close(to), close(from);
-      int status = 0;
-      waitpid(pid, &status, 0);
-    }
-    pid = -1;
-  }
-  // The worker's loop: one case per message (its length, then the case), one outcome byte back.
-  [[noreturn]] void serve(int in, int out) {
-    for (;;) {
-      std::uint32_t len = 0;
-      if (!read_all(in, &len, sizeof len)) _exit(0);
-      std::string msg(len, '\0');
-      if (!read_all(in, msg.data(), len)) _exit(0);
-      const auto t = decode(msg);
-      const bool quiet = msg[0] == 'q';
-      alarm(20);  // a hang becomes SIGALRM
-      const auto o = static_cast<char>(run_case(t, run, supports, quiet));
-      alarm(0);
-      std::fflush(stdout);
-      if (write(out, &o, 1) != 1) _exit(0);
-    }
-  }
-  static bool read_all(int fd, void* p, std::size_t n) {
-    auto* c = static_cast<char*>(p);
-    while (n > 0) {
-      const auto r = read(fd, c, n);
-      if (r <= 0) return false;
-      c += r, n -= static_cast<std::size_t>(r);
-    }
-    return true;
-  }
-  // A case travels as text: quiet flag, name, spec, then x, w, b values.
-  static std::string encode(const test_case& t, bool quiet) {
-    std::string m = std::string(quiet ? "q" : "v") + "\n" + t.name + "\n" + spec_line(t.p) + "\n";
-    for (const auto* v : {&t.x, &t.w, &t.b}) {
-      for (auto e : *v) m += std::to_string(e) + " ";
-      m += "\n";
-    }
-    return m;
-  }
-  static test_case decode(const std::string& m);
-  static std::string spec_line(const problem& p);
-
-  outcome operator()(const test_case& t, bool quiet) {
-    if (pid < 0) start();
-    const std::string m = encode(t, quiet);
-    const auto len = static_cast<std::uint32_t>(m.size());
-    char o = 0;
-    if (write(to, &len, sizeof len) == sizeof len &&
-        write(to, m.data(), m.size()) == static_cast<ssize_t>(m.size()) && read_all(from, &o, 1))
-      return static_cast<outcome>(o);
-    // the worker died on this case
-    close(to), close(from);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    pid = -1;
-    if (!quiet) {
-      if (WIFSIGNALED(status))
-        std::printf(
-            "  %s: the library crashed: signal %d (%s)\n", t.name.c_str(), WTERMSIG(status),
-            WTERMSIG(status) == SIGALRM ? "hang, killed after 20 s" : strsignal(WTERMSIG(status)));
-      else
-        std::printf("  %s: the case process exited with status %d\n", t.name.c_str(),
-                    WEXITSTATUS(status));
-    }
-    return outcome::wrong;
-  }
-};
-
-worker* the_worker = nullptr;
-
-outcome run_isolated(const test_case& t, run_fn, supports_fn, bool quiet = false) {
-  return (*the_worker)(t, quiet);
+    if (!(r.y[i] == static_cast<float>(expected.data[i])) && wrong++ == 0) first = i;
+  if (wrong == 0) return outcome::pass;
+  if (!quiet)
+    std::printf("  %s: %zu of %zu elements wrong; first at flat index %zu: got %.9g, exact %lld\n",
+                t.name.c_str(), wrong, n, first, static_cast<double>(r.y[first]),
+                static_cast<long long>(expected.data[first]));
+  return outcome::wrong;
 }
 
 // "r2 n1 ci2 co2 g1 in3,3 k2,2 s1,1 d1,1 pb0,0 pe0,0 op0,0 b0": a problem in one line.
@@ -503,28 +345,6 @@ problem parse_spec(const std::string& spec) {
   return p;
 }
 
-std::string worker::spec_line(const problem& p) { return spec_of(p); }
-
-test_case worker::decode(const std::string& m) {
-  std::vector<std::string> lines;
-  for (std::size_t i = 0; i < m.size();) {
-    const auto j = m.find('\n', i);
-    lines.push_back(m.substr(i, j - i));
-    i = j + 1;
-  }
-  const auto values = [](const std::string& line) {
-    std::vector<i64> v;
-    for (std::size_t i = 0; i < line.size();) {
-      const auto j = line.find(' ', i);
-      v.push_back(std::stoll(line.substr(i, j - i)));
-      i = j + 1;
-    }
-    return v;
-  };
-  return {lines.at(1), parse_spec(lines.at(2)), values(lines.at(3)), values(lines.at(4)),
-          values(lines.at(5))};
-}
-
 test_case case_of(const problem& p) {
   test_case t{spec_of(p), p, {}, {}, {}};
   t.x = fill(t.name, "x", tconv::checked_size(tconv::input_shape(p), "x"));
@@ -534,76 +354,38 @@ test_case case_of(const problem& p) {
   return t;
 }
 
-// A random valid problem: small extents, every region reachable.
 // --no-dilation: random problems keep dilation 1 (to look past a known dilation finding).
 bool no_dilation = false;
 
-problem random_problem(std::uint64_t& state) {
-  const auto next = [&](i64 lo, i64 hi) {  // uniform in [lo, hi]
-    state = state * 6364136223846793005ull + 1442695040888963407ull;
-    return lo + static_cast<i64>((state >> 33) % static_cast<std::uint64_t>(hi - lo + 1));
-  };
-  for (;;) {
-    problem p;
-    p.rank = next(1, 3);
-    p.batch = next(1, 2);
-    p.groups = next(1, 3);
-    p.in_channels = p.groups * next(1, 2);
-    p.out_channels = p.groups * next(1, 2);
-    p.has_bias = next(0, 1) == 1;
-    for (std::size_t a = 0; a < static_cast<std::size_t>(p.rank); ++a) {
-      p.input[a] = next(1, p.rank == 3 ? 3 : 5);
-      p.kernel[a] = next(1, 4);
-      p.stride[a] = next(1, 4);
-      p.dilation[a] = next(0, 2) == 0 ? next(2, 3) : 1;
-      if (no_dilation) p.dilation[a] = 1;
-      const bool asymmetric = next(0, 3) == 0;
-      p.pad_begin[a] = next(0, 2);
-      p.pad_end[a] = asymmetric ? next(0, 2) : p.pad_begin[a];
-      p.output_padding[a] = next(0, 1) == 0 ? next(0, std::max(p.stride[a], p.dilation[a]) - 1) : 0;
-    }
-    if (tconv::is_valid(p, tconv::op_kind::conv_transpose)) return p;
-  }
+// The harness's generator, bounded as this driver always drew: extents up to 5 (3 at rank 3),
+// kernels and strides up to 4, pads up to 2, up to 3 groups of 1-2 channels, batch 1-2.
+tconv::gen::problem_space space() {
+  tconv::gen::problem_space s;
+  s.max_extent = 5;
+  s.max_input_elements = 27;
+  s.max_kernel_elements = 64;
+  s.max_padding = 2;
+  s.max_batch = 2;
+  s.max_dilation = no_dilation ? 1 : 3;
+  return s;
 }
 
-// Greedy shrink: lower any field while the case stays valid, supported and wrong.
-problem shrink(problem p, run_fn run, supports_fn supports) {
-  const auto fails = [&](const problem& q) {
-    if (!tconv::is_valid(q, tconv::op_kind::conv_transpose)) return false;
-    const bool wrong = run_isolated(case_of(q), run, supports, true) == outcome::wrong;
-    the_worker->stop();  // each probe in a fresh process: no state carried between probes
-    return wrong;
-  };
+// Shrinks along the generator's shrink tree (every candidate valid by construction): the first
+// candidate still wrong becomes the problem, until none is. A wrong probe restarts the worker.
+problem shrink(rc::Shrinkable<problem> cur, tconv::harness::implementation& impl) {
   for (bool progress = true; progress;) {
     progress = false;
-    std::vector<problem> candidates;
-    const auto add = [&](auto mutate) {
-      problem q = p;
-      mutate(q);
-      if (!(q == p)) candidates.push_back(q);
-    };
-    add([](problem& q) { q.batch = 1; });
-    add([](problem& q) { q.has_bias = false; });
-    add([](problem& q) { q.in_channels = q.groups; });
-    add([](problem& q) { q.out_channels = q.groups; });
-    add([](problem& q) { q.in_channels /= q.groups, q.out_channels /= q.groups, q.groups = 1; });
-    for (std::size_t a = 0; a < static_cast<std::size_t>(p.rank); ++a) {
-      add([a](problem& q) { q.input[a] = std::max<i64>(1, q.input[a] - 1); });
-      add([a](problem& q) { q.kernel[a] = std::max<i64>(1, q.kernel[a] - 1); });
-      add([a](problem& q) { q.stride[a] = std::max<i64>(1, q.stride[a] - 1); });
-      add([a](problem& q) { q.dilation[a] = std::max<i64>(1, q.dilation[a] - 1); });
-      add([a](problem& q) { q.pad_begin[a] = std::max<i64>(0, q.pad_begin[a] - 1); });
-      add([a](problem& q) { q.pad_end[a] = std::max<i64>(0, q.pad_end[a] - 1); });
-      add([a](problem& q) { q.output_padding[a] = std::max<i64>(0, q.output_padding[a] - 1); });
+    auto seq = cur.shrinks();
+    while (auto next = seq.next()) {
+      const bool wrong = run_case(impl, case_of(next->value()), true) == outcome::wrong;
+      if (!wrong) continue;
+      impl.reset();
+      cur = std::move(*next);
+      progress = true;
+      break;
     }
-    for (const auto& q : candidates)
-      if (fails(q)) {
-        p = q;
-        progress = true;
-        break;
-      }
   }
-  return p;
+  return cur.value();
 }
 
 // --trace: each random problem is printed before it runs, so a crash names its problem.
@@ -650,17 +432,21 @@ std::vector<const known_finding*> known;  // --known
 
 // Runs n random problems; each wrong one is shrunk, and the distinct minimal counterexamples are
 // listed at the end (at most 10 shrinks, so a library wrong everywhere still ends quickly).
-int random_campaign(i64 n, std::uint64_t seed, run_fn run, supports_fn supports) {
-  std::uint64_t state = seed * 2862933555777941757ull + 3037000493ull;
+int random_campaign(i64 n, std::uint64_t seed, tconv::harness::implementation& impl) {
+  const auto problems = tconv::gen::valid_problem(space());
   i64 passed = 0, declined = 0, wrong = 0;
   std::set<std::string> minimal;
   std::map<std::string, i64> known_count;
   for (i64 i = 0; i < n; ++i) {
-    const problem p = random_problem(state);
+    // case i: its own seed, and sizes cycling as in tconv explore
+    const auto drawn =
+        problems(rc::Random(seed * 2862933555777941757ull + static_cast<std::uint64_t>(i)),
+                 static_cast<int>(i % 101));
+    const problem p = drawn.value();
     if (trace)
       std::printf("case %lld: %s\n", static_cast<long long>(i), spec_of(p).c_str()),
           std::fflush(stdout);
-    const outcome o = run_isolated(case_of(p), run, supports, true);
+    const outcome o = run_case(impl, case_of(p), true);
     if (o == outcome::declined) {
       ++declined;
       continue;
@@ -671,7 +457,7 @@ int random_campaign(i64 n, std::uint64_t seed, run_fn run, supports_fn supports)
     }
     // a wrong case may have corrupted the worker (out-of-bounds writes): later cases get a fresh
     // one
-    the_worker->stop();
+    impl.reset();
     const auto k = std::find_if(known.begin(), known.end(),
                                 [&](const known_finding* f) { return f->matches(p); });
     if (k != known.end()) {
@@ -679,12 +465,13 @@ int random_campaign(i64 n, std::uint64_t seed, run_fn run, supports_fn supports)
       continue;
     }
     if (++wrong > 10) continue;
-    if (run_isolated(case_of(p), run, supports, true) != outcome::wrong) {
+    if (run_case(impl, case_of(p), true) != outcome::wrong) {
       std::printf("case %lld is wrong after earlier cases, right alone in a fresh process: %s\n",
                   static_cast<long long>(i), spec_of(p).c_str());
       continue;
     }
-    const std::string m = spec_of(shrink(p, run, supports));
+    impl.reset();
+    const std::string m = spec_of(shrink(drawn, impl));
     if (minimal.insert(m).second)
       std::printf("case %lld is wrong: %s\n  minimal: --problem \"%s\"\n",
                   static_cast<long long>(i), spec_of(p).c_str(), m.c_str());
@@ -776,35 +563,26 @@ int main(int argc, char** argv) {
     std::printf("SKIPPED: %s (%s does not exist)\n", missing.c_str(), plugin.c_str());
     return 77;
   }
-  void* lib = dlopen(plugin.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (lib == nullptr) {
-    std::printf("FAIL: cannot load %s: %s\n", plugin.c_str(), dlerror());
+  std::unique_ptr<tconv::harness::implementation> impl;
+  try {
+    // absolute: a bare name would be looked up on the library search path, not in this folder
+    impl = tconv::harness::make_plugin(std::filesystem::absolute(plugin).string(), 20.0);
+  } catch (const std::exception& e) {
+    std::printf("FAIL: %s\n", e.what());
     return 1;
   }
-  const auto run = reinterpret_cast<run_fn>(dlsym(lib, "tconv_conv_transpose_f32"));
-  const auto supports = reinterpret_cast<supports_fn>(dlsym(lib, "tconv_supports"));
-  if (run == nullptr) {
-    std::printf("FAIL: %s does not export tconv_conv_transpose_f32\n", plugin.c_str());
-    return 1;
-  }
-  worker w{run, supports};
-  the_worker = &w;
-  struct stop_at_exit {
-    worker& w;
-    ~stop_at_exit() { w.stop(); }
-  } stopper{w};
   if (!spec.empty()) {
-    const outcome o = run_isolated(case_of(replay), run, supports);
+    const outcome o = run_case(*impl, case_of(replay));
     std::printf("%s: %s\n", spec_of(replay).c_str(),
                 o == outcome::pass       ? "pass"
                 : o == outcome::declined ? "unsupported"
                                          : "WRONG");
     return o == outcome::wrong ? 1 : 0;
   }
-  if (random > 0) return random_campaign(random, seed, run, supports);
+  if (random > 0) return random_campaign(random, seed, *impl);
   int failures = 0, passed = 0, declined = 0, findings = 0;
   for (const auto& t : all) {
-    const outcome o = run_isolated(t, run, supports);
+    const outcome o = run_case(*impl, t);
     const bool expect_declined = unsupported.count(t.name) > 0;
     const bool expect_wrong = known_wrong.count(t.name) > 0;
     const char* verdict = "";

@@ -13,7 +13,7 @@ TCONV_EXPORT int tconv_supports(const tconv_problem* p) { return tconv::adapter:
 TCONV_EXPORT int tconv_conv_transpose_f32(const tconv_problem* c, const float* x, const float* w,
                                           const float* b, float* y) {
   return tconv::adapter::no_throw("reference_plugin", [&] {
-    tconv::problem p = tconv::adapter::from_c(*c);
+    tconv::problem p = tconv::from_abi(*c);
 #ifdef TCONV_MUTANT_STRIDE_SWAP
     std::swap(p.stride[0], p.stride[1]);
 #endif
@@ -29,9 +29,9 @@ TCONV_EXPORT int tconv_conv_transpose_f32(const tconv_problem* c, const float* x
     else
       yt = tconv::conv_transpose(p, xt, wt);
     // the mutant's output may be larger or smaller than the harness's: write what fits
-    const auto n = std::min<std::size_t>(
-        yt.data.size(), static_cast<std::size_t>(tconv::checked_size(
-                            tconv::output_shape(tconv::adapter::from_c(*c), op), "y")));
+    const auto n = std::min<std::size_t>(yt.data.size(),
+                                         static_cast<std::size_t>(tconv::checked_size(
+                                             tconv::output_shape(tconv::from_abi(*c), op), "y")));
     for (std::size_t i = 0; i < n; ++i) y[i] = static_cast<float>(yt.data[i]);
     return 0;
   });

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "reference.hpp"
+#include "tconv/abi.hpp"
 #include "tconv/conv_transpose.hpp"
 
 namespace {
@@ -50,28 +51,6 @@ layer make(tconv::problem p, bool fine = false) {
   return l;
 }
 
-tconv_problem to_abi(const tconv::problem& p) {
-  tconv_problem a{};
-  a.rank = p.rank;
-  a.batch = p.batch;
-  a.in_channels = p.in_channels;
-  a.out_channels = p.out_channels;
-  a.groups = p.groups;
-  const auto out = tconv::output_extents(p, tconv::op_kind::conv_transpose);
-  for (int i = 0; i < 3; ++i) {
-    a.input[i] = p.input[i];
-    a.kernel[i] = p.kernel[i];
-    a.stride[i] = p.stride[i];
-    a.dilation[i] = p.dilation[i];
-    a.pad_begin[i] = p.pad_begin[i];
-    a.pad_end[i] = p.pad_end[i];
-    a.output_padding[i] = p.output_padding[i];
-    a.output[i] = out[i];
-  }
-  a.has_bias = p.has_bias ? 1 : 0;
-  return a;
-}
-
 std::vector<float> as_float(const std::vector<double>& v) {
   std::vector<float> r;
   for (double d : v) r.push_back(static_cast<float>(d));
@@ -82,7 +61,7 @@ std::vector<float> as_float(const std::vector<double>& v) {
 template <bug B>
 bool agrees(const layer& l) {
   const auto exact = tconv::conv_transpose(l.p, l.x, l.w, &l.b);
-  const auto abi = to_abi(l.p);
+  const auto abi = tconv::to_abi(l.p);
   const auto x = as_float(l.x.data), w = as_float(l.w.data), b = as_float(l.b.data);
   std::vector<float> y(exact.data.size(), std::numeric_limits<float>::quiet_NaN());
   if (tconv::mutants::conv_transpose<B>(&abi, x.data(), w.data(), b.data(), y.data()) != 0)
@@ -116,15 +95,19 @@ static void control_agrees() {
   p.output_padding = {1, 1, 0};
   p.groups = 2;
   CHECK(agrees<bug::none>(make(p, true)));
-  tconv::problem q = p;
-  q.rank = 3;
-  q.input = {2, 3, 2};
-  q.kernel = {2, 3, 2};
-  q.stride = {1, 2, 3};
-  q.dilation = {1, 1, 2};
-  q.pad_begin = {0, 1, 1};
-  q.pad_end = {1, 0, 1};
-  q.output_padding = {0, 1, 1};
+  // p's batch, channels and groups, every axis different
+  const tconv::problem q{.rank = 3,
+                         .batch = p.batch,
+                         .in_channels = p.in_channels,
+                         .out_channels = p.out_channels,
+                         .groups = p.groups,
+                         .input = {2, 3, 2},
+                         .kernel = {2, 3, 2},
+                         .stride = {1, 2, 3},
+                         .dilation = {1, 1, 2},
+                         .pad_begin = {0, 1, 1},
+                         .pad_end = {1, 0, 1},
+                         .output_padding = {0, 1, 1}};
   CHECK(agrees<bug::none>(make(q)));
 }
 
@@ -154,13 +137,12 @@ static void mutants_rejected() {
   auto gaps = rank2(3, 2, 3, 1);
   CHECK_FALSE(agrees<bug::stride_gaps_unwritten>(make(gaps)));
 
-  tconv::problem d3;
-  d3.rank = 3;
-  d3.input = {2, 2, 2};
-  d3.kernel = {2, 2, 2};
-  d3.stride = {2, 2, 2};
-  d3.pad_begin = {0, 1, 0};
-  d3.pad_end = {0, 1, 0};
+  const tconv::problem d3{.rank = 3,
+                          .input = {2, 2, 2},
+                          .kernel = {2, 2, 2},
+                          .stride = {2, 2, 2},
+                          .pad_begin = {0, 1, 0},
+                          .pad_end = {0, 1, 0}};
   CHECK_FALSE(agrees<bug::depth_padding_typo>(make(d3)));
 
   auto grouped = base;

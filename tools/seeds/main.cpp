@@ -9,6 +9,7 @@
 
 #include "seed_examples.hpp"
 #include "tconv/tconv.hpp"
+#include "tconv/text.hpp"
 
 namespace {
 
@@ -34,15 +35,9 @@ std::string show(const std::vector<i64>& shape, const std::vector<i64>& v) {
   }
   return s + (channels > 1 ? "]" : "");
 }
-std::string show(const std::vector<i64>& v) {
-  std::string s = "[";
-  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i]);
-  return s + "]";
-}
+std::string show(const std::vector<i64>& v) { return tconv::shape_text(v, ","); }
 std::string show_shape(const std::vector<i64>& shape) {
-  std::string s = "(";
-  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? "," : "") + std::to_string(shape[i]);
-  return s + ")";
+  return tconv::shape_text(shape, ",", "(", ")");
 }
 
 int mismatches = 0;

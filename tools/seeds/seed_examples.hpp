@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "seed_layer.hpp"
 #include "tconv/problem.hpp"
 
 namespace tconv::seeds {
@@ -19,20 +20,6 @@ struct example {
   problem p;
   std::vector<std::int64_t> x_shape, x, w_shape, w, y_shape, y;
 };
-
-/// A single-batch 2-D layer: C_in x h x w input, k x k kernel, square stride, symmetric padding.
-inline problem layer(std::int64_t h, std::int64_t w, std::int64_t k, std::int64_t stride = 1,
-                     std::int64_t pad = 0, std::int64_t cin = 1, std::int64_t cout = 1) {
-  problem p;
-  p.rank = 2;
-  p.in_channels = cin;
-  p.out_channels = cout;
-  p.input = {h, w, 1};
-  p.kernel = {k, k, 1};
-  p.stride = {stride, stride, 1};
-  p.pad_begin = p.pad_end = {pad, pad, 0};
-  return p;
-}
 
 inline std::vector<std::int64_t> arange(std::int64_t n) {
   std::vector<std::int64_t> v;

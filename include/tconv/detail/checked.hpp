@@ -2,7 +2,7 @@
 // Overflow-checked int64 arithmetic and number formatting usable in constant expressions.
 #include <cstdint>
 #include <string>
-#include <vector>
+#include <string_view>
 
 namespace tconv::detail {
 
@@ -38,14 +38,20 @@ namespace tconv::detail {
   return s;
 }
 
-/// "[a, b, c]"
-[[nodiscard]] constexpr std::string to_string(const std::vector<std::int64_t>& v) {
-  std::string s = "[";
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (i != 0) s += ", ";
-    s += to_string(v[i]);
+/// open + v[0] + sep + v[1] + ... + close for any range of integers; "[a, b, c]" by default.
+template <class R>
+requires requires(const R& r) { r.begin() != r.end(); }
+[[nodiscard]] constexpr std::string to_string(const R& v, std::string_view sep = ", ",
+                                              std::string_view open = "[",
+                                              std::string_view close = "]") {
+  std::string s(open);
+  bool first = true;
+  for (const auto e : v) {
+    if (!first) s += sep;
+    first = false;
+    s += to_string(static_cast<std::int64_t>(e));
   }
-  s += ']';
+  s += close;
   return s;
 }
 

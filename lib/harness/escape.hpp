@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "tconv/text.hpp"  // escape_markup
+
 namespace tconv::harness {
 
 /// A word the shell reads back unchanged: 'it''s' quoting where needed.
@@ -59,35 +61,6 @@ namespace tconv::harness {
     } else {
       r += replacement;
       ++i;
-    }
-  }
-  return r;
-}
-
-/// s with & < > " (and, with `apostrophe`, ') written as entities: safe in XML or HTML content
-/// and attribute values.
-[[nodiscard]] inline std::string escape_markup(std::string_view s, bool apostrophe = true) {
-  std::string r;
-  r.reserve(s.size());
-  for (const char c : s) {
-    switch (c) {
-      case '&':
-        r += "&amp;";
-        break;
-      case '<':
-        r += "&lt;";
-        break;
-      case '>':
-        r += "&gt;";
-        break;
-      case '"':
-        r += "&quot;";
-        break;
-      case '\'':
-        r += apostrophe ? "&apos;" : "'";
-        break;
-      default:
-        r += c;
     }
   }
   return r;

@@ -15,7 +15,7 @@ using detail::value_text;
 
 namespace {
 
-std::string esc(const std::string& s) { return harness::escape_markup(s, false); }
+std::string esc(const std::string& s) { return tconv::escape_markup(s, false); }
 
 const char* css =
     R"(body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em;color:#222;max-width:1200px}

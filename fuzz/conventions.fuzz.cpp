@@ -34,10 +34,12 @@ void pytorch(tconv::fuzz::input& in, tconv::op_kind op) {
   }
 }
 
-void onnx(tconv::fuzz::input& in) {
+// The attributes ONNX Conv and ConvTranspose share, drawn in the same order for both (so a
+// corpus input means the same layer to either).
+template <class Attributes>
+void draw_onnx_shared(tconv::fuzz::input& in, Attributes& o) {
   static constexpr std::string_view pads[] = {"NOTSET",     "VALID",      "SAME_UPPER",
                                               "SAME_LOWER", "same_upper", ""};
-  tconv::onnx_conv_transpose o;
   o.x_shape = in.list(6);
   o.w_shape = in.list(6);
   o.auto_pad = pads[in.byte() % 6];
@@ -45,6 +47,11 @@ void onnx(tconv::fuzz::input& in) {
   o.strides = in.list(4);
   o.dilations = in.list(4);
   o.pads = in.list(7);
+}
+
+void onnx(tconv::fuzz::input& in) {
+  tconv::onnx_conv_transpose o;
+  draw_onnx_shared(in, o);
   o.output_padding = in.list(4);
   o.output_shape = in.list(6);
   o.group = in.integer();
@@ -77,16 +84,8 @@ void onnx(tconv::fuzz::input& in) {
 }
 
 void onnx_conv(tconv::fuzz::input& in) {
-  static constexpr std::string_view pads[] = {"NOTSET",     "VALID",      "SAME_UPPER",
-                                              "SAME_LOWER", "same_upper", ""};
   tconv::onnx_conv o;
-  o.x_shape = in.list(6);
-  o.w_shape = in.list(6);
-  o.auto_pad = pads[in.byte() % 6];
-  o.kernel_shape = in.list(4);
-  o.strides = in.list(4);
-  o.dilations = in.list(4);
-  o.pads = in.list(7);
+  draw_onnx_shared(in, o);
   o.group = in.integer();
   o.has_bias = (in.byte() & 1) != 0;
   try {

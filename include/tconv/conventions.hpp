@@ -218,18 +218,27 @@ constexpr void validate_without_pads(problem p, op_kind op) {
   return p;
 }
 
+namespace detail {
+// What both ONNX operators read alike: rank, batch, input channels, group and bias.
+template <class Attributes>
+[[nodiscard]] constexpr problem onnx_layer(const Attributes& o) {
+  problem p;
+  p.rank = onnx_rank(o);
+  p.batch = o.x_shape[0];
+  p.in_channels = o.x_shape[1];
+  p.groups = o.group;
+  p.has_bias = o.has_bias;
+  return p;
+}
+}  // namespace detail
+
 /// ONNX ConvTranspose -> canonical problem. With output_shape (or SAME_*: output = in*s), the
 /// total padding s(in-1) + op + d(k-1) + 1 - out is split begin/end (SAME_UPPER: the odd one at
 /// the end; SAME_LOWER and NOTSET: at the begin); pads are then ignored, as the spec says; a
 /// negative total extends the output's end, as output_padding does.
 [[nodiscard]] constexpr problem from_onnx(const onnx_conv_transpose& o) {
-  problem p;
-  p.rank = detail::onnx_rank(o);
-  p.batch = o.x_shape[0];
-  p.in_channels = o.x_shape[1];
-  p.groups = o.group;
+  problem p = detail::onnx_layer(o);
   detail::onnx_transpose_channels(o, p);
-  p.has_bias = o.has_bias;
   detail::onnx_pads_alone(o, !o.output_shape.empty());
   detail::onnx_output_shape_count(o, p.rank);
   detail::onnx_axes(o, p);
@@ -246,13 +255,8 @@ constexpr void validate_without_pads(problem p, op_kind op) {
 /// SAME_LOWER: out = ceil(in / s) and the total padding max(0, (out-1)s + d(k-1) + 1 - in) is split
 /// begin/end, the odd one at the end (SAME_UPPER) or at the begin (SAME_LOWER).
 [[nodiscard]] constexpr problem from_onnx(const onnx_conv& o) {
-  problem p;
-  p.rank = detail::onnx_rank(o);
-  p.batch = o.x_shape[0];
-  p.in_channels = o.x_shape[1];
+  problem p = detail::onnx_layer(o);
   p.out_channels = o.w_shape[0];
-  p.groups = o.group;
-  p.has_bias = o.has_bias;
   const std::int64_t w1 = o.w_shape[1];
   if (w1 < 1 || w1 > detail::max_hyperparameter / o.group || w1 * o.group != o.x_shape[1])
     throw invalid_problem(

@@ -447,18 +447,15 @@ def case_bad_flags():
                         (["--bogus", "1"], "--bogus"), (["--output-shape", "0,0"], "output_shape")]:
         r = tconv(*s, *extra, expect=2)
         expect(frag in r.stderr, f"{extra}: {r.stderr}")
-    r = tconv("shape", "--x-shape", "1,1", "--w-shape", "1,1,3,3", expect=2)
-    expect("--x-shape" in r.stderr, r.stderr)
-    r = tconv("check", "--x", "a.npy", "--w", "b.npy", expect=2)
-    expect("--y" in r.stderr, r.stderr)
-    r = tconv("formula", "--x-shape", "1,1,2,2", "--w-shape", "1,1,2,2", "--at", "0,0,5,0", expect=2)
-    expect("--at" in r.stderr, r.stderr)
-    r = tconv("formula", "--x-shape", "64,512,4,4", "--w-shape", "512,256,4,4", expect=2)
-    expect("--at" in r.stderr, r.stderr)
-    r = tconv("matrix", "--x-shape", "64,512,64,64", "--w-shape", "512,256,4,4", expect=2)
-    expect("at most" in r.stderr, r.stderr)
-    r = tconv("matrix", "--x-shape", "1,1,2,2", "--w-shape", "1,1,2,2", "--w-values", "1,2,3", expect=2)
-    expect("--w-values" in r.stderr, r.stderr)
+    for args, frag in [
+            (["shape", "--x-shape", "1,1", "--w-shape", "1,1,3,3"], "--x-shape"),
+            (["check", "--x", "a.npy", "--w", "b.npy"], "--y"),
+            (["formula", "--x-shape", "1,1,2,2", "--w-shape", "1,1,2,2", "--at", "0,0,5,0"], "--at"),
+            (["formula", "--x-shape", "64,512,4,4", "--w-shape", "512,256,4,4"], "--at"),
+            (["matrix", "--x-shape", "64,512,64,64", "--w-shape", "512,256,4,4"], "at most"),
+            (["matrix", "--x-shape", "1,1,2,2", "--w-shape", "1,1,2,2", "--w-values", "1,2,3"], "--w-values")]:
+        r = tconv(*args, expect=2)
+        expect(frag in r.stderr, f"{args}: {r.stderr}")
     np = need_numpy()
     x = save("x", np.ones((1, 1, 2, 2), np.float32))
     r = tconv("check", "--x", x, "--w", x, "--y", x, "--precision", "fp8", expect=2)

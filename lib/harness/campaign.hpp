@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
-#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 
@@ -49,8 +48,6 @@ struct options {
   std::function<void(gen::problem_space&)> tune_space;
   // runs against this implementation instead of loading --impl / starting --cmd (kept alive)
   implementation* use_impl = nullptr;
-  // receives the JSON report (the --json content) when set
-  nlohmann::json* report = nullptr;
   bool replay_corpus = true;  // false: the corpus directory only receives findings
   // names the known finding a failure belongs to ("" = unknown). When set, a failure of a known
   // finding does not end the campaign: its first occurrence is shrunk (among failures of the same

@@ -247,10 +247,8 @@ void write_reports(const options& o, const campaign_result& r, std::ostream& err
       if (failed.empty()) failed = e.what();
     }
   };
-  if (o.json.empty() && o.report == nullptr && o.junit.empty() && r.save_error.empty()) return;
-  const json j = o.json.empty() && o.report == nullptr ? json() : to_json(r);
-  if (o.report != nullptr) *o.report = j;
-  attempt(o.json, "--json", [&] { return dump_json(j, 2) + "\n"; });
+  if (o.json.empty() && o.junit.empty() && r.save_error.empty()) return;
+  attempt(o.json, "--json", [&] { return dump_json(to_json(r), 2) + "\n"; });
   attempt(o.junit, "--junit", [&] { return to_junit(r); });
   if (failed.empty()) failed = r.save_error;
   if (!failed.empty()) throw usage_error(failed);

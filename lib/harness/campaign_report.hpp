@@ -23,7 +23,7 @@ void print_report(const campaign_result& r, std::ostream& out);
 /// The --junit report: corpus entries, the campaign, one test case per coverage region.
 [[nodiscard]] std::string to_junit(const campaign_result& r);
 
-/// Writes o.json and o.junit (and *o.report) from r; both are attempted, a failure is printed to
+/// Writes o.json and o.junit from r; both are attempted, a failure is printed to
 /// err as "tconv explore: WHAT". Throws usage_error with the first failure (or r.save_error).
 void write_reports(const options& o, const campaign_result& r, std::ostream& err);
 

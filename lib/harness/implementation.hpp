@@ -14,9 +14,6 @@ namespace tconv::harness {
 
 using tconv::usage_error;
 
-/// Transitional name of `outcome` (what one call returned, before it was judged).
-using call_result = outcome;
-
 /// An implementation under test: a plugin in a sandboxed worker, or a command on a pipe.
 class implementation {
  public:

@@ -192,7 +192,8 @@ class command_runner final : public implementation {
   const declared_domain* domain() override {
     if (!probed_) {
       probed_ = true;
-      if (const auto text = probe()) domain_ = parse_domain(*text, replay_flag() + ": domain.json");
+      if (const auto text = probe())
+        domain_ = parse_domain(*text, replay_flag() + ": " + protocol::domain_file);
     }
     return domain_ ? &*domain_ : nullptr;
   }
@@ -210,7 +211,7 @@ class command_runner final : public implementation {
     c.w = {1.0f};
     write_case_dir(dir, c);
     remove_on_exit remove_dir{dir};
-    std::ofstream(dir / "domain-request") << "tconv domain probe 1\n";
+    std::ofstream(dir / protocol::domain_request) << "tconv domain probe 1\n";
     if (!write_all(dir.string() + "\n")) {
       (void)died("before reading the domain probe");
       return std::nullopt;
@@ -232,7 +233,8 @@ class command_runner final : public implementation {
     }
     answered_ = true;
     if (output_waiting()) drop_stray_output();
-    return read_declaration(dir / "domain.json", replay_flag() + ": domain.json");
+    return read_declaration(dir / protocol::domain_file,
+                            replay_flag() + ": " + protocol::domain_file);
   }
 
   static outcome failed(finding_kind k, std::string m) {

@@ -16,12 +16,6 @@ using nlohmann::json;
 
 namespace {
 
-bool any_axis(const problem& p, auto pred) {
-  for (std::size_t a = 0; a < static_cast<std::size_t>(p.rank); ++a)
-    if (pred(a)) return true;
-  return false;
-}
-
 // F1: XNNPACK's subconv2d path (stride > 1, dilation 1, stride <= kernel) with an output
 // narrower than stride - 1 on some axis: a superset (docs/findings.md).
 bool subconv_narrow_output(const problem& p) {
@@ -35,10 +29,9 @@ bool subconv_narrow_output(const problem& p) {
 
 // F4: OpenCV's is1x1() (kernel, stride and dilation 1) ignores padding.
 bool kernel1_stride1_padding(const problem& p) {
-  bool one = true;
-  for (std::size_t a = 0; a < static_cast<std::size_t>(p.rank); ++a)
-    one = one && p.kernel[a] == 1 && p.stride[a] == 1 && p.dilation[a] == 1;
-  return one && any_axis(p, [&](std::size_t a) { return p.pad_begin[a] > 0 || p.pad_end[a] > 0; });
+  const feature_set f = features_of(p);
+  const feature_set not_one = bit(feature::kernel) | bit(feature::stride) | bit(feature::dilation);
+  return (f & not_one) == 0 && (f & bit(feature::padding)) != 0;
 }
 
 // F5: every wrong element is within the bound plus what flushing subnormals can cost: each of
@@ -91,7 +84,7 @@ bool signature_matches(const std::string& sig, const explore_case& c, finding_ki
                        const std::vector<float>& y) {
   const problem& p = c.p;
   if (sig == "any") return true;
-  if (sig == "dilation") return any_axis(p, [&](std::size_t a) { return p.dilation[a] > 1; });
+  if (sig == "dilation") return (features_of(p) & bit(feature::dilation)) != 0;
   if (sig == "kernel1_stride1_padding") return kernel1_stride1_padding(p);
   if (sig == "xnnpack_subconv_narrow_output") return subconv_narrow_output(p);
   if (sig == "flush_to_zero") return flush_to_zero(c, kind, y);

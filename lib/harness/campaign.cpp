@@ -213,7 +213,7 @@ class campaign {
     r_.problems = o.keep_name;
     r_.max_draws = o.cases * o.max_draws_per_case;
     r_.json_cases = o.json_cases;
-    r_.max_findings = o.max_findings;
+    r_.max_findings = static_cast<std::uint64_t>(std::max<std::int64_t>(o.max_findings, 1));
     load_known();
   }
 
@@ -391,7 +391,7 @@ class campaign {
     const bool fresh = cx.known.empty();
     r_.counterexamples.push_back(std::move(cx));
     shrink_seconds_ += seconds_since(ts);
-    return fresh && ++new_findings_ >= o_.max_findings;
+    return fresh && ++new_findings_ >= r_.max_findings;
   }
 
   // A shrink predicate that also rejects candidates covered by a known or found signature, so

@@ -63,8 +63,8 @@ struct options {
   // on; a later failure covered by the signature of a finding (or of known_signatures) is counted
   // as its hit, any other is shrunk outside every signature and reported as a new finding. The
   // campaign stops after max_findings new findings.
-  std::uint64_t max_findings = 5;  // --max-findings (>= 1)
-  std::string known;               // --known FILE (a baseline) or DIR (a corpus): counted only
+  std::int64_t max_findings = 5;  // --max-findings (>= 1)
+  std::string known;              // --known FILE (a baseline) or DIR (a corpus): counted only
   std::vector<known_signature> known_signatures;  // covered failures count as hits of their id
 };
 

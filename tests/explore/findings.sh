@@ -12,7 +12,7 @@ cd "$dir"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 explore() {  # explore ARGS...: the output, exit status in $rc
   set +e
-  out=$("$tconv" explore --impl "$plugins/two_bugs.so" --cases 40 --shrink-time 5 "$@" 2>&1)
+  out=$("$tconv" explore --impl "$plugins/two_bugs.so" --cases 20 --shrink-time 5 "$@" 2>&1)
   rc=$?
   set -e
   echo "$out"

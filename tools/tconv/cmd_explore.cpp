@@ -66,10 +66,10 @@ command add_explore(CLI::App& root) {
                   "seconds spent shrinking a finding at most (default 60)");
   app->add_flag("--json-cases", f->o.json_cases,
                 "list every case run (index, fingerprint) in the --json report");
-  app->add_option("--max-findings", f->o.max_findings,
-                  "stop after this many distinct findings (default 5; at least 1): after a finding "
-                  "the campaign goes on, failures of a finding's signature are counted as its hits")
-      ->check(CLI::NonNegativeNumber);
+  app->add_option(
+      "--max-findings", f->o.max_findings,
+      "stop after this many distinct findings (default 5; at least 1): after a finding "
+      "the campaign goes on, failures of a finding's signature are counted as its hits");
   app->add_option("--known", f->o.known,
                   "known findings: a baseline file (docs/known-findings.json format) or a corpus "
                   "directory; failures matching one are counted, not reported")

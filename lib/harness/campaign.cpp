@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <ostream>
 
@@ -18,6 +19,7 @@
 #include "harness/escape.hpp"
 #include "harness/generate.hpp"
 #include "harness/judge.hpp"
+#include "harness/known.hpp"
 #include "harness/operations.hpp"
 #include "harness/progress_line.hpp"
 #include "harness/shrink.hpp"
@@ -87,6 +89,7 @@ shard_spec check_options(const options& o) {
   check_seconds(o.timeout_s, "--timeout", false);
   check_seconds(o.startup_s, "--startup-timeout", true);
   check_seconds(o.shrink_time_s, "--shrink-time", true);
+  if (o.max_findings < 1) throw usage_error("--max-findings: must be at least 1");
   const shard_spec sh = parse_shard(o);
   if (std::error_code ec;
       !o.corpus.empty() && fs::exists(o.corpus, ec) && !fs::is_directory(o.corpus, ec))
@@ -193,8 +196,11 @@ class problem_source {
 
 namespace {
 
-// One campaign: the corpus replayed, this shard's generated cases run, each counterexample shrunk
-// and saved; everything recorded in a campaign_result.
+using failure_test = decltype(shrink_setup::same_failure);
+
+// One campaign: the corpus replayed, this shard's generated cases run, each distinct
+// counterexample shrunk and saved (the others counted as its hits); everything recorded in a
+// campaign_result.
 class campaign {
  public:
   campaign(const options& o, const session& s, std::ostream& out, std::ostream& err)
@@ -209,6 +215,8 @@ class campaign {
     r_.max_draws = o.cases * o.max_draws_per_case;
     r_.json_cases = o.json_cases;
     if (o.domain != nullptr) r_.domain = domain_json(*o.domain);
+    r_.max_findings = static_cast<std::uint64_t>(std::max<std::int64_t>(o.max_findings, 1));
+    load_known();
   }
 
   campaign_result run() {
@@ -280,9 +288,56 @@ class campaign {
       counterexample cx = found(std::move(v), std::move(c), "corpus entry " + nm);
       cx.saved = entry;
       cx.replay = replay_command(entry);
+      add_signature(cx);
       r_.counterexamples.push_back(std::move(cx));
     }
     return true;
+  }
+
+  // --known: a corpus directory's signatures, or a baseline file (its findings of every
+  // implementation); failures they cover are counted, never shrunk nor reported.
+  void load_known() {
+    signatures_ = o_.known_signatures;
+    if (o_.known.empty()) return;
+    const std::string what = "--known " + o_.known;
+    std::error_code ec;
+    if (!fs::exists(o_.known, ec)) throw usage_error(what + ": no such file or directory");
+    if (fs::is_directory(o_.known, ec)) {
+      for (auto& k : corpus_signatures(o_.known, what)) signatures_.push_back(std::move(k));
+    } else {
+      known_base_ = load_baseline(o_.known, "--known");
+    }
+  }
+
+  // The id of the known finding a failure belongs to: options::classify's (verify's baseline),
+  // else --known's baseline; "" when none.
+  std::string classify(const explore_case& c, const outcome& v) const {
+    if (o_.classify) return o_.classify(c, v.kind, v.y);
+    if (known_base_.findings.empty()) return "";
+    return harness::classify(known_base_, "*", c, v.kind, v.y);
+  }
+
+  // The finding whose signature covers a failure, counted as its hit; false when none does.
+  bool count_hit(finding_kind kind, const problem& p) {
+    const feature_set f = features_of(p);
+    for (const auto& k : signatures_)
+      if (covers(k.sig, kind, f)) {
+        ++r_.known_hits[k.id];
+        return true;
+      }
+    for (auto& cx : r_.counterexamples)
+      if (cx.known.empty() && covers(cx_signatures_[cx.signature], kind, f)) {
+        ++cx.hits;
+        return true;
+      }
+    return false;
+  }
+
+  // Remembers an unknown counterexample's signature, so that later failures it covers are hits.
+  void add_signature(counterexample& cx) {
+    const signature sig = signature_of(cx.kind, cx.c.p);
+    cx.signature = to_string(sig);
+    cx_signatures_[cx.signature] = sig;
   }
 
   // 2. the generated campaign: case i belongs to shard i mod N, generated from its own seed
@@ -301,10 +356,11 @@ class campaign {
       }
       stop = run_case(i, std::move(*drawn), tcamp, planned);
     }
-    if (!stop || r_.seconds == 0) r_.seconds = seconds_since(tcamp);
+    r_.seconds = std::max(0.0, seconds_since(tcamp) - shrink_seconds_);
+    r_.findings_limit = stop;
   }
 
-  // Runs generated case i; true when it ends the campaign (an unknown finding).
+  // Runs generated case i; true when it ends the campaign (max_findings new findings).
   bool run_case(std::uint64_t i, problem_source::drawn drawn, clock_type::time_point tcamp,
                 std::uint64_t planned) {
     const std::uint64_t value_seed = case_seed(o_.seed, drawn.first) ^ 0x5bd1e9955bd1e995ull;
@@ -316,22 +372,43 @@ class campaign {
                 static_cast<double>(r_.executed) / std::max(1e-9, seconds_since(tcamp)),
                 r_.counterexamples.size(), r_.unsupported);
     if (!v.failed()) return false;
-    std::string known;
-    if (o_.classify) {
-      known = o_.classify(c, v.kind, v.y);
-      if (!known.empty() && r_.known_hits[known]++ > 0) return false;  // already reported
+    std::string known = classify(c, v);
+    if (!known.empty()) {
+      // verify's baseline: the first occurrence is shrunk and reported; --known: counted only
+      if (r_.known_hits[known]++ > 0 || !o_.classify) return false;
+    } else if (count_hit(v.kind, c.p)) {
+      return false;
     }
-    const bool stop = known.empty();
-    if (stop) r_.seconds = seconds_since(tcamp);
+    const auto ts = clock_type::now();
     bar_.status("case " + std::to_string(i) + ": " + name(v.kind) + "; shrinking...");
     counterexample cx = found(std::move(v), std::move(c), "case " + std::to_string(i));
     cx.case_index = static_cast<std::int64_t>(i);
     cx.original_problem = to_string(cx.c.p);
     cx.known = std::move(known);
-    shrink(cx, std::move(drawn.second), value_seed, shrink_setup_for(cx));
+    shrink_setup setup = shrink_setup_for(cx);
+    if (cx.known.empty()) setup.same_failure = outside_signatures(std::move(setup.same_failure));
+    shrink(cx, std::move(drawn.second), value_seed, setup);
     save(cx);
+    if (cx.known.empty()) add_signature(cx);
+    const bool fresh = cx.known.empty();
     r_.counterexamples.push_back(std::move(cx));
-    return stop;
+    shrink_seconds_ += seconds_since(ts);
+    return fresh && ++new_findings_ >= r_.max_findings;
+  }
+
+  // A shrink predicate that also rejects candidates covered by a known or found signature, so
+  // that a new finding shrinks to a new signature instead of into an earlier finding's.
+  failure_test outside_signatures(failure_test same) const {
+    return [this, same = std::move(same)](const explore_case& cand) -> std::optional<outcome> {
+      std::optional<outcome> v = same(cand);
+      if (!v) return v;
+      const feature_set f = features_of(cand.p);
+      for (const auto& k : signatures_)
+        if (covers(k.sig, v->kind, f)) return std::nullopt;
+      for (const auto& [text, sig] : cx_signatures_)
+        if (covers(sig, v->kind, f)) return std::nullopt;
+      return v;
+    };
   }
 
   static counterexample found(outcome v, explore_case c, std::string origin) {
@@ -413,6 +490,11 @@ class campaign {
   progress_line bar_;
   clock_type::time_point t0_;
   campaign_result r_;
+  baseline known_base_;                             // --known FILE
+  std::vector<known_signature> signatures_;         // known before the campaign
+  std::map<std::string, signature> cx_signatures_;  // of the counterexamples, by their text
+  std::uint64_t new_findings_ = 0;
+  double shrink_seconds_ = 0;
 };
 
 // --replay: one stored case against the implementation; 0 passed or declined, 1 reproduced.

@@ -1,8 +1,9 @@
 #pragma once
 // `tconv explore`: a property campaign against an implementation under test. Replays the corpus,
-// runs the generated cases of this shard, shrinks the first finding to a minimal counterexample,
-// saves it, and returns what it found as a campaign_result; campaign_report.hpp writes the text,
-// JSON and JUnit reports from it, with a coverage summary per region.
+// runs the generated cases of this shard, shrinks each distinct finding (signature.hpp) to a
+// minimal counterexample, saves it, and returns what it found as a campaign_result;
+// campaign_report.hpp writes the text, JSON and JUnit reports from it, with a coverage summary per
+// region.
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
@@ -11,6 +12,7 @@
 
 #include "harness/implementation.hpp"
 #include "harness/results.hpp"
+#include "harness/signature.hpp"
 #include "harness/values.hpp"
 
 namespace tconv::gen {
@@ -58,6 +60,14 @@ struct options {
       classify;
   // the --cmd's declared domain (domain.hpp), set by apply_domain: counted in the report
   const declared_domain* domain = nullptr;
+
+  // Many findings (signature.hpp): after an unknown finding is shrunk and saved the campaign goes
+  // on; a later failure covered by the signature of a finding (or of known_signatures) is counted
+  // as its hit, any other is shrunk outside every signature and reported as a new finding. The
+  // campaign stops after max_findings new findings.
+  std::int64_t max_findings = 5;  // --max-findings (>= 1)
+  std::string known;              // --known FILE (a baseline) or DIR (a corpus): counted only
+  std::vector<known_signature> known_signatures;  // covered failures count as hits of their id
 };
 
 /// The plugin file `given` as an absolute path, checked to be a regular file, so that the file

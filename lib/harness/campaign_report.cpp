@@ -67,7 +67,9 @@ json counterexample_json(const counterexample& cx) {
           {"shrink_attempts", cx.shrink.attempts},
           {"saved", cx.saved.string()},
           {"replay", cx.replay},
-          {"known", cx.known}};
+          {"known", cx.known},
+          {"signature", cx.signature},
+          {"hits", cx.hits}};
 }
 
 void write_report(const std::string& file, const char* flag, const std::string& text) {
@@ -120,7 +122,8 @@ void junit_campaign(const campaign_result& r, std::ostream& cases, junit_counts&
       failed = true;
       const std::string text = std::string(name(cx.kind)) + " in " + cx.origin +
                                "\nproblem: " + to_string(cx.c.p) + "\n" + cx.message +
-                               "\nreplay: " + cx.replay + "\n";
+                               "\nsignature: " + cx.signature + " (" + std::to_string(cx.hits) +
+                               " cases)\nreplay: " + cx.replay + "\n";
       cases << "\n      <failure type=\"" << name(cx.kind) << "\" message=\""
             << xml_escape(cx.message) << "\">" << xml_escape(text) << "</failure>\n    ";
     }
@@ -166,6 +169,9 @@ void print_counterexample(const campaign_result& r, const counterexample& cx, st
   out << "  what:     " << cx.message << "\n";
   out << "  replay:   " << cx.replay << "\n";
   out << "  saved:    " << cx.saved.string() << "\n";
+  if (!cx.signature.empty())
+    out << "  signature: " << cx.signature << " (failing cases: " << cx.hits << ")\n";
+  if (!cx.known.empty()) out << "  known:    " << cx.known << "\n";
 }
 
 void print_report(const campaign_result& r, std::ostream& out) {
@@ -183,12 +189,20 @@ void print_report(const campaign_result& r, std::ostream& out) {
                   static_cast<unsigned long long>(r.domain_cases), 100.0 * r.domain_share());
     out << "declared domain: " << r.domain << "; " << line << "\n";
   }
+  if (!r.known_hits.empty()) {
+    out << "known findings hit:";
+    for (const auto& [id, n] : r.known_hits) out << " " << id << " x" << n;
+    out << "\n";
+  }
+  if (r.findings_limit)
+    out << "note: stopped after " << r.max_findings << " distinct findings (--max-findings "
+        << r.max_findings << ")\n";
   if (r.exhausted)
     out << "note: only " << r.executed << " problems in '" << r.problems << "' within "
         << r.max_draws << " draws\n";
   if (r.executed > 0 && r.unsupported == r.executed)
     out << "warning: the implementation declined every case: nothing was verified\n";
-  out << (found == 0 ? "result: no counterexample\n" : "result: COUNTEREXAMPLE FOUND\n");
+  out << (r.exit_status() == 0 ? "result: no counterexample\n" : "result: COUNTEREXAMPLE FOUND\n");
 }
 
 json to_json(const campaign_result& r) {
@@ -207,7 +221,7 @@ json to_json(const campaign_result& r) {
   j["seconds"] = r.seconds;
   j["cases_per_second"] = r.cases_per_second();
   j["coverage"] = coverage_json(r);
-  j["verdict"] = r.counterexamples.empty() ? "pass" : "fail";
+  j["verdict"] = r.exit_status() == 0 ? "pass" : "fail";
   j["findings"] = json::array();
   for (const auto& cx : r.counterexamples) j["findings"].push_back(counterexample_json(cx));
   if (!r.corpus_skipped.empty()) {
@@ -222,6 +236,8 @@ json to_json(const campaign_result& r) {
                             {"cases", r.domain_cases},
                             {"inside", r.domain_inside},
                             {"share", r.domain_share()}};
+  j["max_findings"] = r.max_findings;
+  j["findings_limit_reached"] = r.findings_limit;
   if (r.json_cases) {
     json list = json::array();
     for (const auto& [i, fp] : r.case_list) list.push_back({i, fp});

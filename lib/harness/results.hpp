@@ -87,7 +87,9 @@ struct counterexample {
   shrink_stats shrink;
   std::filesystem::path saved;  // the case directory ("" when it could not be stored)
   std::string replay;           // the command that replays it
-  std::string known;  // the known finding it belongs to (options::classify), "" when unknown
+  std::string known;       // the known finding it belongs to (options::classify), "" when unknown
+  std::string signature;   // its class: kind and the features of c (harness/signature.hpp)
+  std::uint64_t hits = 1;  // failing cases of this finding: the one found and those it covers
 };
 
 /// Shard I of N (I counts from 0): case i belongs to shard i mod N.
@@ -132,15 +134,21 @@ struct campaign_result {
   std::vector<skipped_entry> corpus_skipped;        // damaged corpus entries
   std::map<std::string, std::uint64_t> known_hits;  // failures per known finding
   std::vector<std::pair<std::uint64_t, std::string>> case_list;  // (index, fingerprint)
-  bool exhausted = false;    // a keep filter ran out of draws before the budget
-  double seconds = 0;        // the generated campaign, until the first unknown finding
-  double total_seconds = 0;  // everything, from the implementation's start
-  std::string save_error;    // the first counterexample that could not be stored
-  std::string domain;        // the implementation's declared domain as JSON, or "" (none)
+  bool exhausted = false;          // a keep filter ran out of draws before the budget
+  double seconds = 0;              // the generated campaign, without the time spent shrinking
+  double total_seconds = 0;        // everything, from the implementation's start
+  std::string save_error;          // the first counterexample that could not be stored
+  std::uint64_t max_findings = 0;  // the campaign stops after this many new findings
+  bool findings_limit = false;     // it did stop there
+  std::string domain;              // the implementation's declared domain as JSON, or "" (none)
   std::uint64_t domain_cases = 0, domain_inside = 0;  // cases counted with a domain; inside it
 
-  /// 0 without counterexample, 1 with one.
-  [[nodiscard]] int exit_status() const { return counterexamples.empty() ? 0 : 1; }
+  /// 0 without an unknown counterexample, 1 with one.
+  [[nodiscard]] int exit_status() const {
+    for (const auto& cx : counterexamples)
+      if (cx.known.empty()) return 1;
+    return 0;
+  }
   /// Executed cases per second of the campaign.
   [[nodiscard]] double cases_per_second() const {
     return static_cast<double>(executed) / (seconds > 1e-9 ? seconds : 1e-9);

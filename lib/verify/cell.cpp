@@ -97,6 +97,8 @@ finding finding_of(const harness::counterexample& cx, std::int64_t rank) {
   f.shrink_steps = cx.shrink.steps;
   f.shrink_attempts = cx.shrink.attempts;
   f.c = cx.c;
+  f.signature = cx.signature;
+  f.hits = cx.hits;
   return f;
 }
 
@@ -115,15 +117,25 @@ void add_campaign(cell& out, const harness::campaign_result& res, std::int64_t r
     out.coverage[reg].unsupported += it->second.unsupported;
   }
   for (const auto& [id, n] : res.known_hits) out.known_hits[id] += n;
-  // one counterexample per finding and cell: the first (lowest rank); later ones only counted
+  // one counterexample per known finding and cell: the first (lowest rank); later ones only
+  // counted. New findings are distinct by their signatures (a later campaign of the cell counts
+  // failures covered by an earlier one's signature as hits of "NEW", cell_signatures).
   for (const auto& cx : res.counterexamples) {
-    if (std::any_of(out.findings.begin(), out.findings.end(),
-                    [&](const finding& g) { return g.known == cx.known; })) {
-      ++out.known_hits[cx.known.empty() ? "NEW" : cx.known];
+    if (!cx.known.empty() && std::any_of(out.findings.begin(), out.findings.end(),
+                                         [&](const finding& g) { return g.known == cx.known; })) {
+      ++out.known_hits[cx.known];
       continue;
     }
     out.findings.push_back(finding_of(cx, rank));
   }
+}
+
+// The signatures of the cell's new findings so far, known to its next campaign as "NEW".
+std::vector<harness::known_signature> cell_signatures(const cell& out) {
+  std::vector<harness::known_signature> known;
+  for (const auto& f : out.findings)
+    if (f.known.empty()) known.push_back({"NEW", harness::signature_of(f.kind, f.c.p)});
+  return known;
 }
 
 void set_status(cell& out, bool draws_exhausted) {
@@ -211,7 +223,8 @@ cell run_cell(const cell_setting& s, region r, const std::vector<std::int64_t>& 
     const std::int64_t rank = out.ranks[k];
     const std::uint64_t cases = s.budget / n + (k < s.budget % n ? 1 : 0);
     if (cases == 0) continue;
-    const harness::options eo = campaign_options(s, r, rank, cases);
+    harness::options eo = campaign_options(s, r, rank, cases);
+    eo.known_signatures = cell_signatures(out);
     const harness::campaign_result res = campaign(s, r, eo);
     exhausted = exhausted || res.exhausted;
     add_campaign(out, res, rank);

@@ -1,42 +1,15 @@
 #pragma once
-// The baseline of known findings (docs/known-findings.json) and the signatures that recognise a
-// failure as one of them.
-#include <cstdint>
-#include <string>
-#include <vector>
-
-#include "harness/implementation.hpp"
+// The baseline of known findings, as verify names it: it lives in the harness
+// (harness/known.hpp), which `tconv explore --known` reads too.
+#include "harness/known.hpp"
 
 namespace tconv::verify {
 
-/// One known finding of one implementation (an F-number of docs/findings.md).
-struct known_finding {
-  std::string id, implementation, signature, title;
-  std::vector<std::string> kinds;  // finding kinds it shows as ("crash", ...); empty: any
-  std::vector<std::string> cells;  // regions where the baseline's campaign finds it
-};
-
-/// The baseline: known findings, and the campaign their `cells` were recorded with.
-struct baseline {
-  std::string file;  // empty: no baseline (every failure is new)
-  std::uint64_t seed = 0, cases_per_cell = 0, cmd_cases_per_cell = 0;
-  std::vector<known_finding> findings;
-};
-
-/// Reads a baseline file; throws usage_error naming the file and the field that is wrong.
-[[nodiscard]] baseline load_baseline(const std::string& file);
-
-/// The signatures a baseline may name: "any", "dilation", "kernel1_stride1_padding",
-/// "xnnpack_subconv_narrow_output", "flush_to_zero".
-[[nodiscard]] const std::vector<std::string>& signature_names();
-
-/// Whether a failure (case c, its kind, the output y when there was one) has signature `sig`.
-[[nodiscard]] bool signature_matches(const std::string& sig, const harness::explore_case& c,
-                                     harness::finding_kind kind, const std::vector<float>& y);
-
-/// The id of the first known finding of `impl` that the failure matches, "" when none does.
-[[nodiscard]] std::string classify(const baseline& b, const std::string& impl,
-                                   const harness::explore_case& c, harness::finding_kind kind,
-                                   const std::vector<float>& y);
+using harness::baseline;
+using harness::classify;
+using harness::known_finding;
+using harness::load_baseline;
+using harness::signature_matches;
+using harness::signature_names;
 
 }  // namespace tconv::verify

@@ -38,8 +38,11 @@ struct finding {
   std::string known;  // the baseline finding it belongs to, "" when new
   std::int64_t case_index = -1, rank_campaign = 0;
   std::uint64_t shrink_steps = 0, shrink_attempts = 0;
-  harness::explore_case c;     // the minimal counterexample
-  std::optional<rerun> again;  // wrong results only
+  harness::explore_case c;                 // the minimal counterexample
+  std::optional<rerun> again;              // wrong results only
+  std::string signature;                   // its class (harness/signature.hpp)
+  std::uint64_t hits = 1;                  // failing cases of its campaign that it covers
+  std::string finding_class = "semantic";  // the baseline's "class" of its known finding
 };
 
 /// Cases of a region in a cell's campaigns.
@@ -108,6 +111,7 @@ struct baseline_verdict {
   std::vector<finding_ref> fresh, known, missing;
   bool campaign_matches = false;              // the baseline was recorded with this seed and budget
   std::map<std::string, std::string> titles;  // known finding id -> title
+  std::map<std::string, std::string> signatures;  // known finding id -> its signature
 };
 
 /// Everything `tconv verify` reports.

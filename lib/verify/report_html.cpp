@@ -27,12 +27,16 @@ th{background:#eee}.pass{background:#d7f5d7}.fail{background:#f8c9c9;font-weight
 code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}pre{background:#f5f5f5;padding:.5em;white-space:pre-wrap}
 table.t td{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em;text-align:right}
 td.wrong{background:#e53935;color:#fff;font-weight:bold}td.wrong small{color:#fff}small{color:#666}
-.legend span{display:inline-block;padding:0 .5em;margin-right:.5em})";
+.legend span{display:inline-block;padding:0 .5em;margin-right:.5em}
+.precision{background:#dbe8fb;font-style:italic})";
 
 std::string cell_class(const cell* c) {
   if (c == nullptr) return "not_available";
-  if (c->status == cell_status::fail)
-    return detail::finding_ids(*c).find("NEW") == std::string::npos ? "known" : "fail";
+  if (c->status == cell_status::fail) {
+    const std::string semantic = detail::finding_ids(*c);
+    if (semantic.empty()) return "precision";
+    return semantic.find("NEW") == std::string::npos ? "known" : "fail";
+  }
   return name(c->status);
 }
 
@@ -79,7 +83,8 @@ std::string html_matrix(const matrix& m) {
          "</table>\n<p class=legend><span class=pass>pass T/D</span>T of D drawn cases "
          "supported, all within the bound "
          "<span class=known>FAIL F&lt;n&gt;</span>known finding <span class=fail>FAIL "
-         "NEW</span>not in the baseline "
+         "NEW</span>not in the baseline <span class=precision>precision F&lt;n&gt;</span>known "
+         "precision effect (flushes subnormals) "
          "<span class=unsupported>unsupported</span>every case declined <span "
          "class=not_available>n/a</span>not "
          "available</p>\n<p><small>Rows rank1&ndash;rank3: problems of that rank, every feature "
@@ -233,14 +238,17 @@ std::string html_counterexample(const matrix& m, const cell& c, const finding& f
   std::string h =
       "<h3 id=\"" + esc(f.id) + "\">" + esc(f.id) + ": " + esc(c.implementation) + " &times; " +
       esc(std::string(name(c.where))) + " &mdash; " + esc(name(f.kind)) + " &mdash; " +
-      (k.empty()
-           ? std::string("<span class=fail>NEW</span>")
-           : "<span class=known>known " + esc(k) + "</span> " + esc(detail::known_title(m, k))) +
+      (k.empty() ? std::string("<span class=fail>NEW</span>")
+                 : "<span class=" + std::string(detail::is_precision(f) ? "precision>" : "known>") +
+                       (detail::is_precision(f) ? esc(detail::precision_label(m, f)) + ", " : "") +
+                       "known " + esc(k) + "</span> " + esc(detail::known_title(m, k))) +
       "</h3>\n";
   h += "<p><b>problem</b> <code>" + esc(to_string(f.c.p)) + "</code>";
   h += " &rarr; output shape <code>" +
        esc(detail::list_text(output_shape(f.c.p, op_kind::conv_transpose))) + "</code>";
   h += "</p>\n<p><b>what</b> " + esc(f.message) + "</p>\n";
+  h += "<p><b>class</b> <code>" + esc(f.signature) +
+       "</code> (failing cases: " + std::to_string(f.hits) + ")</p>\n";
   h += "<p><b>replay</b></p><pre>" + esc(f.replay) + "</pre>\n";
   return h + html_data(f) + html_rerun(f);
 }

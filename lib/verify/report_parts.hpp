@@ -26,17 +26,30 @@ namespace tconv::verify::detail {
   return s + "]";
 }
 
-/// The finding ids of a cell, each once: "F1,NEW".
-[[nodiscard]] inline std::string finding_ids(const cell& c) {
+/// Whether a finding is a precision effect (its known finding's "class"), shown apart.
+[[nodiscard]] inline bool is_precision(const finding& f) { return f.finding_class == "precision"; }
+
+/// The finding ids of a cell, each once: "F1,NEW" (the precision ones with `precision`).
+[[nodiscard]] inline std::string finding_ids(const cell& c, bool precision = false) {
   std::string ids;
   for (const auto& f : c.findings) {
+    if (is_precision(f) != precision) continue;
     const std::string id = f.known.empty() ? "NEW" : f.known;
     if (ids.find(id) == std::string::npos) ids += (ids.empty() ? "" : ",") + id;
   }
   return ids;
 }
 
-/// "pass 200", "pass 57/200", "FAIL F1,F5", "FAIL NEW", "unsupported", "n/a"; "-" without a cell.
+/// "FAIL F1", "FAIL NEW precision F5", "precision F5": semantic findings, then precision effects.
+[[nodiscard]] inline std::string failing_text(const cell& c) {
+  const std::string semantic = finding_ids(c), precision = finding_ids(c, true);
+  std::string t = semantic.empty() ? "" : "FAIL " + semantic;
+  if (!precision.empty()) t += (t.empty() ? "precision " : " precision ") + precision;
+  return t;
+}
+
+/// "pass 200", "pass 57/200", "FAIL F1", "FAIL NEW", "precision F5", "FAIL F1 precision F5",
+/// "unsupported", "n/a"; "-" without a cell.
 [[nodiscard]] inline std::string cell_text(const cell* c) {
   if (c == nullptr) return "-";
   switch (c->status) {
@@ -44,7 +57,7 @@ namespace tconv::verify::detail {
       return "pass " + std::to_string(c->tested) +
              (c->tested == c->executed ? "" : "/" + std::to_string(c->executed));
     case cell_status::fail:
-      return "FAIL " + finding_ids(*c);
+      return failing_text(*c);
     case cell_status::unsupported:
       return "unsupported";
     case cell_status::not_available:
@@ -57,6 +70,14 @@ namespace tconv::verify::detail {
 [[nodiscard]] inline std::string known_title(const matrix& m, const std::string& id) {
   const auto it = m.baseline.titles.find(id);
   return it == m.baseline.titles.end() ? "" : it->second;
+}
+
+/// "precision: flushes subnormals" (a flush_to_zero finding), else "precision: TITLE".
+[[nodiscard]] inline std::string precision_label(const matrix& m, const finding& f) {
+  const auto it = m.baseline.signatures.find(f.known);
+  if (it != m.baseline.signatures.end() && it->second == "flush_to_zero")
+    return "precision: flushes subnormals";
+  return "precision: " + known_title(m, f.known);
 }
 
 /// Whether a finding's data (x, w, b) is small enough to be shown in full.

@@ -43,6 +43,8 @@ constexpr const char* legend =
     "rest declined)\n"
     "  FAIL ids     a minimal counterexample below; F<n>: a known finding (docs/findings.md), "
     "NEW: not in the baseline\n"
+    "  precision F<n>  a known precision effect (e.g. flushes subnormals), apart from semantic "
+    "failures\n"
     "  unsupported  every case declined (tconv_supports / `unsupported`);  n/a: implementation "
     "not available\n"
     "  rows rank1-3: every feature mixed; other rows: that feature alone, at each rank the "
@@ -65,24 +67,29 @@ std::string text_implementations(const matrix& m) {
 std::string text_finding(const matrix& m, const cell& c, const finding& f) {
   std::string t = "  " + pad(f.id, 5) + c.implementation + " x " + std::string(name(c.where)) +
                   ": " + name(f.kind);
+  if (detail::is_precision(f)) t += "  " + detail::precision_label(m, f) + ",";
   t += f.known.empty() ? "  NEW (not in the baseline)" : "  known " + f.known;
   if (const std::string title = detail::known_title(m, f.known); !title.empty())
     t += " (" + title + ")";
   t += "\n        problem: " + to_string(f.c.p);
+  if (!f.signature.empty())
+    t += "\n        class:   " + f.signature + " (failing cases: " + std::to_string(f.hits) + ")";
   if (f.known.empty()) t += "\n        what:    " + f.message;
   return t + "\n        replay:  " + f.replay + "\n";
 }
 
 std::string text_findings(const matrix& m) {
-  std::size_t known = 0, fresh = 0;
+  std::size_t known = 0, fresh = 0, precision = 0;
   std::string list;
   for (const auto& c : m.cells)
     for (const auto& f : c.findings) {
       (f.known.empty() ? fresh : known) += 1;
+      precision += detail::is_precision(f) ? 1 : 0;
       list += text_finding(m, c, f);
     }
-  return "\nfindings: " + std::to_string(known) + " known, " + std::to_string(fresh) +
-         " new (each shrunk to a minimal counterexample; data and wrong elements in the HTML "
+  return "\nfindings: " + std::to_string(known) + " known, " + std::to_string(fresh) + " new" +
+         (precision > 0 ? " (" + std::to_string(precision) + " known precision effects)" : "") +
+         " (each shrunk to a minimal counterexample; data and wrong elements in the HTML "
          "report)\n" +
          list;
 }

@@ -222,7 +222,10 @@ int judge_against_baseline(matrix& m, const baseline& base, const options& o) {
                        base.cases_per_cell == o.cases_per_cell &&
                        base.cmd_cases_per_cell == o.cmd_cases_per_cell;
   if (b.campaign_matches) find_missing(m, base, b);
-  for (const auto& k : base.findings) b.titles[k.id] = k.title;
+  for (const auto& k : base.findings) {
+    b.titles[k.id] = k.title;
+    b.signatures[k.id] = k.signature;
+  }
   const int status = b.fresh.empty() && b.missing.empty() ? 0 : 1;
   m.baseline = std::move(b);
   return status;
@@ -318,6 +321,8 @@ class verifier {
       row.cases += c.executed;
       for (auto& f : c.findings) {
         if (f.kind == harness::finding_kind::wrong_result) f.again = run_again(*impl, f.c);
+        for (const auto& k : base_.findings)
+          if (k.id == f.known) f.finding_class = k.finding_class;
         f.id = "cx" + std::to_string(++cx_count);
       }
       m.cells.push_back(std::move(c));

@@ -6,7 +6,7 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cd "$dir"
 set +e
-"$tconv" explore --impl "$plugins/wrong_groups.so" --cases 300 --json r.json --junit r.xml >/dev/null 2>&1
+"$tconv" explore --impl "$plugins/wrong_groups.so" --cases 300 --max-findings 1 --json r.json --junit r.xml >/dev/null 2>&1
 rc=$?
 set -e
 [ "$rc" = 1 ] || { echo "FAIL: exit $rc, expected 1" >&2; exit 1; }
@@ -19,6 +19,8 @@ assert r["verdict"] == "fail" and r["findings"][0]["kind"] == "wrong_result", r[
 f = r["findings"][0]
 assert f["problem"]["groups"] > 1 and f["replay"].startswith("tconv explore --impl ")
 assert f["check"]["first_violations"], "the checker's first violation is missing"
+assert f["signature"] == "wrong_result: groups>1" and f["hits"] == 1, (f["signature"], f["hits"])
+assert r["max_findings"] == 1 and r["findings_limit_reached"] and r["known_hits"] == {}
 root = ET.parse("r.xml").getroot()
 assert int(root.get("failures")) >= 1
 assert any(tc.find("failure") is not None for tc in root.iter("testcase"))

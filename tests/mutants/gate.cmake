@@ -26,6 +26,7 @@ function(explore plugin prefix)
   execute_process(
     COMMAND ${TCONV} explore --impl ${PLUGINS}/${plugin}.so --cases ${CASES} --seed ${SEED}
             --shrink-time ${SHRINK_TIME} --json ${json} --corpus ${WORK}/corpus-${plugin}
+            --max-findings 1
     RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 300)
   string(TIMESTAMP t1 "%s")
   math(EXPR secs "${t1} - ${t0}")

@@ -73,7 +73,7 @@ int tconv_conv_transpose_f32(const tconv_problem* p, const float* x, const float
       for (int64_t o0 = 0; o0 < out[0]; ++o0)
         for (int64_t o1 = 0; o1 < out[1]; ++o1)
           for (int64_t o2 = 0; o2 < out[2]; ++o2) {
-#if defined(TCONV_PLUGIN_MISSING_OUTPUT_PADDING)
+#if defined(TCONV_PLUGIN_MISSING_OUTPUT_PADDING) || defined(TCONV_PLUGIN_TWO_BUGS)
             /* bug: never writes the rows that output_padding adds */
             if ((p->rank > 0 && o0 >= out[0] - p->output_padding[0]) ||
                 (p->rank > 1 && o1 >= out[1] - p->output_padding[1]) ||
@@ -119,7 +119,12 @@ int tconv_conv_transpose_f32(const tconv_problem* p, const float* x, const float
                 }
               }
             }
+#if defined(TCONV_PLUGIN_TWO_BUGS)
+            /* second, independent bug: a grouped problem takes the next group's bias */
+            if (b != NULL) acc += b[p->groups > 1 ? (co + cout_g) % p->out_channels : co];
+#else
             if (b != NULL) acc += b[co];
+#endif
             y[((n * p->out_channels + co) * out[0] + o0) * out[1] * out[2] + o1 * out[2] + o2] =
                 acc;
           }

@@ -213,6 +213,17 @@ def main():
             out = with_base(base, 1)
             if "0 known, 4 new" not in out:
                 fail("new findings", out)
+            # a structural signature (the features of the minimal problem) and a precision class:
+            # the cells show it apart from semantic failures, and nothing is new
+            structural = {"campaign": base["campaign"], "findings": [dict(
+                base["findings"][0], implementation="wrong_groups", signature="features:groups>1",
+                **{"class": "precision"})]}
+            out = with_base(structural, 0)
+            if not rows(out, "wrong_groups")["groups"].startswith("precision G1") or " 0 new" not in out:
+                fail("structural signature / precision class", out)
+            structural["findings"][0]["class"] = "cosmetic"
+            if "\"class\" must be" not in with_base(structural, 2):
+                fail("bad class message")
             base["findings"][0]["signature"] = "telepathy"
             out = with_base(base, 2)
             if "unknown signature \"telepathy\"" not in out:

@@ -19,8 +19,8 @@ command add_explore(CLI::App& root) {
   CLI::App* app = root.add_subcommand("explore",
                                       "Run a property campaign against an implementation (--impl "
                                       "LIB.so or --cmd \"COMMAND ARGS\"): "
-                                      "generated cases, each judged by the checker's bound; the "
-                                      "first failure is shrunk, printed with a "
+                                      "generated cases, each judged by the checker's bound; each "
+                                      "distinct failure is shrunk, printed with a "
                                       "replay command and saved. Exit 0: no counterexample, 1: "
                                       "counterexample (or crash, hang, error), "
                                       "2: usage or input error.");
@@ -66,6 +66,14 @@ command add_explore(CLI::App& root) {
                   "seconds spent shrinking a finding at most (default 60)");
   app->add_flag("--json-cases", f->o.json_cases,
                 "list every case run (index, fingerprint) in the --json report");
+  app->add_option(
+      "--max-findings", f->o.max_findings,
+      "stop after this many distinct findings (default 5; at least 1): after a finding "
+      "the campaign goes on, failures of a finding's signature are counted as its hits");
+  app->add_option("--known", f->o.known,
+                  "known findings: a baseline file (docs/known-findings.json format) or a corpus "
+                  "directory; failures matching one are counted, not reported")
+      ->check(non_empty);
   return {app, [f] {
             const auto prec = check::parse_precision(f->precision);
             if (!prec || *prec == check::precision::fp64)

@@ -1,25 +1,20 @@
-#include "verify/known.hpp"
+#include "harness/known.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "harness/signature.hpp"
 #include "harness/usage_error.hpp"
 #include "tconv/check/check.hpp"
 #include "tconv/io/read_file.hpp"
 
-namespace tconv::verify {
+namespace tconv::harness {
 
 using nlohmann::json;
 
 namespace {
-
-bool any_axis(const problem& p, auto pred) {
-  for (std::size_t a = 0; a < static_cast<std::size_t>(p.rank); ++a)
-    if (pred(a)) return true;
-  return false;
-}
 
 // F1: XNNPACK's subconv2d path (stride > 1, dilation 1, stride <= kernel) with an output
 // narrower than stride - 1 on some axis: a superset (docs/findings.md).
@@ -34,17 +29,15 @@ bool subconv_narrow_output(const problem& p) {
 
 // F4: OpenCV's is1x1() (kernel, stride and dilation 1) ignores padding.
 bool kernel1_stride1_padding(const problem& p) {
-  bool one = true;
-  for (std::size_t a = 0; a < static_cast<std::size_t>(p.rank); ++a)
-    one = one && p.kernel[a] == 1 && p.stride[a] == 1 && p.dilation[a] == 1;
-  return one && any_axis(p, [&](std::size_t a) { return p.pad_begin[a] > 0 || p.pad_end[a] > 0; });
+  const feature_set f = features_of(p);
+  const feature_set not_one = bit(feature::kernel) | bit(feature::stride) | bit(feature::dilation);
+  return (f & not_one) == 0 && (f & bit(feature::padding)) != 0;
 }
 
 // F5: every wrong element is within the bound plus what flushing subnormals can cost: each of
 // its products (and the bias) may lose up to 2^-126 times the largest input magnitude.
-bool flush_to_zero(const harness::explore_case& c, harness::finding_kind kind,
-                   const std::vector<float>& y) {
-  if (kind != harness::finding_kind::wrong_result || y.empty()) return false;
+bool flush_to_zero(const explore_case& c, finding_kind kind, const std::vector<float>& y) {
+  if (kind != finding_kind::wrong_result || y.empty()) return false;
   double xmax = 1;
   for (const auto* v : {&c.x, &c.w, &c.b})
     for (const float e : *v) xmax = std::max(xmax, static_cast<double>(std::fabs(e)));
@@ -66,6 +59,8 @@ bool flush_to_zero(const harness::explore_case& c, harness::finding_kind kind,
       [&](const check::finding& f) { return std::isfinite(f.got) && f.error <= f.bound + slack; });
 }
 
+constexpr std::string_view structural_prefix = "features:";
+
 std::vector<std::string> strings(const json& j, const std::string& where) {
   std::vector<std::string> v;
   if (j.is_null()) return v;
@@ -85,23 +80,25 @@ const std::vector<std::string>& signature_names() {
   return names;
 }
 
-bool signature_matches(const std::string& sig, const harness::explore_case& c,
-                       harness::finding_kind kind, const std::vector<float>& y) {
+bool signature_matches(const std::string& sig, const explore_case& c, finding_kind kind,
+                       const std::vector<float>& y) {
   const problem& p = c.p;
   if (sig == "any") return true;
-  if (sig == "dilation") return any_axis(p, [&](std::size_t a) { return p.dilation[a] > 1; });
+  if (sig == "dilation") return (features_of(p) & bit(feature::dilation)) != 0;
   if (sig == "kernel1_stride1_padding") return kernel1_stride1_padding(p);
   if (sig == "xnnpack_subconv_narrow_output") return subconv_narrow_output(p);
   if (sig == "flush_to_zero") return flush_to_zero(c, kind, y);
+  if (sig.starts_with(structural_prefix))
+    if (const auto f = parse_features(std::string_view(sig).substr(structural_prefix.size())))
+      return covers({kind, *f}, kind, features_of(p));
   return false;
 }
 
-std::string classify(const baseline& b, const std::string& impl, const harness::explore_case& c,
-                     harness::finding_kind kind, const std::vector<float>& y) {
+std::string classify(const baseline& b, const std::string& impl, const explore_case& c,
+                     finding_kind kind, const std::vector<float>& y) {
   for (const auto& k : b.findings) {
-    if (k.implementation != impl) continue;
-    if (!k.kinds.empty() &&
-        std::find(k.kinds.begin(), k.kinds.end(), harness::name(kind)) == k.kinds.end())
+    if (impl != "*" && k.implementation != impl) continue;
+    if (!k.kinds.empty() && std::find(k.kinds.begin(), k.kinds.end(), name(kind)) == k.kinds.end())
       continue;
     if (signature_matches(k.signature, c, kind, y)) return k.id;
   }
@@ -111,17 +108,17 @@ std::string classify(const baseline& b, const std::string& impl, const harness::
 namespace {
 
 // The file's JSON; a FIFO or a directory is refused, never waited on.
-json read_baseline_json(const std::string& file) {
+json read_baseline_json(const std::string& file, const std::string& flag) {
   std::string text;
   try {
     text = io::read_regular_file(file, std::int64_t{16} << 20);
   } catch (const io::read_error& e) {
-    throw usage_error("--baseline " + std::string(e.what()));
+    throw usage_error(flag + " " + std::string(e.what()));
   }
   try {
     return json::parse(text);
   } catch (const json::exception& e) {
-    throw usage_error("--baseline " + file + ": not valid JSON (" + e.what() + ")");
+    throw usage_error(flag + " " + file + ": not valid JSON (" + e.what() + ")");
   }
 }
 
@@ -155,10 +152,20 @@ known_finding read_known(const json& e, const std::string& where) {
   k.signature = str("signature", true);
   k.title = str("title", false);
   const auto& sigs = signature_names();
-  if (std::find(sigs.begin(), sigs.end(), k.signature) == sigs.end())
+  const bool structural =
+      k.signature.starts_with(structural_prefix) &&
+      parse_features(std::string_view(k.signature).substr(structural_prefix.size()));
+  if (!structural && std::find(sigs.begin(), sigs.end(), k.signature) == sigs.end())
     throw usage_error(where + ": unknown signature \"" + k.signature +
                       "\" (known: any, dilation, "
-                      "kernel1_stride1_padding, xnnpack_subconv_narrow_output, flush_to_zero)");
+                      "kernel1_stride1_padding, xnnpack_subconv_narrow_output, flush_to_zero, "
+                      "features:F+G with F, G of " +
+                      features_text(~feature_set{0} >> (32 - std::size(all_features))) + ")");
+  k.finding_class = str("class", false);
+  if (k.finding_class.empty())
+    k.finding_class = k.signature == "flush_to_zero" ? "precision" : "semantic";
+  if (k.finding_class != "semantic" && k.finding_class != "precision")
+    throw usage_error(where + ": \"class\" must be \"semantic\" or \"precision\"");
   k.kinds = strings(e.value("kinds", json()), where + ".kinds");
   k.cells = strings(e.value("cells", json()), where + ".cells");
   return k;
@@ -166,9 +173,9 @@ known_finding read_known(const json& e, const std::string& where) {
 
 }  // namespace
 
-baseline load_baseline(const std::string& file) {
-  const json j = read_baseline_json(file);
-  const std::string at = "--baseline " + file;
+baseline load_baseline(const std::string& file, const std::string& flag) {
+  const json j = read_baseline_json(file, flag);
+  const std::string at = flag + " " + file;
   if (!j.is_object() || !j.contains("findings") || !j["findings"].is_array())
     throw usage_error(at + ": expected an object with a \"findings\" array");
   baseline b;
@@ -180,4 +187,4 @@ baseline load_baseline(const std::string& file) {
   return b;
 }
 
-}  // namespace tconv::verify
+}  // namespace tconv::harness

@@ -279,14 +279,15 @@ class shrinker {
 
 namespace {
 
-// (significant bits, |binary exponent|, sign bit): the order simpler() descends in; non-finite
-// values come last.
+// (significant bits + |binary exponent|, significant bits, sign bit): the order simpler() descends
+// in, so 1 + 2^-11 (12) is simpler than FLT_MIN (1 + 126); non-finite values come last.
 std::array<int, 3> value_order(float v) {
-  if (!std::isfinite(v)) return {99, 0, 0};
+  if (!std::isfinite(v)) return {999, 0, 0};
   if (v == 0.0f) return {0, 0, std::signbit(v) ? 1 : 0};
   int e = 0;
   const auto mant = static_cast<std::uint32_t>(std::ldexp(std::fabs(std::frexp(v, &e)), 24));
-  return {24 - std::countr_zero(mant), std::abs(e - 1), std::signbit(v) ? 1 : 0};
+  const int bits = 24 - std::countr_zero(mant);
+  return {bits + std::abs(e - 1), bits, std::signbit(v) ? 1 : 0};
 }
 
 }  // namespace

@@ -45,11 +45,11 @@ struct shrink_setup {
 void shrink(counterexample& cx, rc::Shrinkable<problem> start, std::uint64_t value_seed,
             const shrink_setup& s);
 
-/// Simpler stand-ins for one value, simplest first, each simpler than v (fewer significant bits,
-/// else a binary exponent nearer 0, else positive: a shrink ends): 1, -1 (v < 0), +-2 (|v| >= 2),
-/// the power of two below |v|, trunc(v), 1 + 2^-k and -(1 + 2^-k) (v < 0) for k = 8..11 (exact in
-/// float32, rounded in bf16 (k >= 8) and fp16 (k = 11): they expose low-precision accumulation),
-/// v with 8 significand bits.
+/// Simpler stand-ins for one value, simplest first, each simpler than v (a smaller sum of
+/// significant bits and |binary exponent|, else fewer bits, else positive: a shrink ends): 1, -1,
+/// +-2 (|v| >= 2), the power of two below |v|, trunc(v), 1 + 2^-k and -(1 + 2^-k) (v < 0) for
+/// k = 8..11 (exact in float32, rounded in bf16 (k >= 8) and fp16 (k = 11): they expose
+/// low-precision accumulation), v with 8 significand bits.
 [[nodiscard]] std::vector<float> simpler(float v);
 
 /// Which axis of the source each axis of a smaller problem reads (-1: none).

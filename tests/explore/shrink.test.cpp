@@ -74,9 +74,16 @@ TEST_CASE("simpler: small integers and short dyadic values that fp16 and bf16 ro
   // 1 + 2^-11 is exact in float32 and rounds in fp16; 1 + 2^-8 is exact in fp16
   CHECK(fp16(1.00048828125f) != 1.00048828125f);
   CHECK(fp16(1.00390625f) == 1.00390625f);
-  // the values already simplest have nothing simpler but what differs from them
-  const auto one = h::simpler(1.0f);
-  CHECK(std::find(one.begin(), one.end(), 1.0f) == one.end());
+  CHECK(h::simpler(1.0f).empty());  // nothing is simpler than 1
+  // an extreme value gives way to a readable one: 1 + 2^-11 is simpler than FLT_MIN
+  const auto tiny = h::simpler(-std::numeric_limits<float>::min());
+  CHECK(std::find(tiny.begin(), tiny.end(), 1.00048828125f) != tiny.end());
+  // no cycle: a candidate never offers the value it came from (so a shrink ends)
+  for (const float v : {-284.230377f, 1.00048828125f, 1.00390625f, 3.0f, 0.1f, 1e-30f, 6e4f})
+    for (const float s : h::simpler(v)) {
+      const auto back = h::simpler(s);
+      CHECK(std::find(back.begin(), back.end(), v) == back.end());
+    }
 }
 
 TEST_CASE("smaller: a count drops to its minimum, halfway there, or by one") {

@@ -6,8 +6,8 @@
 #   cmake -DTCONV=path/to/tconv -DPLUGINS=dir -DMUTANTS="a;b;..." -DCASES=N -DSEED=S
 #         -DWORK=dir [-DCONTROL=reference] [-DSHRINK_TIME=s] [-DTIMEOUT=s]
 #         [-DEXPECT_<mutant>="text"]... -P gate.cmake
-# EXPECT_<mutant>: text the mutant's report must contain (its minimal case, e.g. "problem:  rank=1
-# ... s=[4] ..."): a mutant killed but shrunk to something else fails the gate.
+# EXPECT_<mutant>: texts (separated by |) the mutant's report must contain, its minimal case (e.g.
+# "rank=1 ... s=[4] ...|x = [1]"): a mutant killed but shrunk to something else fails the gate.
 foreach(v TCONV PLUGINS MUTANTS CASES SEED WORK)
   if(NOT DEFINED ${v})
     message(FATAL_ERROR "gate.cmake: -D${v}= is required")
@@ -75,10 +75,22 @@ foreach(m ${MUTANTS})
   endif()
   set(unexpected "")
   if(DEFINED EXPECT_${m})
-    string(FIND "${mut_out}" "${EXPECT_${m}}" at)
-    if(at EQUAL -1)
-      set(unexpected "${m}: killed, but its report lacks \"${EXPECT_${m}}\":\n${mut_out}")
-    endif()
+    set(rest "${EXPECT_${m}}")
+    while(NOT rest STREQUAL "" AND NOT unexpected)
+      string(FIND "${rest}" "|" bar)
+      if(bar EQUAL -1)
+        set(want "${rest}")
+        set(rest "")
+      else()
+        string(SUBSTRING "${rest}" 0 ${bar} want)
+        math(EXPR bar "${bar} + 1")
+        string(SUBSTRING "${rest}" ${bar} -1 rest)
+      endif()
+      string(FIND "${mut_out}" "${want}" at)
+      if(at EQUAL -1)
+        set(unexpected "${m}: killed, but its report lacks \"${want}\":\n${mut_out}")
+      endif()
+    endwhile()
   endif()
   if(mut_rc STREQUAL "1" AND NOT kind STREQUAL "-" AND unexpected)
     set(verdict "NOT MINIMAL")

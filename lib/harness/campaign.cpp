@@ -427,6 +427,9 @@ class campaign {
     s.prec = o_.prec;
     s.time_s = o_.shrink_time_s;
     s.keep = o_.keep;
+    s.full_timeout_s = o_.timeout_s;
+    s.short_timeout_s = hang_attempt_timeout(slowest_pass_s_, o_.timeout_s);
+    s.set_timeout = [this](double t) { impl_.set_timeout(t); };
     s.same_failure = [this, kind = cx.kind,
                       known = cx.known](const explore_case& cand) -> std::optional<outcome> {
       outcome v = evaluate(cand, false);
@@ -438,10 +441,15 @@ class campaign {
     return s;
   }
 
-  // One call, judged; `count`: into the coverage.
+  // One call, judged; `count`: into the coverage, and its time, when it passed, into the slowest
+  // passing call (what a healthy case needs: the shrinker's short timeout for hangs).
   outcome evaluate(const explore_case& c, bool count) {
+    const auto tc = clock_type::now();
     outcome v = judged_call(impl_, c, o_.prec);
-    if (count) count_case(c.p, v.unsupported());
+    if (count) {
+      count_case(c.p, v.unsupported());
+      if (!v.failed()) slowest_pass_s_ = std::max(slowest_pass_s_, seconds_since(tc));
+    }
     return v;
   }
 
@@ -495,6 +503,7 @@ class campaign {
   std::map<std::string, signature> cx_signatures_;  // of the counterexamples, by their text
   std::uint64_t new_findings_ = 0;
   double shrink_seconds_ = 0;
+  double slowest_pass_s_ = 0;  // the longest call of a passing case so far (seconds)
 };
 
 // --replay: one stored case against the implementation; 0 passed or declined, 1 reproduced.

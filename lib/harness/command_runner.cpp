@@ -187,6 +187,7 @@ class command_runner final : public implementation {
     return r;
   }
 
+  void set_timeout(double timeout_s) override { timeout_s_ = timeout_s; }
   std::string replay_flag() const override { return "--cmd " + shell_quote(command_); }
 
   const declared_domain* domain() override {

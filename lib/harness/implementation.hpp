@@ -25,6 +25,9 @@ class implementation {
   /// call). The harness calls it after every failed case: a wrong result can come from memory
   /// corruption, which must not leak into later, unrelated cases.
   virtual void reset() {}
+  /// Sets the time one call may take from the next call on (seconds): the shrinker gives each
+  /// attempt at a hang a short limit and confirms the minimum with the full one.
+  virtual void set_timeout(double timeout_s) { (void)timeout_s; }
   /// The flag that selects it again, for replay commands: `--impl PATH` or `--cmd "..."`.
   [[nodiscard]] virtual std::string replay_flag() const = 0;
   /// The domain it declared (a --cmd answering the domain probe, domain.hpp), or nullptr: it

@@ -126,6 +126,7 @@ class plugin_sandbox final : public implementation {
   }
 
   void reset() override { stop(); }
+  void set_timeout(double timeout_s) override { timeout_s_ = timeout_s; }
   std::string replay_flag() const override { return "--impl " + shell_quote(path_); }
 
  private:

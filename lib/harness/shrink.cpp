@@ -4,6 +4,7 @@
 #include <bit>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 
 #include "harness/operations.hpp"
 
@@ -120,11 +121,18 @@ class shrinker {
   shrinker(counterexample& cx, const shrink_setup& s) : cx_(cx), s_(s), t0_(clock_type::now()) {}
 
   void run(rc::Shrinkable<problem> start, std::uint64_t value_seed) {
-    shrink_problem(std::move(start), value_seed);
+    const bool hang = cx_.kind == finding_kind::timeout && s_.set_timeout &&
+                      s_.short_timeout_s > 0 && s_.short_timeout_s < s_.full_timeout_s;
+    if (hang) {
+      history_.push_back({cx_.c, cx_.message, cx_.report});
+      s_.set_timeout(s_.short_timeout_s);
+    }
+    if (!jump()) shrink_problem(std::move(start), value_seed);
     for (bool progress = true; progress && !out_of_budget();) {
       progress = shrink_values();
       progress = shrink_structure() || progress;
     }
+    if (hang) confirm();
     cx_.shrink.seconds = seconds();
   }
 
@@ -142,7 +150,42 @@ class shrinker {
     cx_.message = std::move(o->message);
     cx_.report = std::move(o->report);
     ++cx_.shrink.steps;
+    if (!history_.empty()) history_.push_back({cx_.c, cx_.message, cx_.report});
     return true;
+  }
+
+  // Tries the candidates q (their values carried over, aligned at the start, then at the end);
+  // true at the first that still fails.
+  bool first_failing(const std::vector<std::pair<problem, axis_map>>& qs) {
+    for (const auto& [q, map] : qs) {
+      if (out_of_budget()) return false;
+      if (!kept(q)) continue;
+      if (still_fails(project(cx_.c, q, false, map)) || still_fails(project(cx_.c, q, true, map)))
+        return true;
+    }
+    return false;
+  }
+
+  // One bold step before RapidCheck's tree: a hang or a one-feature bug is minimal at once.
+  bool jump() { return first_failing(plainer(cx_.c.p)); }
+
+  // The minimum of a hang, found with short attempts, confirmed with the full timeout; when it
+  // does not hang that long, the latest accepted step that does (the campaign's own case at worst,
+  // already seen to hang with the full timeout). Not bounded by the budget: it must end confirmed.
+  void confirm() {
+    s_.set_timeout(s_.full_timeout_s);
+    for (; history_.size() > 1; history_.pop_back()) {
+      ++cx_.shrink.attempts;
+      if (auto o = s_.same_failure(history_.back().c)) {
+        cx_.c = history_.back().c;
+        cx_.message = std::move(o->message);
+        cx_.report = std::move(o->report);
+        return;
+      }
+    }
+    cx_.c = history_.front().c;
+    cx_.message = history_.front().message;
+    cx_.report = history_.front().report;
   }
 
   // RapidCheck's shrink tree (smallest rank, extents, channels first), fresh values each step.
@@ -209,39 +252,63 @@ class shrinker {
   // simple the problem is shrunk again greedily, carrying those values over
   bool shrink_structure() {
     bool any = false;
-    for (bool progress = true; progress && !out_of_budget();) {
-      progress = false;
-      for (const auto& [q, map] : smaller(cx_.c.p)) {
-        if (out_of_budget()) break;
-        if (!kept(q)) continue;
-        if (still_fails(project(cx_.c, q, false, map)) ||
-            still_fails(project(cx_.c, q, true, map))) {
-          progress = any = true;
-          break;
-        }
-      }
+    while (!out_of_budget()) {
+      auto qs = plainer(cx_.c.p);
+      auto ss = smaller(cx_.c.p);
+      qs.insert(qs.end(), ss.begin(), ss.end());
+      if (!first_failing(qs)) break;
+      any = true;
     }
     return any;
   }
 
+  // a case accepted while shrinking a hang, with what its attempt said
+  struct step {
+    explore_case c;
+    std::string message;
+    std::optional<check::report> report;
+  };
+
   counterexample& cx_;
   const shrink_setup& s_;
   clock_type::time_point t0_;
+  std::vector<step> history_;  // hangs only: the campaign's case, then every accepted step
 };
+
+}  // namespace
+
+namespace {
+
+// (significant bits + |binary exponent|, significant bits, sign bit): the order simpler() descends
+// in, so 1 + 2^-11 (12) is simpler than FLT_MIN (1 + 126); non-finite values come last.
+std::array<int, 3> value_order(float v) {
+  if (!std::isfinite(v)) return {999, 0, 0};
+  if (v == 0.0f) return {0, 0, std::signbit(v) ? 1 : 0};
+  int e = 0;
+  const auto mant = static_cast<std::uint32_t>(std::ldexp(std::fabs(std::frexp(v, &e)), 24));
+  const int bits = 24 - std::countr_zero(mant);
+  return {bits + std::abs(e - 1), bits, std::signbit(v) ? 1 : 0};
+}
 
 }  // namespace
 
 std::vector<float> simpler(float v) {
   std::vector<float> out;
+  const auto order = value_order(v);
   auto add = [&](float c) {
-    if (std::bit_cast<std::uint32_t>(c) != std::bit_cast<std::uint32_t>(v) &&
-        std::find(out.begin(), out.end(), c) == out.end())
+    if (value_order(c) < order && std::find(out.begin(), out.end(), c) == out.end())
       out.push_back(c);
   };
   add(1.0f);
   add(std::copysign(1.0f, v));
+  if (std::fabs(v) >= 2.0f) add(std::copysign(2.0f, v));
   add(std::copysign(std::exp2(std::floor(std::log2(std::fabs(v)))), v));
   if (std::fabs(v) >= 1.0f) add(std::trunc(v));
+  // exact in float32, not in bf16 (8 significand bits) or, for k = 11, fp16 (11): a value that only
+  // a low-precision accumulator gets wrong, still short to read
+  for (int k = 8; k <= 11; ++k) add(1.0f + std::ldexp(1.0f, -k));
+  if (v < 0)
+    for (int k = 8; k <= 11; ++k) add(-1.0f - std::ldexp(1.0f, -k));
   // keep 8 significand bits: still inexact in bf16-like formats, but readable
   int e = 0;
   const float m = std::frexp(v, &e);
@@ -272,7 +339,9 @@ explore_case project(const explore_case& from, const problem& q, bool from_end, 
 std::vector<std::pair<problem, axis_map>> smaller(const problem& p) {
   std::vector<std::pair<problem, axis_map>> out;
   auto add = [&](const problem& q, axis_map map = {0, 1, 2}) {
-    if (q != p && tested_operation::is_valid(q)) out.emplace_back(q, map);
+    const bool seen =
+        std::any_of(out.begin(), out.end(), [&](const auto& o) { return o.first == q; });
+    if (q != p && !seen && tested_operation::is_valid(q)) out.emplace_back(q, map);
   };
   for (std::int64_t drop = 0; drop < p.rank && p.rank > 1; ++drop) {
     const auto [q, map] = drop_axis(p, drop);
@@ -280,12 +349,10 @@ std::vector<std::pair<problem, axis_map>> smaller(const problem& p) {
   }
   auto lower = [&](auto setter, std::int64_t v, std::int64_t lo) {
     if (v <= lo) return;
-    problem q = p;
-    setter(q, lo);
-    add(q);
-    if (v - 1 > lo) {
-      q = p;
-      setter(q, v - 1);
+    // the minimum, halfway there (a channel count of 17 reaches a block of 8 plus one), one less
+    for (const std::int64_t to : {lo, (v + lo) / 2, v - 1}) {
+      problem q = p;
+      setter(q, to);
       add(q);
     }
   };
@@ -314,6 +381,104 @@ std::vector<std::pair<problem, axis_map>> smaller(const problem& p) {
     problem q = p;
     q.has_bias = false;
     add(q);
+  }
+  return out;
+}
+
+namespace {
+
+// p's features kept one at a time on the minimum (problem{}: rank 1, every count 1, 1x1, no bias).
+void one_feature_minima(const problem& p, std::vector<std::pair<problem, axis_map>>& out) {
+  auto add = [&](const problem& q, axis_map map = {0, -1, -1}) { out.emplace_back(q, map); };
+  problem q;
+  add(q);
+  q.has_bias = p.has_bias;
+  add(q);
+  q = problem{};
+  q.batch = p.batch;
+  add(q);
+  q = problem{};
+  q.in_channels = p.in_channels / p.groups;
+  add(q);
+  q = problem{};
+  q.out_channels = p.out_channels / p.groups;
+  add(q);
+  q = problem{};
+  q.groups = q.in_channels = q.out_channels = p.groups;
+  add(q);
+  for (std::int64_t a = 0; a < p.rank; ++a) {
+    const axis x = p.axis_at(a);
+    const axis kept[] = {
+        {.stride = x.stride},
+        {.kernel = x.kernel},
+        {.input = x.input},
+        {.kernel = x.kernel, .dilation = x.dilation},
+        {.stride = x.stride, .dilation = x.dilation, .output_padding = x.output_padding},
+        {x.input, x.kernel, x.stride, x.dilation, x.pad_begin, 0, 0},
+        {x.input, x.kernel, x.stride, x.dilation, 0, x.pad_end, 0},
+        x};
+    for (const axis& k : kept) {
+      q = problem{};
+      q.set_axis(0, k);
+      add(q, {a, -1, -1});
+    }
+  }
+}
+
+// Axis x without padding, output_padding or dilation and with the same output extent: stride 1
+// (in = out, k = 1), or x's stride (in = (out - 1) / s + 1, k = out - (in - 1) * s, in [1, s]).
+axis plain_axis(const axis& x, bool keep_stride) {
+  const std::int64_t out = conv_transpose_extent(x);
+  axis r;
+  r.stride = keep_stride ? x.stride : 1;
+  r.input = (out - 1) / r.stride + 1;
+  r.kernel = out - (r.input - 1) * r.stride;
+  return r;
+}
+
+// p's plain shapes: all axes made plain, then each axis alone (only axes with something to drop).
+void plain_shapes(const problem& p, std::vector<std::pair<problem, axis_map>>& out) {
+  auto fancy = [&](std::int64_t a) {
+    return p.pad_begin[a] + p.pad_end[a] + p.output_padding[a] + p.dilation[a] - 1 > 0;
+  };
+  for (const bool keep_stride : {false, true}) {
+    problem all = p;
+    for (std::int64_t a = 0; a < p.rank; ++a)
+      if (fancy(a)) all.set_axis(a, plain_axis(p.axis_at(a), keep_stride));
+    out.emplace_back(all, axis_map{0, 1, 2});
+  }
+  for (std::int64_t a = 0; a < p.rank && p.rank > 1; ++a)
+    for (const bool keep_stride : {false, true})
+      if (fancy(a)) {
+        problem one = p;
+        one.set_axis(a, plain_axis(p.axis_at(a), keep_stride));
+        out.emplace_back(one, axis_map{0, 1, 2});
+      }
+}
+
+// (rank, padding + output_padding + dilation - 1, everything): the order of simpler_than.
+std::array<std::int64_t, 3> complexity(const problem& p) {
+  std::int64_t fancy = 0, sum = p.batch + p.in_channels + p.out_channels + p.groups + p.has_bias;
+  for (std::int64_t a = 0; a < p.rank; ++a) {
+    fancy += p.pad_begin[a] + p.pad_end[a] + p.output_padding[a] + p.dilation[a] - 1;
+    sum += p.input[a] + p.kernel[a] + p.stride[a];
+  }
+  return {p.rank, fancy, fancy + sum};
+}
+
+}  // namespace
+
+bool simpler_than(const problem& q, const problem& p) { return complexity(q) < complexity(p); }
+
+std::vector<std::pair<problem, axis_map>> plainer(const problem& p) {
+  std::vector<std::pair<problem, axis_map>> all, out;
+  one_feature_minima(p, all);
+  plain_shapes(p, all);
+  for (auto& c : all) {
+    const bool seen =
+        std::any_of(out.begin(), out.end(), [&](const auto& o) { return o.first == c.first; });
+    if (!seen && simpler_than(c.first, p) && tested_operation::is_valid(c.first))
+      out.push_back(std::move(c));
   }
   return out;
 }

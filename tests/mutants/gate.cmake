@@ -4,7 +4,10 @@
 # any rejected control and any other exit (usage error, hang, crash of the harness) fails the gate.
 #
 #   cmake -DTCONV=path/to/tconv -DPLUGINS=dir -DMUTANTS="a;b;..." -DCASES=N -DSEED=S
-#         -DWORK=dir [-DCONTROL=reference] [-DSHRINK_TIME=s] -P gate.cmake
+#         -DWORK=dir [-DCONTROL=reference] [-DSHRINK_TIME=s] [-DTIMEOUT=s]
+#         [-DEXPECT_<mutant>="text"]... -P gate.cmake
+# EXPECT_<mutant>: texts (separated by |) the mutant's report must contain, its minimal case (e.g.
+# "rank=1 ... s=[4] ...|x = [1]"): a mutant killed but shrunk to something else fails the gate.
 foreach(v TCONV PLUGINS MUTANTS CASES SEED WORK)
   if(NOT DEFINED ${v})
     message(FATAL_ERROR "gate.cmake: -D${v}= is required")
@@ -16,6 +19,9 @@ endif()
 if(NOT DEFINED SHRINK_TIME)
   set(SHRINK_TIME 5)
 endif()
+if(NOT DEFINED TIMEOUT)
+  set(TIMEOUT 10)  # explore's default --timeout
+endif()
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 
@@ -25,7 +31,7 @@ function(explore plugin prefix)
   string(TIMESTAMP t0 "%s")
   execute_process(
     COMMAND ${TCONV} explore --impl ${PLUGINS}/${plugin}.so --cases ${CASES} --seed ${SEED}
-            --shrink-time ${SHRINK_TIME} --json ${json} --corpus ${WORK}/corpus-${plugin}
+            --shrink-time ${SHRINK_TIME} --timeout ${TIMEOUT} --json ${json} --corpus ${WORK}/corpus-${plugin}
             --max-findings 1
     RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 300)
   string(TIMESTAMP t1 "%s")
@@ -68,7 +74,29 @@ foreach(m ${MUTANTS})
       set(minimal "rank ${rank}")
     endif()
   endif()
-  if(mut_rc STREQUAL "1" AND NOT kind STREQUAL "-")
+  set(unexpected "")
+  if(DEFINED EXPECT_${m})
+    set(rest "${EXPECT_${m}}")
+    while(NOT rest STREQUAL "" AND NOT unexpected)
+      string(FIND "${rest}" "|" bar)
+      if(bar EQUAL -1)
+        set(want "${rest}")
+        set(rest "")
+      else()
+        string(SUBSTRING "${rest}" 0 ${bar} want)
+        math(EXPR bar "${bar} + 1")
+        string(SUBSTRING "${rest}" ${bar} -1 rest)
+      endif()
+      string(FIND "${mut_out}" "${want}" at)
+      if(at EQUAL -1)
+        set(unexpected "${m}: killed, but its report lacks \"${want}\":\n${mut_out}")
+      endif()
+    endwhile()
+  endif()
+  if(mut_rc STREQUAL "1" AND NOT kind STREQUAL "-" AND unexpected)
+    set(verdict "NOT MINIMAL")
+    list(APPEND failures "${unexpected}")
+  elseif(mut_rc STREQUAL "1" AND NOT kind STREQUAL "-")
     math(EXPR killed "${killed} + 1")
     if(index MATCHES "^[0-9]+$")
       math(EXPR index "${index} + 1")  # case_index counts from 0: cases run until the kill

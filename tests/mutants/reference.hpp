@@ -6,7 +6,10 @@
 //
 // The reference scatters into a double accumulator and rounds once at the end, which is far more
 // accurate than any float32 bound a checker may apply: the control must be accepted.
+#include <unistd.h>
+
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -34,6 +37,8 @@ enum class bug {
   kernel_flipped,          // kernel read back to front (conv vs correlation confusion)
   batch_stride_wrong,      // x batch stride from the first spatial extent only
   element_never_written,   // the last output element is never stored
+  hang_on_stride4,         // never returns when a stride is 4
+  fp16_accumulate,         // products summed in an fp16 accumulator (rounded after every add)
 };
 
 namespace detail {
@@ -47,6 +52,22 @@ inline float to_tf32(float f) {
   u &= ~0x1fffu;
   std::memcpy(&f, &u, sizeof f);
   return f;
+}
+
+// f rounded to IEEE binary16 (to nearest even): 11 significant bits, a quantum of 2^-24 below
+// the normal range, infinity beyond 65504.
+inline float to_fp16(float f) {
+  if (!std::isfinite(f) || f == 0.0f) return f;
+  int e = 0;
+  (void)std::frexp(f, &e);  // |f| in [2^(e-1), 2^e)
+  const int q = std::max(e - 11, -24);
+  const float r = std::ldexp(std::nearbyint(std::ldexp(f, -q)), q);
+  return std::fabs(r) > 65504.0f ? std::copysign(INFINITY, f) : r;
+}
+
+// What a kernel stuck in a loop does: never returns (pause() keeps the core idle meanwhile).
+[[noreturn]] inline void hang() {
+  for (;;) pause();
 }
 
 }  // namespace detail
@@ -71,6 +92,9 @@ int conv_transpose(const tconv_problem* p, const float* x, const float* w, const
     out[a] = used ? p->output[a] : 1;
   }
   [[maybe_unused]] const std::int64_t true_pb1 = pb[1];
+  if constexpr (B == bug::hang_on_stride4)
+    for (std::int64_t a = 0; a < rank; ++a)
+      if (s[a] == 4) detail::hang();
   std::int64_t ext[3] = {out[0], out[1], out[2]};  // the extents this implementation computes
 
   for (std::int64_t a = 0; a < rank; ++a) {
@@ -132,7 +156,10 @@ int conv_transpose(const tconv_problem* p, const float* x, const float* w, const
                     if constexpr (B == bug::tf32_inputs) wv = detail::to_tf32(wv);
                     const auto f = static_cast<std::size_t>((n * c_out + co) * ext_sp +
                                                             (o[0] * ext[1] + o[1]) * ext[2] + o[2]);
-                    acc[f] += static_cast<double>(xv) * static_cast<double>(wv);
+                    if constexpr (B == bug::fp16_accumulate)
+                      acc[f] = detail::to_fp16(static_cast<float>(acc[f]) + xv * wv);
+                    else
+                      acc[f] += static_cast<double>(xv) * static_cast<double>(wv);
                     if constexpr (B == bug::stride_gaps_unwritten) touched[f] = 1;
                   }
             }

@@ -3,9 +3,15 @@
 // exact in double and the control's single rounding to float is the core's exact result rounded:
 // equality is exact, no tolerance. (Plain main, no Catch2: a Catch main is the costliest TU
 // of a sanitized build.)
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <thread>
 #include <vector>
 
 #include "reference.hpp"
@@ -157,9 +163,52 @@ static void mutants_rejected() {
   CHECK_FALSE(agrees<bug::element_never_written>(make(base)));
 }
 
+// true when the call still runs after 0.2 s (run in a child process, killed then)
+template <bug B>
+bool hangs(const layer& l) {
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const auto abi = tconv::to_abi(l.p);
+    const auto x = as_float(l.x.data), w = as_float(l.w.data), b = as_float(l.b.data);
+    std::vector<float> y(static_cast<std::size_t>(
+        tconv::checked_size(tconv::output_shape(l.p, tconv::op_kind::conv_transpose), "y")));
+    (void)tconv::mutants::conv_transpose<B>(&abi, x.data(), w.data(), b.data(), y.data());
+    ::_exit(0);
+  }
+  for (int i = 0; i < 20; ++i) {
+    if (::waitpid(pid, nullptr, WNOHANG) == pid) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  return true;
+}
+
+// the hang and the fp16 accumulator: a hang on stride 4 only, a product not exact in fp16
+static void hang_and_fp16_rejected() {
+  CHECK(hangs<bug::hang_on_stride4>(make(rank2(2, 1, 4, 1))));
+  CHECK_FALSE(hangs<bug::hang_on_stride4>(make(rank2(2, 2, 3, 1))));
+  CHECK(agrees<bug::hang_on_stride4>(make(rank2(2, 2, 3, 1))));
+  CHECK_FALSE(hangs<bug::none>(make(rank2(2, 1, 4, 1))));
+  CHECK_FALSE(agrees<bug::fp16_accumulate>(make(rank2(3, 3, 2, 1), true)));
+  // one product exact in fp16 (1.5 * 1.25) comes out right: only rounding tells them apart
+  tconv::problem one;
+  one.has_bias = true;
+  layer l{one, {}, {}, {}};
+  l.x = tconv::tensor<double>(tconv::input_shape(one), {1.5});
+  l.w = tconv::tensor<double>(tconv::weight_shape(one, tconv::op_kind::conv_transpose), {1.25});
+  l.b = tconv::tensor<double>({1}, {0.0});
+  CHECK(agrees<bug::fp16_accumulate>(l));
+  l.w = tconv::tensor<double>(tconv::weight_shape(one, tconv::op_kind::conv_transpose),
+                              {1.0 + std::ldexp(1.0, -11)});
+  CHECK_FALSE(agrees<bug::fp16_accumulate>(l));
+}
+
 int main() {
   control_agrees();
   mutants_rejected();
+  hang_and_fp16_rejected();
   std::printf("%d witness checks failed\n", failures);
   return failures == 0 ? 0 : 1;
 }

@@ -61,6 +61,8 @@ struct options {
   // exactly the uniform space of before); validated 1..1024 and 1..4096 by run_campaign
   std::int64_t max_channels = 65;
   std::int64_t max_extent = 33;
+  // the --cmd's declared domain (domain.hpp), set by apply_domain: counted in the report
+  const declared_domain* domain = nullptr;
 };
 
 /// The plugin file `given` as an absolute path, checked to be a regular file, so that the file

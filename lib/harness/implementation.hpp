@@ -13,6 +13,7 @@
 namespace tconv::harness {
 
 using tconv::usage_error;
+struct declared_domain;  // harness/domain.hpp
 
 /// An implementation under test: a plugin in a sandboxed worker, or a command on a pipe.
 class implementation {
@@ -26,6 +27,9 @@ class implementation {
   virtual void reset() {}
   /// The flag that selects it again, for replay commands: `--impl PATH` or `--cmd "..."`.
   [[nodiscard]] virtual std::string replay_flag() const = 0;
+  /// The domain it declared (a --cmd answering the domain probe, domain.hpp), or nullptr: it
+  /// supports everything, or says so per case (a plugin's tconv_supports). Asked once per campaign.
+  [[nodiscard]] virtual const declared_domain* domain() { return nullptr; }
 };
 
 /// A plugin (shared library exporting the ABI), run in a forked worker process that is restarted

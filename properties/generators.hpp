@@ -156,7 +156,7 @@ template <class T>
 /// Tags a case with every region (include/tconv/region.hpp) it lies in, plus the generator's
 /// own features, so that each law reports its coverage.
 inline void tag_regions(const problem& p) {
-  for (const region r : all_regions)
+  for (const region r : coverage_regions)
     if (in_region(p, r)) RC_TAG(std::string(name(r)));
   bool beyond = false, extent1 = false, kernel1 = false, top_op = false;
   for (std::size_t a = 0; a < static_cast<std::size_t>(p.rank); ++a) {
@@ -174,13 +174,22 @@ inline void tag_regions(const problem& p) {
   if (p.batch > 1) RC_TAG(std::string("batch>1"));
 }
 
-/// The tags tag_regions can give: every region, then the generator's features.
+/// The tags tag_regions can give: every coverage region, then the generator's features.
 [[nodiscard]] inline std::vector<std::string> all_tags() {
   std::vector<std::string> t;
-  for (const region r : all_regions) t.emplace_back(name(r));
+  for (const region r : coverage_regions) t.emplace_back(name(r));
   for (const char* f :
        {"padding_beyond_kernel", "extent1_input", "kernel1_axis", "max_output_padding", "batch>1"})
     t.emplace_back(f);
+  return t;
+}
+
+/// The tags a law's default space (problem_space{}) must hit: all_tags() but the SIMD block
+/// regions, which only explore_space() reaches.
+[[nodiscard]] inline std::vector<std::string> law_tags() {
+  std::vector<std::string> t;
+  for (auto& tag : all_tags())
+    if (tag != name(region::channel_block_tail) && tag != name(region::wide_rows)) t.push_back(tag);
   return t;
 }
 

@@ -1,5 +1,7 @@
 // The generators themselves: valid by construction, covering every region, values of every
 // kind, asymmetric kernels, shrinking to the minimal problem; and the harness's reproduce=.
+#include <set>
+
 #include "laws.hpp"
 #include "prop.hpp"
 
@@ -112,15 +114,84 @@ TEST_CASE("harness: the coverage check names a region the cases never hit", "[pr
   auto tagged = [](gen::problem_space s) {
     return [s] { (void)laws::draw(gen::valid_problem(s)); };
   };
-  const auto all = check_quietly(tagged({}), fixed_params());
+  // explore's space hits every tag; the laws' space every tag but the SIMD block regions
+  const auto all = check_quietly(tagged(gen::explore_space()), fixed_params());
   REQUIRE(all.is<rc::detail::SuccessResult>());
   CHECK(missing_tags(all.get<rc::detail::SuccessResult>(), gen::all_tags()).empty());
-  gen::problem_space no_groups;
+  const auto laws_space = check_quietly(tagged({}), fixed_params());
+  REQUIRE(laws_space.is<rc::detail::SuccessResult>());
+  CHECK(missing_tags(laws_space.get<rc::detail::SuccessResult>(), gen::law_tags()).empty());
+  gen::problem_space no_groups = gen::explore_space();
   no_groups.max_groups = 1;
   const auto blind = check_quietly(tagged(no_groups), fixed_params());
   REQUIRE(blind.is<rc::detail::SuccessResult>());
   CHECK(missing_tags(blind.get<rc::detail::SuccessResult>(), gen::all_tags()) ==
         std::vector<std::string>{"groups"});
+  // the coverage regions of SIMD blocking are checked like the others
+  gen::problem_space narrow = gen::explore_space();
+  narrow.max_channels_per_group = 3;  // no block values: no channel tail
+  const auto no_tail = check_quietly(tagged(narrow), fixed_params());
+  REQUIRE(no_tail.is<rc::detail::SuccessResult>());
+  CHECK(missing_tags(no_tail.get<rc::detail::SuccessResult>(), gen::all_tags()) ==
+        std::vector<std::string>{"channel_block_tail"});
+  narrow = gen::explore_space();
+  narrow.max_extent = 8;  // rows reach at most 7 * 2 + 3 * 3 + 2 + 1 = 26
+  narrow.max_stride = 2;
+  const auto no_wide = check_quietly(tagged(narrow), fixed_params());
+  REQUIRE(no_wide.is<rc::detail::SuccessResult>());
+  CHECK(missing_tags(no_wide.get<rc::detail::SuccessResult>(), gen::all_tags()) ==
+        std::vector<std::string>{"wide_rows"});
+}
+
+TEST_CASE("generators: explore's space reaches every SIMD block boundary at a bounded cost",
+          "[property][generators]") {
+  const gen::problem_space s = gen::explore_space();
+  std::set<std::int64_t> channels, extents;
+  std::int64_t widest_row = 0, total_macs = 0, cases = 0;
+  const auto result = check_quietly(
+      [&] {
+        const problem p = *gen::valid_problem(s);
+        const std::int64_t ci = p.in_channels / p.groups, co = p.out_channels / p.groups;
+        channels.insert({ci, co});
+        bool block = ci > gen::small_channels || co > gen::small_channels;
+        for (std::int64_t a = 0; a < p.rank; ++a) {
+          extents.insert(p.input[a]);
+          block = block || p.input[a] > gen::small_extent;
+        }
+        widest_row = std::max(widest_row, conv_transpose_extent(p.axis_at(p.rank - 1)));
+        const std::int64_t m = gen::macs(p);
+        // a problem with a block value is cut to the cap (one group of wide channels excepted);
+        // one without is the small space of before
+        RC_ASSERT(m <= (block ? std::max(s.max_macs, ci * co) : 3 * 3 * 3 * 3 * 36 * 9));
+        total_macs += m;
+        ++cases;
+      },
+      fixed_params(3000));
+  REQUIRE(result.is<rc::detail::SuccessResult>());
+  for (const std::int64_t v : gen::block_values(gen::small_channels, s.max_channels_per_group))
+    CHECK(channels.count(v) == 1);
+  for (const std::int64_t v : {1, 2, 3, 5, 8, 9, 16, 17, 32, 33, 63, 64, 65})
+    CHECK(channels.count(v) == 1);
+  for (const std::int64_t v : {1, 2, 3, 6, 8, 9, 15, 16, 17, 31, 32, 33})
+    CHECK(extents.count(v) == 1);
+  CHECK(widest_row >= 33);
+  INFO("mean multiply-adds per case: " << total_macs / cases);
+  CHECK(total_macs / cases < s.max_macs);
+}
+
+TEST_CASE("generators: a channel block tail shrinks to one block plus one",
+          "[property][generators]") {
+  const auto space = gen::valid_problem(gen::explore_space());
+  problem out9;
+  out9.out_channels = 9;
+  CHECK(shrunk_failure(space, [](const problem& p) {
+          const std::int64_t co = p.out_channels / p.groups;
+          return co > 8 && co % 8 != 0;
+        }) == out9);
+  problem in17;
+  in17.in_channels = 17;
+  CHECK(shrunk_failure(space, [](const problem& p) { return p.in_channels / p.groups > 16; }) ==
+        in17);
 }
 
 TEST_CASE("harness: a failure's reproduce= string replays its counterexample",

@@ -74,11 +74,11 @@ template <class T>
   return o;
 }
 
-/// The tags a law must hit: all of gen::all_tags() except `excluded`, plus `extra`.
+/// The tags a law must hit: all of gen::law_tags() except `excluded`, plus `extra`.
 [[nodiscard]] inline std::vector<std::string> required(std::vector<std::string> excluded = {},
                                                        std::vector<std::string> extra = {}) {
   std::vector<std::string> r;
-  for (auto& t : gen::all_tags())
+  for (auto& t : gen::law_tags())
     if (std::find(excluded.begin(), excluded.end(), t) == excluded.end()) r.push_back(t);
   r.insert(r.end(), extra.begin(), extra.end());
   return r;

@@ -110,7 +110,7 @@ template <class Testable>
 /// prints the tag shares and requires every tag in `required` to have been hit.
 template <class Testable>
 void prop(const std::string& description, Testable&& testable,
-          const std::vector<std::string>& required = gen::all_tags()) {
+          const std::vector<std::string>& required = gen::law_tags()) {
   const std::string id = Catch::getResultCapture().getCurrentTestName() + "/" + description;
   const auto params = property_params();
   const auto result = rc::detail::checkTestable(std::forward<Testable>(testable),

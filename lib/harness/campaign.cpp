@@ -86,6 +86,12 @@ shard_spec check_options(const options& o) {
   if (o.use_impl == nullptr && o.impl.empty() == o.command.empty())
     throw usage_error("give exactly one of --impl LIB.so or --cmd \"COMMAND ARGS\"");
   if (o.max_rank < 1 || o.max_rank > max_rank) throw usage_error("--max-rank: must be 1, 2 or 3");
+  if (o.max_channels < 1 || o.max_channels > 1024)
+    throw usage_error("--max-channels: " + std::to_string(o.max_channels) +
+                      " must be between 1 and 1024 (channels per group)");
+  if (o.max_extent < 1 || o.max_extent > 4096)
+    throw usage_error("--max-extent: " + std::to_string(o.max_extent) +
+                      " must be between 1 and 4096 (input extent per axis)");
   check_seconds(o.timeout_s, "--timeout", false);
   check_seconds(o.startup_s, "--startup-timeout", true);
   check_seconds(o.shrink_time_s, "--shrink-time", true);
@@ -178,8 +184,10 @@ class problem_source {
 
  private:
   static gen::problem_space space(const options& o) {
-    gen::problem_space s;
+    gen::problem_space s = gen::explore_space();
     s.max_rank = o.max_rank;
+    s.max_channels_per_group = o.max_channels;
+    s.max_extent = o.max_extent;
     if (o.tune_space) o.tune_space(s);
     return s;
   }
@@ -459,7 +467,7 @@ class campaign {
       ++r_.domain_cases;
       r_.domain_inside += contains(*o_.domain, p) ? 1 : 0;
     }
-    for (const region reg : all_regions)
+    for (const region reg : coverage_regions)
       if (tested_operation::in_region(p, reg)) {
         auto& rc = r_.coverage[reg];
         (unsupported ? rc.unsupported : rc.tested) += 1;

@@ -58,6 +58,11 @@ struct options {
   // y holds the output when the implementation answered (empty otherwise).
   std::function<std::string(const explore_case& c, finding_kind kind, const std::vector<float>& y)>
       classify;
+  // --max-channels / --max-extent: channels per group and input extent per axis at most (the
+  // defaults are gen::explore_space()'s: block values up to 64 + 1 and 32 + 1; 2 and 8 draw
+  // exactly the uniform space of before); validated 1..1024 and 1..4096 by run_campaign
+  std::int64_t max_channels = 65;
+  std::int64_t max_extent = 33;
   // the --cmd's declared domain (domain.hpp), set by apply_domain: counted in the report
   const declared_domain* domain = nullptr;
 

@@ -38,7 +38,7 @@ void print_coverage(const campaign_result& r, std::ostream& out) {
   char line[160];
   std::snprintf(line, sizeof line, "  %-20s %10s %12s\n", "region", "tested", "unsupported");
   out << line;
-  for (const region reg : all_regions) {
+  for (const region reg : coverage_regions) {
     const region_count rc = count_of(r, reg);
     std::snprintf(line, sizeof line, "  %-20s %10llu %12llu\n", std::string(name(reg)).c_str(),
                   static_cast<unsigned long long>(rc.tested),
@@ -49,7 +49,7 @@ void print_coverage(const campaign_result& r, std::ostream& out) {
 
 json coverage_json(const campaign_result& r) {
   json cov = json::object();
-  for (const region reg : all_regions) {
+  for (const region reg : coverage_regions) {
     const region_count rc = count_of(r, reg);
     cov[std::string(name(reg))] = {{"tested", rc.tested}, {"unsupported", rc.unsupported}};
   }
@@ -132,7 +132,7 @@ void junit_campaign(const campaign_result& r, std::ostream& cases, junit_counts&
 }
 
 void junit_coverage(const campaign_result& r, std::ostream& cases, junit_counts& n) {
-  for (const region reg : all_regions) {
+  for (const region reg : coverage_regions) {
     ++n.tests;
     const region_count rc = count_of(r, reg);
     cases << "    <testcase classname=\"tconv.explore.coverage\" name=\"" << name(reg)

@@ -68,6 +68,9 @@ harness::options campaign_options(const cell_setting& s, region r, std::int64_t 
                                              all_regions.begin());
   eo.seed = harness::case_seed(s.o.seed, 0x7c0000 + ri * 4 + static_cast<std::uint64_t>(rank));
   eo.max_rank = rank;
+  // verify's cells keep the small space (its CI budget and baseline); explore reaches the blocks
+  eo.max_channels = 2;
+  eo.max_extent = 8;
   eo.shard = "0/1";
   eo.timeout_s = s.o.timeout_s;
   eo.shrink_time_s = s.o.shrink_time_s;

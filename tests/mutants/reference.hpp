@@ -39,6 +39,11 @@ enum class bug {
   element_never_written,   // the last output element is never stored
   hang_on_stride4,         // never returns when a stride is 4
   fp16_accumulate,         // products summed in an fp16 accumulator (rounded after every add)
+  // SIMD block tails (channels per group, the output row)
+  out_block8_tail,       // C_out/g > 8, not a multiple of 8: the tail lanes read the weights 8 back
+  in_block4_tail_twice,  // C_in/g > 4, not a multiple of 4: the tail channels are added twice
+  in_channels_past_16_dropped,  // input channels past 16 of a group are never read
+  row_tail_past_32_dropped,     // output row > 32, not a multiple of 32: the tail gets no taps
 };
 
 namespace detail {
@@ -129,6 +134,12 @@ int conv_transpose(const tconv_problem* p, const float* x, const float* w, const
       const std::int64_t g = ci / cin_g;
       std::int64_t w_ci = ci;
       if constexpr (B == bug::group_weight_mapping) w_ci = ci - g * cin_g;
+      [[maybe_unused]] const std::int64_t lane = ci - g * cin_g;  // channel within its group
+      if constexpr (B == bug::in_channels_past_16_dropped)
+        if (lane >= 16) continue;
+      [[maybe_unused]] double times = 1.0;
+      if constexpr (B == bug::in_block4_tail_twice)
+        if (cin_g > 4 && cin_g % 4 != 0 && lane >= cin_g / 4 * 4) times = 2.0;
       for (std::int64_t i0 = 0; i0 < in[0]; ++i0)
         for (std::int64_t i1 = 0; i1 < in[1]; ++i1)
           for (std::int64_t i2 = 0; i2 < in[2]; ++i2) {
@@ -136,6 +147,9 @@ int conv_transpose(const tconv_problem* p, const float* x, const float* w, const
             if constexpr (B == bug::tf32_inputs) xv = detail::to_tf32(xv);
             for (std::int64_t c = 0; c < cout_g; ++c) {
               const std::int64_t co = g * cout_g + c;
+              std::int64_t w_c = c;
+              if constexpr (B == bug::out_block8_tail)
+                if (cout_g > 8 && cout_g % 8 != 0 && c >= cout_g / 8 * 8) w_c = c - 8;
               for (std::int64_t k0 = 0; k0 < k[0]; ++k0)
                 for (std::int64_t k1 = 0; k1 < k[1]; ++k1)
                   for (std::int64_t k2 = 0; k2 < k[2]; ++k2) {
@@ -148,18 +162,22 @@ int conv_transpose(const tconv_problem* p, const float* x, const float* w, const
                         if (s[a] > 1 && d[a] > 1) o[a] = std::min(o[a] + 1, ext[a] - 1);
                       inside = inside && o[a] >= 0 && o[a] < ext[a];
                     }
+                    if constexpr (B == bug::row_tail_past_32_dropped) {
+                      const std::int64_t row = ext[rank - 1];
+                      if (row > 32 && row % 32 != 0 && o[rank - 1] >= row / 32 * 32) continue;
+                    }
                     if (!inside) continue;
                     std::int64_t r[3] = {k0, k1, k2};
                     if constexpr (B == bug::kernel_flipped)
                       for (std::int64_t a = 0; a < 3; ++a) r[a] = k[a] - 1 - kk[a];
-                    float wv = w[(w_ci * cout_g + c) * k_sp + (r[0] * k[1] + r[1]) * k[2] + r[2]];
+                    float wv = w[(w_ci * cout_g + w_c) * k_sp + (r[0] * k[1] + r[1]) * k[2] + r[2]];
                     if constexpr (B == bug::tf32_inputs) wv = detail::to_tf32(wv);
                     const auto f = static_cast<std::size_t>((n * c_out + co) * ext_sp +
                                                             (o[0] * ext[1] + o[1]) * ext[2] + o[2]);
                     if constexpr (B == bug::fp16_accumulate)
                       acc[f] = detail::to_fp16(static_cast<float>(acc[f]) + xv * wv);
                     else
-                      acc[f] += static_cast<double>(xv) * static_cast<double>(wv);
+                      acc[f] += times * static_cast<double>(xv) * static_cast<double>(wv);
                     if constexpr (B == bug::stride_gaps_unwritten) touched[f] = 1;
                   }
             }

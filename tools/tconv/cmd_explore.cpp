@@ -74,6 +74,12 @@ command add_explore(CLI::App& root) {
                   "known findings: a baseline file (docs/known-findings.json format) or a corpus "
                   "directory; failures matching one are counted, not reported")
       ->check(non_empty);
+  app->add_option("--max-channels", f->o.max_channels,
+                  "channels per group drawn at most, 1-1024 (default 65: 1-3 and every SIMD block "
+                  "boundary k*b-1, k*b, k*b+1 for b = 4, 8, 16, 32)");
+  app->add_option("--max-extent", f->o.max_extent,
+                  "input extent per spatial axis drawn at most, 1-4096 (default 33: 1-8 and the "
+                  "block boundaries above, so output rows reach past 32)");
   return {app, [f] {
             const auto prec = check::parse_precision(f->precision);
             if (!prec || *prec == check::precision::fp64)

@@ -203,37 +203,39 @@ static void hang_and_fp16_rejected() {
   l.w = tconv::tensor<double>(tconv::weight_shape(one, tconv::op_kind::conv_transpose),
                               {1.0 + std::ldexp(1.0, -11)});
   CHECK_FALSE(agrees<bug::fp16_accumulate>(l));
-  // SIMD block tails: each mutant is rejected at one block plus one and agrees at one full block;
-  // the control agrees on both
-  static void block_tails() {
-    tconv::problem p{.rank = 1, .input = {3, 1, 1}, .kernel = {2, 1, 1}};
-    auto with = [&p](std::int64_t ci, std::int64_t co) {
-      tconv::problem q = p;
-      q.in_channels = ci;
-      q.out_channels = co;
-      return make(q);
-    };
-    CHECK(agrees<bug::none>(with(17, 9)));
-    CHECK_FALSE(agrees<bug::out_block8_tail>(with(1, 9)));
-    CHECK(agrees<bug::out_block8_tail>(with(1, 8)));
-    CHECK_FALSE(agrees<bug::in_block4_tail_twice>(with(5, 1)));
-    CHECK(agrees<bug::in_block4_tail_twice>(with(4, 1)));
-    CHECK_FALSE(agrees<bug::in_channels_past_16_dropped>(with(17, 1)));
-    CHECK(agrees<bug::in_channels_past_16_dropped>(with(16, 1)));
-    // rows of 33 (one 32-block plus one) and 32
-    p.input = {33, 1, 1};
-    p.kernel = {1, 1, 1};
-    CHECK(agrees<bug::none>(with(1, 1)));
-    CHECK_FALSE(agrees<bug::row_tail_past_32_dropped>(with(1, 1)));
-    p.input = {32, 1, 1};
-    CHECK(agrees<bug::row_tail_past_32_dropped>(with(1, 1)));
-  }
+}
 
-  int main() {
-    control_agrees();
-    mutants_rejected();
-    hang_and_fp16_rejected();
-    block_tails();
-    std::printf("%d witness checks failed\n", failures);
-    return failures == 0 ? 0 : 1;
-  }
+// SIMD block tails: each mutant is rejected at one block plus one and agrees at one full block;
+// the control agrees on both
+static void block_tails() {
+  tconv::problem p{.rank = 1, .input = {3, 1, 1}, .kernel = {2, 1, 1}};
+  auto with = [&p](std::int64_t ci, std::int64_t co) {
+    tconv::problem q = p;
+    q.in_channels = ci;
+    q.out_channels = co;
+    return make(q);
+  };
+  CHECK(agrees<bug::none>(with(17, 9)));
+  CHECK_FALSE(agrees<bug::out_block8_tail>(with(1, 9)));
+  CHECK(agrees<bug::out_block8_tail>(with(1, 8)));
+  CHECK_FALSE(agrees<bug::in_block4_tail_twice>(with(5, 1)));
+  CHECK(agrees<bug::in_block4_tail_twice>(with(4, 1)));
+  CHECK_FALSE(agrees<bug::in_channels_past_16_dropped>(with(17, 1)));
+  CHECK(agrees<bug::in_channels_past_16_dropped>(with(16, 1)));
+  // rows of 33 (one 32-block plus one) and 32
+  p.input = {33, 1, 1};
+  p.kernel = {1, 1, 1};
+  CHECK(agrees<bug::none>(with(1, 1)));
+  CHECK_FALSE(agrees<bug::row_tail_past_32_dropped>(with(1, 1)));
+  p.input = {32, 1, 1};
+  CHECK(agrees<bug::row_tail_past_32_dropped>(with(1, 1)));
+}
+
+int main() {
+  control_agrees();
+  mutants_rejected();
+  hang_and_fp16_rejected();
+  block_tails();
+  std::printf("%d witness checks failed\n", failures);
+  return failures == 0 ? 0 : 1;
+}

@@ -56,6 +56,7 @@ struct options {
   // y holds the output when the implementation answered (empty otherwise).
   std::function<std::string(const explore_case& c, finding_kind kind, const std::vector<float>& y)>
       classify;
+  bool flush_subnormals = false;  // --ftz: judge under the flush-to-zero policy (check/bound.hpp)
 };
 
 /// The plugin file `given` as an absolute path, checked to be a regular file, so that the file

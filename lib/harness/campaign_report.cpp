@@ -67,7 +67,8 @@ json counterexample_json(const counterexample& cx) {
           {"shrink_attempts", cx.shrink.attempts},
           {"saved", cx.saved.string()},
           {"replay", cx.replay},
-          {"known", cx.known}};
+          {"known", cx.known},
+          {"label", cx.label()}};
 }
 
 void write_report(const std::string& file, const char* flag, const std::string& text) {
@@ -118,8 +119,8 @@ void junit_campaign(const campaign_result& r, std::ostream& cases, junit_counts&
   for (const auto& cx : r.counterexamples)
     if (cx.case_index >= 0) {
       failed = true;
-      const std::string text = std::string(name(cx.kind)) + " in " + cx.origin +
-                               "\nproblem: " + to_string(cx.c.p) + "\n" + cx.message +
+      const std::string text = std::string(name(cx.kind)) + " (" + cx.label() + ") in " +
+                               cx.origin + "\nproblem: " + to_string(cx.c.p) + "\n" + cx.message +
                                "\nreplay: " + cx.replay + "\n";
       cases << "\n      <failure type=\"" << name(cx.kind) << "\" message=\""
             << xml_escape(cx.message) << "\">" << xml_escape(text) << "</failure>\n    ";
@@ -151,7 +152,7 @@ void print_counterexample(const campaign_result& r, const counterexample& cx, st
     out << " (seed " << r.seed << "), shrunk in " << cx.shrink.steps << " steps ("
         << cx.shrink.attempts << " attempts, " << seconds(std::round(cx.shrink.seconds * 100) / 100)
         << ")";
-  out << ":\n";
+  out << ":\n  kind:     " << cx.label() << "\n";
   if (!cx.original_problem.empty()) out << "  found:    " << cx.original_problem << "\n";
   out << "  problem:  " << to_string(cx.c.p) << "\n";
   const auto extents = tested_operation::output_extents(cx.c.p);
@@ -196,6 +197,7 @@ json to_json(const campaign_result& r) {
   if (!r.problems.empty()) j["problems"] = r.problems;
   j["draws_exhausted"] = r.exhausted;
   j["precision"] = check::name(r.prec);
+  if (r.flush_subnormals) j["flush_subnormals"] = true;
   j["executed"] = r.executed;
   j["unsupported"] = r.unsupported;
   j["seconds"] = r.seconds;

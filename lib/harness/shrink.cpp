@@ -141,6 +141,7 @@ class shrinker {
     cx_.c = cand;
     cx_.message = std::move(o->message);
     cx_.report = std::move(o->report);
+    cx_.detail = o->detail;
     ++cx_.shrink.steps;
     return true;
   }

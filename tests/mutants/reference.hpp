@@ -34,6 +34,7 @@ enum class bug {
   kernel_flipped,          // kernel read back to front (conv vs correlation confusion)
   batch_stride_wrong,      // x batch stride from the first spatial extent only
   element_never_written,   // the last output element is never stored
+  input_rows_past_end,     // input rows guarded by the kernel extent: reads past x when k > in
 };
 
 namespace detail {
@@ -105,7 +106,9 @@ int conv_transpose(const tconv_problem* p, const float* x, const float* w, const
       const std::int64_t g = ci / cin_g;
       std::int64_t w_ci = ci;
       if constexpr (B == bug::group_weight_mapping) w_ci = ci - g * cin_g;
-      for (std::int64_t i0 = 0; i0 < in[0]; ++i0)
+      std::int64_t rows = in[0];
+      if constexpr (B == bug::input_rows_past_end) rows = std::max(in[0], k[0]);
+      for (std::int64_t i0 = 0; i0 < rows; ++i0)
         for (std::int64_t i1 = 0; i1 < in[1]; ++i1)
           for (std::int64_t i2 = 0; i2 < in[2]; ++i2) {
             float xv = x[n * x_batch + ci * in_sp + (i0 * in[1] + i1) * in[2] + i2];

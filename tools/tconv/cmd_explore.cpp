@@ -66,6 +66,9 @@ command add_explore(CLI::App& root) {
                   "seconds spent shrinking a finding at most (default 60)");
   app->add_flag("--json-cases", f->o.json_cases,
                 "list every case run (index, fingerprint) in the --json report");
+  app->add_flag("--ftz", f->o.flush_subnormals,
+                "precision policy: inputs, products, partial sums and results below the normal "
+                "range may flush to zero (the bound grows by the exact flush term, README)");
   return {app, [f] {
             const auto prec = check::parse_precision(f->precision);
             if (!prec || *prec == check::precision::fp64)

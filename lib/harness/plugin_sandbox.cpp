@@ -119,10 +119,10 @@ class plugin_sandbox final : public implementation {
       if (const auto err = start(std::max(need, capacity_)); !err.empty())
         return failed(finding_kind::crash, "the worker could not be restarted: " + err);
     }
+    std::copy(n, n + 4, q.count);  // before fill: the guards' extents depend on the counts
     fill(c, q);
     q.seq = ++seq_;
     q.p = to_abi(c.p);
-    std::copy(n, n + 4, q.count);
     std::memcpy(static_cast<void*>(req_), &q, sizeof q);
     if (!write_byte(cmd_fd_)) return died("before the call");
     answer a;

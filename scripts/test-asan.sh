@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The CTest suite under AddressSanitizer + UndefinedBehaviorSanitizer (preset `asan`, -O1):
 # configure, build every target except the compile-time proof box and the property suite, run
-# every label but `proof` and `property`.
+# every label but `proof`, `property`, `install` and `style`.
 # The proofs are static_asserts evaluated by the compiler: they contain no run-time code for a
 # sanitizer to watch, and the release job already builds them, so the sanitized job skips them.
 # The property laws are header-only exact arithmetic over std::vector and Boost.Multiprecision
@@ -16,8 +16,10 @@ build=${TCONV_ASAN_BUILD:-build/asan}
 jobs=${TCONV_JOBS:-$(nproc)}
 t0=$(date +%s)
 # (catch_discover_tests registers an unlabelled placeholder for an executable it did not build)
-skip_props="|tconv_properties"; labels="proof|property"; skip_tests="^tconv_properties_NOT_BUILT"
-if [ "${TCONV_ASAN_PROPERTIES:-0}" = 1 ]; then skip_props=""; labels="proof"; skip_tests="^$"; fi
+# `install` (a CMake install + find_package consumer) and `style` (clang-format drift, function
+# lengths) run no code of ours that a sanitizer could watch; the release job runs them.
+skip_props="|tconv_properties"; labels="proof|property|install|style"; skip_tests="^tconv_properties_NOT_BUILT"
+if [ "${TCONV_ASAN_PROPERTIES:-0}" = 1 ]; then skip_props=""; labels="proof|install|style"; skip_tests="^$"; fi
 # The two verify tests that drive the five real libraries (about 225 s of the sanitized run, the
 # libraries' own code not sanitized) run in the release job only; TCONV_ASAN_VERIFY_ALL=1 adds them.
 [ "${TCONV_ASAN_VERIFY_ALL:-0}" = 1 ] || skip_tests="${skip_tests}|^verify\.(real_libraries|baseline)$"

@@ -11,6 +11,10 @@ by min(pad_begin, pad_end) and the remaining pad_begin - min / pad_end - min ele
 from the result by hand. That crop is exact (it drops whole output elements and changes no sum),
 so the campaign still judges PyTorch's arithmetic on those problems rather than declining them.
 
+It declares no domain (README "Declaring a domain"): PyTorch takes every problem tconv draws (ranks
+1-3, groups, dilation, output_padding below max(stride, dilation), bias), so the domain probe is
+answered as the ordinary one-element case it also is.
+
 Runs under Debian's /usr/bin/python3 with python3-torch and python3-numpy installed.
 """
 import json

@@ -14,6 +14,7 @@
 
 #include "harness/campaign_report.hpp"
 #include "harness/case_dir.hpp"
+#include "harness/domain.hpp"
 #include "harness/escape.hpp"
 #include "harness/generate.hpp"
 #include "harness/judge.hpp"
@@ -209,6 +210,7 @@ class campaign {
     r_.problems = o.keep_name;
     r_.max_draws = o.cases * o.max_draws_per_case;
     r_.json_cases = o.json_cases;
+    if (o.domain != nullptr) r_.domain = domain_json(*o.domain);
   }
 
   campaign_result run() {
@@ -374,6 +376,10 @@ class campaign {
 
   void count_case(const problem& p, bool unsupported) {
     if (unsupported) ++r_.unsupported;
+    if (o_.domain != nullptr) {
+      ++r_.domain_cases;
+      r_.domain_inside += contains(*o_.domain, p) ? 1 : 0;
+    }
     for (const region reg : all_regions)
       if (tested_operation::in_region(p, reg)) {
         auto& rc = r_.coverage[reg];
@@ -465,7 +471,11 @@ std::string plugin_path(const std::string& given, const std::string& what) {
 
 campaign_result run_campaign(const options& o, std::ostream& out, std::ostream& err) {
   const session s = start(o);
-  campaign_result r = campaign(o, s, out, err).run();
+  // a declared domain narrows what is drawn and shrunk (ANDed with o's own keep / tune_space)
+  options in_domain = o;
+  if (const declared_domain* d = s.impl->domain(); d != nullptr)
+    apply_domain(in_domain, *d, s.impl->replay_flag() + ": declared domain");
+  campaign_result r = campaign(in_domain, s, out, err).run();
   print_report(r, out);
   return r;
 }

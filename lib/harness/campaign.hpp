@@ -56,6 +56,8 @@ struct options {
   // y holds the output when the implementation answered (empty otherwise).
   std::function<std::string(const explore_case& c, finding_kind kind, const std::vector<float>& y)>
       classify;
+  // the --cmd's declared domain (domain.hpp), set by apply_domain: counted in the report
+  const declared_domain* domain = nullptr;
   bool flush_subnormals = false;  // --ftz: judge under the flush-to-zero policy (check/bound.hpp)
 };
 

@@ -178,6 +178,12 @@ void print_report(const campaign_result& r, std::ostream& out) {
                 static_cast<unsigned long long>(r.executed), r.seconds, r.cases_per_second(),
                 static_cast<unsigned long long>(r.unsupported));
   out << "\n" << line << found << (found == 1 ? " finding" : " findings") << "\n";
+  if (!r.domain.empty()) {
+    std::snprintf(line, sizeof line, "%llu of %llu cases inside it (%.1f%%)",
+                  static_cast<unsigned long long>(r.domain_inside),
+                  static_cast<unsigned long long>(r.domain_cases), 100.0 * r.domain_share());
+    out << "declared domain: " << r.domain << "; " << line << "\n";
+  }
   if (r.exhausted)
     out << "note: only " << r.executed << " problems in '" << r.problems << "' within "
         << r.max_draws << " draws\n";
@@ -213,6 +219,11 @@ json to_json(const campaign_result& r) {
     j["corpus_skipped"] = skipped;
   }
   j["known_hits"] = r.known_hits;
+  if (!r.domain.empty())
+    j["declared_domain"] = {{"domain", json::parse(r.domain)},
+                            {"cases", r.domain_cases},
+                            {"inside", r.domain_inside},
+                            {"share", r.domain_share()}};
   if (r.json_cases) {
     json list = json::array();
     for (const auto& [i, fp] : r.case_list) list.push_back({i, fp});

@@ -3,6 +3,9 @@
 // line back: `ok` (then y.npy), `unsupported` or `error: MESSAGE`. A command that dies or stays
 // silent is a finding; it is restarted for the next case. A command that cannot start at all is a
 // usage error, and one that answers twice is blamed for the case it answered.
+// Before its first case, a campaign sends the domain probe (domain()): a one-element case whose
+// directory also holds `domain-request`; a program that declares its domain writes domain.json
+// there, an old program answers it as an ordinary case (the answer is not judged).
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -15,10 +18,14 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <optional>
+#include <sstream>
 
 #include "harness/case_dir.hpp"
 #include "harness/containment.hpp"
+#include "harness/domain.hpp"
 #include "harness/escape.hpp"
 #include "harness/implementation.hpp"
 #include "harness/process.hpp"
@@ -78,6 +85,30 @@ std::string start_problem(const std::string& command) {
   }
   return prog + ": no such program in PATH";
 }
+
+// The text of a declaration file, or nullopt when there is none; throws usage_error when it is
+// not a small regular file (a FIFO or a device would block or never end).
+std::optional<std::string> read_declaration(const fs::path& file, const std::string& where) {
+  std::error_code ec;
+  const auto st = fs::symlink_status(file, ec);
+  if (!fs::exists(st)) return std::nullopt;
+  if (!fs::is_regular_file(st)) throw usage_error(where + ": is not a regular file");
+  if (fs::file_size(file, ec) > protocol::max_line)
+    throw usage_error(where + ": longer than 64 KiB (a domain is a small JSON object)");
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Removes a case directory when the exchange is over, whatever happened.
+struct remove_on_exit {
+  fs::path dir;
+  ~remove_on_exit() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+};
 
 class command_runner final : public implementation {
  public:
@@ -158,8 +189,53 @@ class command_runner final : public implementation {
 
   std::string replay_flag() const override { return "--cmd " + shell_quote(command_); }
 
+  const declared_domain* domain() override {
+    if (!probed_) {
+      probed_ = true;
+      if (const auto text = probe())
+        domain_ = parse_domain(*text, replay_flag() + ": " + protocol::domain_file);
+    }
+    return domain_ ? &*domain_ : nullptr;
+  }
+
  private:
   enum class line_status { ok, eof, timed_out, too_long };
+
+  // The domain probe: returns domain.json's text, or nullopt (none written, or no answer: the
+  // probe's failures are not findings, the cases that follow show them).
+  std::optional<std::string> probe() {
+    if (!start().empty()) return std::nullopt;
+    const fs::path dir = root_ / "domain-probe";
+    explore_case c;  // problem{}: rank 1, one element everywhere
+    c.x = {1.0f};
+    c.w = {1.0f};
+    write_case_dir(dir, c);
+    remove_on_exit remove_dir{dir};
+    std::ofstream(dir / protocol::domain_request) << "tconv domain probe 1\n";
+    if (!write_all(dir.string() + "\n")) {
+      (void)died("before reading the domain probe");
+      return std::nullopt;
+    }
+    const double limit = timeout_s_ + startup_s_;
+    std::string answer;
+    switch (read_line(answer, limit)) {
+      case line_status::ok:
+        break;
+      case line_status::eof:
+        (void)died("on the domain probe");
+        return std::nullopt;
+      case line_status::timed_out:
+      case line_status::too_long:
+        stop(false);
+        std::cerr << "tconv explore: --cmd gave no answer line to the domain probe within "
+                  << seconds(limit) << "; running without a declared domain\n";
+        return std::nullopt;
+    }
+    answered_ = true;
+    if (output_waiting()) drop_stray_output();
+    return read_declaration(dir / protocol::domain_file,
+                            replay_flag() + ": " + protocol::domain_file);
+  }
 
   static outcome failed(finding_kind k, std::string m) {
     return {outcome::status::failed, k, std::move(m), {}, {}};
@@ -361,6 +437,8 @@ class command_runner final : public implementation {
   int in_fd_ = -1, out_fd_ = -1;
   protocol::line_buffer lines_;
   bool answered_ = false;  // it answered at least once since tconv started it first
+  bool probed_ = false;    // the domain probe was sent
+  std::optional<declared_domain> domain_;
 };
 
 }  // namespace

@@ -14,6 +14,7 @@
 namespace tconv::harness {
 
 using tconv::usage_error;
+struct declared_domain;  // harness/domain.hpp
 
 /// An implementation under test: a plugin in a sandboxed worker, or a command on a pipe.
 class implementation {
@@ -27,8 +28,11 @@ class implementation {
   virtual void reset() {}
   /// The flag that selects it again, for replay commands: `--impl PATH` or `--cmd "..."`.
   [[nodiscard]] virtual std::string replay_flag() const = 0;
+  /// The domain it declared (a --cmd answering the domain probe, domain.hpp), or nullptr: it
+  /// supports everything, or says so per case (a plugin's tconv_supports). Asked once per campaign.
+  [[nodiscard]] virtual const declared_domain* domain() { return nullptr; }
   /// Runs c as call() does, with the guard bytes before and after x set to x_guard and those
-  /// before and after w to w_guard (call() uses sandbox::guard_byte, 0xA5, for both); nullopt when
+  /// before and after w to w_guard (call() uses sandbox::guard_byte, 0x7B, for both); nullopt when
   /// the implementation has no guards around its inputs (a command).
   [[nodiscard]] virtual std::optional<outcome> call_with_guards(const explore_case& /*c*/,
                                                                 unsigned char /*x_guard*/,

@@ -12,6 +12,10 @@ namespace tconv::harness::protocol {
 inline constexpr std::size_t max_line = std::size_t{1} << 16;
 /// Longest text kept from a reply for a report (an error's message, a garbled line).
 inline constexpr std::size_t max_shown = 200;
+/// The domain probe's files (README "Declaring a domain"): the harness puts the request in the
+/// probe's case directory; a program that declares its domain answers with the declaration.
+inline constexpr const char* domain_request = "domain-request";
+inline constexpr const char* domain_file = "domain.json";
 
 /// What one answer line says.
 struct reply {

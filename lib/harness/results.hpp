@@ -175,12 +175,20 @@ struct campaign_result {
   double seconds = 0;        // the generated campaign, until the first unknown finding
   double total_seconds = 0;  // everything, from the implementation's start
   std::string save_error;    // the first counterexample that could not be stored
+  std::string domain;        // the implementation's declared domain as JSON, or "" (none)
+  std::uint64_t domain_cases = 0, domain_inside = 0;  // cases counted with a domain; inside it
 
   /// 0 without counterexample, 1 with one.
   [[nodiscard]] int exit_status() const { return counterexamples.empty() ? 0 : 1; }
   /// Executed cases per second of the campaign.
   [[nodiscard]] double cases_per_second() const {
     return static_cast<double>(executed) / (seconds > 1e-9 ? seconds : 1e-9);
+  }
+  /// Share of the counted cases inside the declared domain: domain_inside / domain_cases (0: none).
+  [[nodiscard]] double domain_share() const {
+    return domain_cases == 0
+               ? 0.0
+               : static_cast<double>(domain_inside) / static_cast<double>(domain_cases);
   }
 };
 

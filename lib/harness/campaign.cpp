@@ -127,12 +127,13 @@ session start(const options& o) {
 
 // One call, judged; a failure resets the implementation: a wrong result can come from memory
 // corruption, which must not leak into later, unrelated cases.
-outcome judged_call(implementation& impl, const explore_case& c, check::precision prec) {
+outcome judged_call(implementation& impl, const explore_case& c, check::precision prec,
+                    bool flush_subnormals) {
   outcome v = impl.call(c);
   if (v.failed())
     v.message = clean_text(v.message);  // an implementation's words: any bytes at all
   else if (v.state == outcome::status::ok)
-    v = judge(c, std::move(v), prec);
+    v = judge(c, std::move(v), prec, flush_subnormals);
   if (v.failed()) impl.reset();
   return v;
 }
@@ -219,6 +220,7 @@ class campaign {
     r_.shard = s.shard;
     r_.max_rank = o.max_rank;
     r_.prec = o.prec;
+    r_.flush_subnormals = o.flush_subnormals;
     r_.problems = o.keep_name;
     r_.max_draws = o.cases * o.max_draws_per_case;
     r_.json_cases = o.json_cases;
@@ -242,6 +244,7 @@ class campaign {
          << " cases";
     if (r_.shard.count > 1) out_ << " (shard " << r_.shard.index << "/" << r_.shard.count << ")";
     out_ << ", max rank " << o_.max_rank << ", precision " << check::name(o_.prec);
+    if (o_.flush_subnormals) out_ << " (subnormals may flush to zero)";
     if (!o_.keep_name.empty()) out_ << ", problems: " << o_.keep_name;
     out_ << "\n";
   }
@@ -294,6 +297,7 @@ class campaign {
     r_.corpus.push_back({nm, v.failed() ? v.message : "", v.unsupported(), seconds_since(tc)});
     if (v.failed()) {
       counterexample cx = found(std::move(v), std::move(c), "corpus entry " + nm);
+      name_reads_outside(impl_, cx);
       cx.saved = entry;
       cx.replay = replay_command(entry);
       add_signature(cx);
@@ -396,6 +400,7 @@ class campaign {
     shrink_setup setup = shrink_setup_for(cx);
     if (cx.known.empty()) setup.same_failure = outside_signatures(std::move(setup.same_failure));
     shrink(cx, std::move(drawn.second), value_seed, setup);
+    name_reads_outside(impl_, cx);
     save(cx);
     if (cx.known.empty()) add_signature(cx);
     const bool fresh = cx.known.empty();
@@ -422,6 +427,7 @@ class campaign {
   static counterexample found(outcome v, explore_case c, std::string origin) {
     counterexample cx;
     cx.kind = v.kind;
+    cx.detail = v.detail;
     cx.message = std::move(v.message);
     cx.report = std::move(v.report);
     cx.c = std::move(c);
@@ -453,7 +459,7 @@ class campaign {
   // passing call (what a healthy case needs: the shrinker's short timeout for hangs).
   outcome evaluate(const explore_case& c, bool count) {
     const auto tc = clock_type::now();
-    outcome v = judged_call(impl_, c, o_.prec);
+    outcome v = judged_call(impl_, c, o_.prec, o_.flush_subnormals);
     if (count) {
       count_case(c.p, v.unsupported());
       if (!v.failed()) slowest_pass_s_ = std::max(slowest_pass_s_, seconds_since(tc));
@@ -521,7 +527,7 @@ int replay(const options& o, implementation& impl, std::ostream& out) {
     where = fs::path(o.corpus) / o.replay;
   if (!fs::exists(where)) throw usage_error("--replay " + o.replay + ": no such case directory");
   const explore_case c = read_case_dir(where);
-  const outcome v = judged_call(impl, c, o.prec);
+  const outcome v = judged_call(impl, c, o.prec, o.flush_subnormals);
   out << "tconv explore: replaying " << where.string() << " against " << impl.replay_flag() << "\n";
   out << "  problem:  " << to_string(c.p) << "\n";
   if (v.unsupported()) {
@@ -532,7 +538,8 @@ int replay(const options& o, implementation& impl, std::ostream& out) {
     out << "result: passed\n";
     return 0;
   }
-  out << "  " << name(v.kind) << ": " << v.message << "\nresult: COUNTEREXAMPLE REPRODUCED\n";
+  out << "  " << name(v.kind) << " (" << v.label() << "): " << v.message
+      << "\nresult: COUNTEREXAMPLE REPRODUCED\n";
   return 1;
 }
 

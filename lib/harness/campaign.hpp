@@ -73,6 +73,7 @@ struct options {
   std::int64_t max_findings = 5;  // --max-findings (>= 1)
   std::string known;              // --known FILE (a baseline) or DIR (a corpus): counted only
   std::vector<known_signature> known_signatures;  // covered failures count as hits of their id
+  bool flush_subnormals = false;  // --ftz: judge under the flush-to-zero policy (check/bound.hpp)
 };
 
 /// The plugin file `given` as an absolute path, checked to be a regular file, so that the file

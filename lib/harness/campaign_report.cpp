@@ -69,7 +69,8 @@ json counterexample_json(const counterexample& cx) {
           {"replay", cx.replay},
           {"known", cx.known},
           {"signature", cx.signature},
-          {"hits", cx.hits}};
+          {"hits", cx.hits},
+          {"label", cx.label()}};
 }
 
 void write_report(const std::string& file, const char* flag, const std::string& text) {
@@ -120,8 +121,8 @@ void junit_campaign(const campaign_result& r, std::ostream& cases, junit_counts&
   for (const auto& cx : r.counterexamples)
     if (cx.case_index >= 0) {
       failed = true;
-      const std::string text = std::string(name(cx.kind)) + " in " + cx.origin +
-                               "\nproblem: " + to_string(cx.c.p) + "\n" + cx.message +
+      const std::string text = std::string(name(cx.kind)) + " (" + cx.label() + ") in " +
+                               cx.origin + "\nproblem: " + to_string(cx.c.p) + "\n" + cx.message +
                                "\nsignature: " + cx.signature + " (" + std::to_string(cx.hits) +
                                " cases)\nreplay: " + cx.replay + "\n";
       cases << "\n      <failure type=\"" << name(cx.kind) << "\" message=\""
@@ -154,7 +155,7 @@ void print_counterexample(const campaign_result& r, const counterexample& cx, st
     out << " (seed " << r.seed << "), shrunk in " << cx.shrink.steps << " steps ("
         << cx.shrink.attempts << " attempts, " << seconds(std::round(cx.shrink.seconds * 100) / 100)
         << ")";
-  out << ":\n";
+  out << ":\n  kind:     " << cx.label() << "\n";
   if (!cx.original_problem.empty()) out << "  found:    " << cx.original_problem << "\n";
   out << "  problem:  " << to_string(cx.c.p) << "\n";
   const auto extents = tested_operation::output_extents(cx.c.p);
@@ -216,6 +217,7 @@ json to_json(const campaign_result& r) {
   if (!r.problems.empty()) j["problems"] = r.problems;
   j["draws_exhausted"] = r.exhausted;
   j["precision"] = check::name(r.prec);
+  if (r.flush_subnormals) j["flush_subnormals"] = true;
   j["executed"] = r.executed;
   j["unsupported"] = r.unsupported;
   j["seconds"] = r.seconds;

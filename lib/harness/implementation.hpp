@@ -2,6 +2,7 @@
 // An implementation under test, seen from the harness: one call per case, each outcome classified.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,14 @@ class implementation {
   /// The domain it declared (a --cmd answering the domain probe, domain.hpp), or nullptr: it
   /// supports everything, or says so per case (a plugin's tconv_supports). Asked once per campaign.
   [[nodiscard]] virtual const declared_domain* domain() { return nullptr; }
+  /// Runs c as call() does, with the guard bytes before and after x set to x_guard and those
+  /// before and after w to w_guard (call() uses sandbox::guard_byte, 0x7B, for both); nullopt when
+  /// the implementation has no guards around its inputs (a command).
+  [[nodiscard]] virtual std::optional<outcome> call_with_guards(const explore_case& /*c*/,
+                                                                unsigned char /*x_guard*/,
+                                                                unsigned char /*w_guard*/) {
+    return std::nullopt;
+  }
 };
 
 /// A plugin (shared library exporting the ABI), run in a forked worker process that is restarted

@@ -1,8 +1,11 @@
 #include "harness/judge.hpp"
 
+#include <bit>
+#include <cmath>
 #include <cstdio>
 
 #include "harness/operations.hpp"
+#include "harness/sandbox_shared.hpp"
 #include "harness/sentinel.hpp"
 #include "harness/usage_error.hpp"
 
@@ -22,6 +25,64 @@ std::string index_text(const std::vector<std::int64_t>& index) {
   return idx + "]";
 }
 
+std::string byte_text(unsigned char b) {
+  char t[8];
+  std::snprintf(t, sizeof t, "0x%02X", b);
+  return t;
+}
+
+// what the first violation shows: never written (the sentinel), NaN, or a wrong value
+wrong_detail detail_of(const check::report& r, const std::vector<float>& y) {
+  if (r.first_violations.empty()) return wrong_detail::value;
+  const auto& f = r.first_violations.front();
+  if (f.flat < y.size() && is_unwritten(y[f.flat])) return wrong_detail::unwritten;
+  return std::isnan(f.got) ? wrong_detail::nan : wrong_detail::value;
+}
+
+// the first element where a and b differ bit for bit (a NaN equals only itself), -1 when none
+std::int64_t first_difference(const std::vector<float>& a, const std::vector<float>& b) {
+  if (a.size() != b.size()) return 0;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::bit_cast<std::uint32_t>(a[i]) != std::bit_cast<std::uint32_t>(b[i]))
+      return static_cast<std::int64_t>(i);
+  return -1;
+}
+
+// the C-order index of flat element `at` in `shape`
+std::vector<std::int64_t> unravel(const std::vector<std::int64_t>& shape, std::int64_t at) {
+  std::vector<std::int64_t> idx(shape.size());
+  for (std::size_t k = shape.size(); k-- > 0;) {
+    idx[k] = shape[k] > 0 ? at % shape[k] : 0;
+    at = shape[k] > 0 ? at / shape[k] : at;
+  }
+  return idx;
+}
+
+// cx's case again with the same guards (y must equal base: else nondeterministic), then with
+// other guards around x, then around w: the first that changes y names the read
+bool name_read(implementation& impl, counterexample& cx, const std::vector<float>& base) {
+  const auto again = impl.call_with_guards(cx.c, sandbox::guard_byte, sandbox::guard_byte);
+  if (!again || again->state != outcome::status::ok || first_difference(base, again->y) >= 0)
+    return false;  // nondeterministic: y may change for other reasons than the guards
+  for (const char* buffer : {"x", "w"}) {
+    const bool is_x = buffer[0] == 'x';
+    const auto other = impl.call_with_guards(cx.c, is_x ? other_guard_byte : sandbox::guard_byte,
+                                             is_x ? sandbox::guard_byte : other_guard_byte);
+    if (!other || other->state != outcome::status::ok) continue;
+    const std::int64_t at = first_difference(base, other->y);
+    if (at < 0) continue;
+    const auto i = static_cast<std::size_t>(at);
+    cx.detail = wrong_detail::read_out_of_bounds;
+    cx.message = "read outside " + std::string(buffer) + ": " +
+                 index_text(unravel(tested_operation::output_shape(cx.c.p), at)) +
+                 " changes with the guard bytes around " + buffer + " (got " + num(base[i]) +
+                 " with " + byte_text(sandbox::guard_byte) + " guards, " + num(other->y[i]) +
+                 " with " + byte_text(other_guard_byte) + "); " + cx.message;
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string summarize(const check::report& r, const std::vector<float>& y) {
@@ -39,8 +100,10 @@ std::string summarize(const check::report& r, const std::vector<float>& y) {
          " elements violate";
 }
 
-outcome judge(const explore_case& c, outcome answered, check::precision prec) {
+outcome judge(const explore_case& c, outcome answered, check::precision prec,
+              bool flush_subnormals) {
   check::options opt;
+  opt.flush_subnormals = flush_subnormals;
   opt.max_listed = 1;  // the first violation is what the report shows
   opt.threads = 1;     // small cases: a thread costs more than it saves
   check::report r;
@@ -55,8 +118,19 @@ outcome judge(const explore_case& c, outcome answered, check::precision prec) {
   answered.state = outcome::status::failed;
   answered.kind = finding_kind::wrong_result;
   answered.message = summarize(r, answered.y);
+  answered.detail = detail_of(r, answered.y);
   answered.report = std::move(r);
   return answered;
+}
+
+bool name_reads_outside(implementation& impl, counterexample& cx) {
+  if (cx.kind != finding_kind::wrong_result) return false;
+  // the worker is fresh: every failed call is followed by reset() (judged_call)
+  const auto same = impl.call_with_guards(cx.c, sandbox::guard_byte, sandbox::guard_byte);
+  if (!same) return false;  // no guards (a command): nothing was run
+  const bool named = same->state == outcome::status::ok && name_read(impl, cx, same->y);
+  impl.reset();
+  return named;
 }
 
 }  // namespace tconv::harness

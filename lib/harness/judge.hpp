@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/implementation.hpp"
 #include "harness/results.hpp"
 #include "tconv/check/precision.hpp"
 #include "tconv/check/report.hpp"
@@ -16,8 +17,23 @@ namespace tconv::harness {
 [[nodiscard]] std::string summarize(const check::report& r, const std::vector<float>& y);
 
 /// The verdict on an answer: `answered` (state ok, with y) is returned ok when y is within the
-/// bound of prec, else failed (wrong_result) with the summary and the checker's report.
+/// bound of prec (flush_subnormals: under the flush-to-zero policy, check/bound.hpp), else failed
+/// (wrong_result) with the summary, the checker's report and what the judge saw (detail: the
+/// first violation never written, NaN, or a wrong value).
 /// Throws usage_error when the checker cannot judge the case (a defect of the generator).
-[[nodiscard]] outcome judge(const explore_case& c, outcome answered, check::precision prec);
+[[nodiscard]] outcome judge(const explore_case& c, outcome answered, check::precision prec,
+                            bool flush_subnormals = false);
+
+/// The other guard byte name_reads_outside fills around x or w (0xDADADADA: about -3.1e16, the
+/// opposite sign of sandbox::guard_byte's value): y depends on the guards when it changes with
+/// them (a deterministic kernel's y cannot).
+inline constexpr unsigned char other_guard_byte = 0xDA;
+
+/// For a wrong_result with guards (a plugin): runs cx's case again (in the fresh worker every
+/// failed call leaves) twice with the same guards (a different y: nondeterministic, nothing
+/// concluded), then with other_guard_byte around x, then around w; the first whose y differs makes
+/// cx a read out of bounds (detail) whose message names the buffer and the first y element
+/// affected. True when it did.
+bool name_reads_outside(implementation& impl, counterexample& cx);
 
 }  // namespace tconv::harness

@@ -34,20 +34,38 @@ using sandbox::request;
 
 constexpr const char* buf_names[4] = {"x", "w", "b", "y"};
 
-// The index of the first byte in p[0, n) that is not the guard byte, or n.
-std::size_t first_changed(const unsigned char* p, std::size_t n) {
-  static const auto pattern = [] {
-    std::array<unsigned char, 4096> a{};
-    a.fill(guard_byte);
-    return a;
-  }();
+// The index of the first byte in p[0, n) that is not `byte`, or n.
+std::size_t first_changed(const unsigned char* p, std::size_t n, unsigned char byte) {
+  thread_local std::array<unsigned char, 4096> pattern{};
+  thread_local int filled = -1;
+  if (filled != byte) pattern.fill(byte), filled = byte;
   for (std::size_t at = 0; at < n; at += pattern.size()) {
     const std::size_t len = std::min(pattern.size(), n - at);
     if (std::memcmp(p + at, pattern.data(), len) == 0) continue;
     for (std::size_t i = at; i < at + len; ++i)
-      if (p[i] != guard_byte) return i;
+      if (p[i] != byte) return i;
   }
   return n;
+}
+
+// One guard: bytes [begin, end) of the data mapping, all `byte`.
+struct guard_span {
+  std::uint64_t begin, end;
+  unsigned char byte;
+};
+
+// The guards of a call, in address order: before x and after it up to half the gap to w in
+// x_guard, the rest of that gap and after w in w_guard, after b and after y in guard_byte.
+std::array<guard_span, 6> guard_spans(const request& q, unsigned char x_guard,
+                                      unsigned char w_guard) {
+  const auto end_of = [&](int i) { return q.off[i] + q.count[i] * sizeof(float); };
+  const std::uint64_t mid = end_of(0) + (q.off[1] - end_of(0)) / 2;
+  return {{{sandbox::page_size(), q.off[0], x_guard},
+           {end_of(0), mid, x_guard},
+           {mid, q.off[1], w_guard},
+           {end_of(1), q.off[2], w_guard},
+           {end_of(2), q.off[3], guard_byte},
+           {end_of(3), q.end, guard_byte}}};
 }
 
 // "y[5] (flat), but y has 4 elements (4 bytes past its end" for a byte offset in the data mapping:
@@ -101,10 +119,10 @@ class plugin_sandbox final : public implementation {
       if (const auto err = start(std::max(need, capacity_)); !err.empty())
         return failed(finding_kind::crash, "the worker could not be restarted: " + err);
     }
+    std::copy(n, n + 4, q.count);  // before fill: the guards' extents depend on the counts
     fill(c, q);
     q.seq = ++seq_;
     q.p = to_abi(c.p);
-    std::copy(n, n + 4, q.count);
     std::memcpy(static_cast<void*>(req_), &q, sizeof q);
     if (!write_byte(cmd_fd_)) return died("before the call");
     answer a;
@@ -122,6 +140,14 @@ class plugin_sandbox final : public implementation {
     }
     outcome r = judge(a, q, c);
     if (r.state == outcome::status::failed && pid_ > 0 && a.tag != 'd') stop();
+    return r;
+  }
+
+  std::optional<outcome> call_with_guards(const explore_case& c, unsigned char x_guard,
+                                          unsigned char w_guard) override {
+    x_guard_ = x_guard, w_guard_ = w_guard;
+    outcome r = call(c);
+    x_guard_ = w_guard_ = guard_byte;
     return r;
   }
 
@@ -202,17 +228,14 @@ class plugin_sandbox final : public implementation {
 
   // Guards first (a write out of bounds makes everything after it suspect), then the const inputs.
   outcome check_memory(const request& q, const explore_case& c) const {
-    std::uint64_t prev_end = sandbox::page_size();
-    for (int i = 0; i <= 4; ++i) {
-      const std::uint64_t guard_end = i < 4 ? q.off[i] : q.end;
-      const std::size_t at = prev_end + first_changed(base_ + prev_end, guard_end - prev_end);
-      if (at < guard_end) {
+    for (const guard_span& g : guard_spans(q, x_guard_, w_guard_)) {
+      const std::size_t at = g.begin + first_changed(base_ + g.begin, g.end - g.begin, g.byte);
+      if (at < g.end) {
         std::string where = locate(at, q.off, q.count);
         where.insert(where.rfind('(') + 1, "a guard byte ");
         return failed(finding_kind::out_of_bounds_write,
                       "wrote out of bounds: " + where + " changed)");
       }
-      if (i < 4) prev_end = q.off[i] + q.count[i] * sizeof(float);
     }
     const float* src[3] = {c.x.data(), c.w.data(), c.b.data()};
     for (int i = 0; i < 3; ++i) {
@@ -232,6 +255,8 @@ class plugin_sandbox final : public implementation {
   void fill(const explore_case& c, const request& q) {
     const std::size_t page = sandbox::page_size();
     std::memset(base_ + page, guard_byte, q.end - page);
+    for (const guard_span& g : guard_spans(q, x_guard_, w_guard_))
+      if (g.byte != guard_byte) std::memset(base_ + g.begin, g.byte, g.end - g.begin);
     const float* src[3] = {c.x.data(), c.w.data(), c.b.data()};
     const std::size_t n[3] = {c.x.size(), c.w.size(), c.b.size()};
     for (int i = 0; i < 3; ++i)
@@ -339,6 +364,7 @@ class plugin_sandbox final : public implementation {
   unsigned char* base_ = nullptr;
   std::size_t capacity_ = 0;
   std::uint64_t seq_ = 0;
+  unsigned char x_guard_ = guard_byte, w_guard_ = guard_byte;  // the guards around x and w
 };
 
 std::string plugin_sandbox::start(std::size_t capacity) {

@@ -55,6 +55,36 @@ enum class finding_kind {
   return "?";
 }
 
+/// What the judge saw in a wrong_result: a wrong value, an element never written (the sentinel),
+/// a NaN where the exact value is finite, or a value that depends on the guard bytes around x or
+/// w (the implementation read outside its inputs).
+enum class wrong_detail { value, unwritten, nan, read_out_of_bounds };
+
+/// The finding's kind in words, the same in every report: "wrong value", "unwritten element",
+/// "NaN", "read out of bounds" (a wrong_result, by d), "write out of bounds", "modified input",
+/// "crash", "hang", "error status" (a non-zero return or a command's error).
+[[nodiscard]] constexpr const char* label(finding_kind k, wrong_detail d = wrong_detail::value) {
+  switch (k) {
+    case finding_kind::wrong_result:
+      return d == wrong_detail::unwritten            ? "unwritten element"
+             : d == wrong_detail::nan                ? "NaN"
+             : d == wrong_detail::read_out_of_bounds ? "read out of bounds"
+                                                     : "wrong value";
+    case finding_kind::crash:
+      return "crash";
+    case finding_kind::timeout:
+      return "hang";
+    case finding_kind::out_of_bounds_write:
+      return "write out of bounds";
+    case finding_kind::input_modified:
+      return "modified input";
+    case finding_kind::nonzero_return:
+    case finding_kind::error:
+      return "error status";
+  }
+  return "?";
+}
+
 /// One call and its verdict. An implementation's call() answers `ok` with y, `unsupported`, or
 /// `failed` with a kind and message; the judge then turns a wrong y into `failed` (wrong_result)
 /// with the checker's report.
@@ -65,6 +95,9 @@ struct outcome {
   std::vector<float> y;                     // when answered: N*C_out*prod(output) values
   std::optional<check::report> report;      // when judged wrong: the checker's report
 
+  wrong_detail detail = wrong_detail::value;  // when judged wrong: what the judge saw
+  /// The finding's kind in words (label(kind, detail)).
+  [[nodiscard]] const char* label() const { return harness::label(kind, detail); }
   [[nodiscard]] bool failed() const { return state == status::failed; }
   [[nodiscard]] bool unsupported() const { return state == status::unsupported; }
 };
@@ -90,6 +123,10 @@ struct counterexample {
   std::string known;       // the known finding it belongs to (options::classify), "" when unknown
   std::string signature;   // its class: kind and the features of c (harness/signature.hpp)
   std::uint64_t hits = 1;  // failing cases of this finding: the one found and those it covers
+  wrong_detail detail = wrong_detail::value;  // wrong_result: what the judge saw
+
+  /// The finding's kind in words (label(kind, detail)).
+  [[nodiscard]] const char* label() const { return harness::label(kind, detail); }
 };
 
 /// Shard I of N (I counts from 0): case i belongs to shard i mod N.
@@ -126,6 +163,8 @@ struct campaign_result {
   std::string problems;         // the subset drawn from (options::keep_name), or ""
   std::uint64_t max_draws = 0;  // draws allowed with a keep filter (cases * per case)
   bool json_cases = false;      // case_list was recorded
+
+  bool flush_subnormals = false;  // judged under the flush-to-zero policy (--ftz)
   // what happened
   std::uint64_t executed = 0, unsupported = 0;      // generated cases run; of them declined
   std::map<region, region_count> coverage;          // per region; a case lies in several

@@ -149,6 +149,7 @@ class shrinker {
     cx_.c = cand;
     cx_.message = std::move(o->message);
     cx_.report = std::move(o->report);
+    cx_.detail = o->detail;
     ++cx_.shrink.steps;
     if (!history_.empty()) history_.push_back({cx_.c, cx_.message, cx_.report});
     return true;

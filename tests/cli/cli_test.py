@@ -489,6 +489,55 @@ BENCH_LAYERS = [  # name, full x shape, full w shape, reduced x, reduced w, kwar
 ]
 
 
+def flushing_conv_transpose_1d(x, w, stride, below):
+    """conv_transpose1d in float32, every input, product and partial sum below 2^-126 flushed to
+    zero and products below `below` too; sums in the order ci, k (NumPy scalars, no tconv)."""
+    np = need_numpy()
+    f32 = np.float32
+    def fl(v, t=2.0 ** -126):
+        return f32(0) if abs(float(v)) < t else f32(v)
+    n, cin, length = x.shape
+    cout, k = w.shape[1], w.shape[2]
+    out = (length - 1) * stride + k
+    y = np.zeros((n, cout, out), np.float32)
+    for b in range(n):
+        for co in range(cout):
+            for o in range(out):
+                acc = f32(0)
+                for ci in range(cin):
+                    for kk in range(k):
+                        t = o - kk
+                        if t < 0 or t % stride or t // stride >= length:
+                            continue
+                        p = fl(fl(fl(x[b, ci, t // stride]) * fl(w[ci, co, kk])), max(below, 2.0 ** -126))
+                        acc = fl(f32(acc + p))
+                y[b, co, o] = acc
+    return y
+
+
+def case_ftz_mode():
+    np = need_numpy()
+    rng = np.random.default_rng(60)
+    # products near 2^-126, some x subnormal: a flushing kernel's output
+    x = (rng.standard_normal((1, 3, 5)) * 2.0 ** -62).astype(np.float32)
+    x[0, 1, ::2] *= np.float32(2.0 ** -40)
+    w = (rng.standard_normal((3, 2, 3)) * 2.0 ** -64).astype(np.float32)
+    xf, wf = save("x", x), save("w", w)
+    base = ["--x", xf, "--w", wf, "--stride", "2"]
+    y = save("y", flushing_conv_transpose_1d(x, w, 2, 0.0))
+    r = tconv("check", *base, "--y", y, "--ftz", "--json", path("r.json"), expect=0)
+    expect("subnormals may flush to zero" in r.stdout, r.stdout)
+    expect(json.load(open(path("r.json")))["flush_subnormals"] is True, "no flush_subnormals key")
+    tconv("check", *base, "--y", y, expect=1)
+    # flushing normal products (below 2^-100; these are near 2^-116) is a bug under --ftz too
+    x2 = (rng.standard_normal((1, 3, 5)) * 2.0 ** -52).astype(np.float32)
+    x2f = save("x2", x2)
+    y2 = save("y2", flushing_conv_transpose_1d(x2, w, 2, 2.0 ** -100))
+    tconv("check", "--x", x2f, "--w", wf, "--stride", "2", "--y", y2, "--ftz", expect=1)
+    r = tconv("check", *base, "--y", y, "--ftz", "--rtol", "0.1", expect=2)
+    expect("--ftz" in r.stderr, r.stderr)
+
+
 def case_fast_equals_exact():
     """The fast path (GEMM interval + exact fallback) and --exact (every element exact) give the same
     verdicts, counts and reported worst elements, on PyTorch's output and on perturbed outputs."""

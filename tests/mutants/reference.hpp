@@ -44,6 +44,7 @@ enum class bug {
   in_block4_tail_twice,  // C_in/g > 4, not a multiple of 4: the tail channels are added twice
   in_channels_past_16_dropped,  // input channels past 16 of a group are never read
   row_tail_past_32_dropped,     // output row > 32, not a multiple of 32: the tail gets no taps
+  input_rows_past_end,          // input rows guarded by the kernel extent: reads past x when k > in
 };
 
 namespace detail {
@@ -140,7 +141,9 @@ int conv_transpose(const tconv_problem* p, const float* x, const float* w, const
       [[maybe_unused]] double times = 1.0;
       if constexpr (B == bug::in_block4_tail_twice)
         if (cin_g > 4 && cin_g % 4 != 0 && lane >= cin_g / 4 * 4) times = 2.0;
-      for (std::int64_t i0 = 0; i0 < in[0]; ++i0)
+      std::int64_t rows = in[0];
+      if constexpr (B == bug::input_rows_past_end) rows = std::max(in[0], k[0]);
+      for (std::int64_t i0 = 0; i0 < rows; ++i0)
         for (std::int64_t i1 = 0; i1 < in[1]; ++i1)
           for (std::int64_t i2 = 0; i2 < in[2]; ++i2) {
             float xv = x[n * x_batch + ci * in_sp + (i0 * in[1] + i1) * in[2] + i2];

@@ -231,11 +231,26 @@ static void block_tails() {
   CHECK(agrees<bug::row_tail_past_32_dropped>(with(1, 1)));
 }
 
+// input_rows_past_end reads x past its end when the kernel is taller than the input: x is given
+// with trailing elements (a value the exact result never sees) so that the read stays in memory
+void reads_past_input_rejected() {
+  tconv::problem p;
+  p.rank = 1, p.input = {1, 1, 1}, p.kernel = {2, 1, 1}, p.has_bias = false;
+  const auto abi = tconv::to_abi(p);
+  const float x[2] = {0.5f, 3.0f}, w[2] = {1.0f, 2.0f};
+  float y[2] = {0, 0};  // exact: x0 w0 = 0.5, x0 w1 = 1
+  CHECK(tconv::mutants::conv_transpose<bug::none>(&abi, x, w, nullptr, y) == 0);
+  CHECK(y[0] == 0.5f && y[1] == 1.0f);
+  CHECK(tconv::mutants::conv_transpose<bug::input_rows_past_end>(&abi, x, w, nullptr, y) == 0);
+  CHECK_FALSE(y[0] == 0.5f && y[1] == 1.0f);  // y[1] = x0 w1 + x[1] w0 = 4
+}
+
 int main() {
   control_agrees();
   mutants_rejected();
   hang_and_fp16_rejected();
   block_tails();
+  reads_past_input_rejected();
   std::printf("%d witness checks failed\n", failures);
   return failures == 0 ? 0 : 1;
 }

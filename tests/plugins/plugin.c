@@ -20,6 +20,15 @@ static int64_t ext(const int64_t* e, const tconv_problem* p, int a) {
   return a < p->rank ? e[a] : 1;
 }
 
+#if defined(TCONV_PLUGIN_FLUSH_TO_ZERO)
+/* flush-to-zero and denormals-are-zero in software (what MXCSR FTZ/DAZ or ARM FZ do): every
+ * input, product, partial sum and result below 2^-126 becomes zero */
+static float ftz(float v) { return v > -0x1p-126f && v < 0x1p-126f ? 0.0f : v; }
+#define FLUSH(v) ftz(v)
+#else
+#define FLUSH(v) (v)
+#endif
+
 #if defined(TCONV_PLUGIN_UNSUPPORTED_ALL)
 int tconv_supports(const tconv_problem* p) {
   (void)p;
@@ -113,7 +122,7 @@ int tconv_conv_transpose_f32(const tconv_problem* p, const float* x, const float
                     memcpy(&xv, &bits, sizeof bits);
                     acc += xv * w[wi];
 #else
-                    acc += x[xi] * w[wi];
+                    acc = FLUSH(acc + FLUSH(FLUSH(x[xi]) * FLUSH(w[wi])));
 #endif
                   }
                 }
@@ -123,7 +132,7 @@ int tconv_conv_transpose_f32(const tconv_problem* p, const float* x, const float
             /* second, independent bug: a grouped problem takes the next group's bias */
             if (b != NULL) acc += b[p->groups > 1 ? (co + cout_g) % p->out_channels : co];
 #else
-            if (b != NULL) acc += b[co];
+            if (b != NULL) acc = FLUSH(acc + FLUSH(b[co]));
 #endif
             y[((n * p->out_channels + co) * out[0] + o0) * out[1] * out[2] + o1 * out[2] + o2] =
                 acc;

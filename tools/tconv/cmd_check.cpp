@@ -21,6 +21,7 @@ struct check_flags {
   double rtol = -1, atol = -1;
   int max_listed = 10, threads = 0;
   bool timing = false, exact = false, quiet = false;
+  bool ftz = false;
 };
 
 // The checker's options from the flags, each checked (before any file is opened).
@@ -33,6 +34,11 @@ check::options options_of(const check_flags& f) {
   check::options opt;
   opt.rtol = f.rtol, opt.atol = f.atol, opt.max_listed = f.max_listed, opt.threads = f.threads;
   opt.exact_everywhere = f.exact;
+  if (f.ftz && opt.tolerance())
+    throw usage_error(
+        "--ftz: a policy of the rigorous bound; it cannot be combined with --rtol or "
+        "--atol");
+  opt.flush_subnormals = f.ftz;
   return opt;
 }
 
@@ -119,6 +125,9 @@ command add_check(CLI::App& root) {
   app->add_flag("--exact", flags->exact, "decide every element with exact arithmetic (slow)");
   app->add_flag("--quiet", flags->quiet, "no text report (exit status and --json only)");
   app->add_flag("--timing", flags->timing, "print read / check times to stderr");
+  app->add_flag("--ftz", flags->ftz,
+                "precision policy: inputs, products, partial sums and results below the normal "
+                "range may flush to zero (the bound grows by the exact flush term, README)");
   return {app, [flags] { return check_body(*flags); }};
 }
 

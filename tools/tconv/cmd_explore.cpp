@@ -80,6 +80,9 @@ command add_explore(CLI::App& root) {
   app->add_option("--max-extent", f->o.max_extent,
                   "input extent per spatial axis drawn at most, 1-4096 (default 33: 1-8 and the "
                   "block boundaries above, so output rows reach past 32)");
+  app->add_flag("--ftz", f->o.flush_subnormals,
+                "precision policy: inputs, products, partial sums and results below the normal "
+                "range may flush to zero (the bound grows by the exact flush term, README)");
   return {app, [f] {
             const auto prec = check::parse_precision(f->precision);
             if (!prec || *prec == check::precision::fp64)

@@ -15,6 +15,19 @@
 // us (|exact| + bound) + es. Every operation is rounded upward (next_up), so the computed bound is
 // at least the exact one. The warning level replaces gamma(n+1) by lambda sqrt(n+1) u, the
 // probabilistic bound of Higham & Mary (2019): beyond it an element is shown, never failed.
+//
+// Flush-to-zero (options::flush_subnormals, `--ftz`): an implementation may replace any input
+// below the normal range of its input format (t_in = 2^-126; 2^-14 for fp16, 2^-1022 for fp64)
+// by zero, and any product, partial sum or result below the accumulation's normal range
+// (t_acc = 2^-126; 2^-1022 for fp64) by zero. Then every multiplication and addition (n of each
+// at most: n + 1 summands) errs by max(u |z|, t_acc) instead of gradual underflow's eta per
+// product, and flushing an input changes the exact sum by at most |that product| (triangle
+// inequality between the exact sums on the given and on the flushed inputs):
+//   underflow term  2n t_acc (1 + gamma(n+1)) + n (sx Wmax + sw Xmax) + sb
+// replaces n eta (1 + gamma(n+1)), where sx = min(t_in, largest |x| that can flush, rounded to the
+// model) or 0 when no x can flush, Xmax the largest |x| in the model (max|x| (1 + dx) + ex), the
+// same for w, and sb for b. A stored y in a coarser format may flush below its normal range too:
+// es becomes its smallest normal number.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -81,6 +94,17 @@ struct bound_model {
   bool storage_coarser = false;     // storage has fewer significand bits than the accumulation
   double us = 0, es = 0;            // storage rounding: 2^-p relative, its subnormal quantum
   double lambda = 6;
+  bool flush = false;                // flush-to-zero allowed (options::flush_subnormals)
+  double t_acc = 0;                  // under flush: the accumulation's smallest normal number
+  double flush_in = 0, flush_b = 0;  // under flush: per product sx Wmax + sw Xmax, and sb
+
+  /// The underflow term of an element with n products and g = gamma(n+1): n eta (1 + g), or under
+  /// flush-to-zero 2n t_acc (1 + g) + n flush_in + flush_b; rounded up.
+  [[nodiscard]] double underflow(double n, double g) const {
+    if (!flush) return next_up(next_up(n * m.eta_acc) * next_up(1 + g));
+    const double ops = next_up(next_up(2 * n * t_acc) * next_up(1 + g));
+    return next_up(ops + next_up(next_up(n * flush_in) + flush_b));
+  }
 
   /// The input error of an element: rho a + n (absx + absw + ex ew) + db |b| + eb, rounded up.
   [[nodiscard]] double input_term(double n, double a, double babs) const {
@@ -101,7 +125,7 @@ struct bound_model {
       in = input_term(n, a, babs);
       core = next_up(next_up(a + in) + next_up(babs * next_up(1 + db)) + eb);
     }
-    const double under = next_up(next_up(n * m.eta_acc) * next_up(1 + g));
+    const double under = underflow(n, g);
     const double prob = lambda * std::sqrt(n + 1) * m.u_acc;
     rig = next_up(next_up(in + next_up(g * core)) + under);
     warn = (prob * core) + in + under;
@@ -111,6 +135,43 @@ struct bound_model {
     }
   }
 };
+
+/// What flushing can take from one tensor in model m: `sub`, the largest magnitude of a value that
+/// can flush (nonzero, below twice m's smallest normal number t_in: rounding to m cannot bring a
+/// larger one below t_in), rounded as m rounds (|v| (1 + rel) + abs) and capped at t_in, 0 when
+/// none can; `max`, the largest finite magnitude in m, max|v| (1 + rel) + abs.
+struct flush_scan {
+  double sub = 0, max = 0;
+};
+
+/// The flush_scan of `count` values in model m with input rounding r.
+template <class T>
+[[nodiscard]] flush_scan scan_flushable(const T* v, std::int64_t count, const precision_model& m,
+                                        const input_error& r) {
+  const double t_in = std::ldexp(1.0, m.in_min_exponent + m.in_bits - 1);
+  double small = 0, big = 0;
+  for (std::int64_t i = 0; i < count; ++i) {
+    const double a = std::fabs(static_cast<double>(v[i]));
+    if (!std::isfinite(a)) continue;
+    big = std::max(big, a);
+    if (a != 0 && a < 2 * t_in) small = std::max(small, a);
+  }
+  const auto model = [&](double a) { return next_up(next_up(a * next_up(1 + r.rel)) + r.abs); };
+  return {small == 0 ? 0.0 : std::min(t_in, model(small)), model(big)};
+}
+
+/// Sets bm's flush-to-zero terms (see the derivation above) for x, w, b of a layer.
+template <class In>
+void prepare_flush(bound_model& bm, const geometry& g, const In* x, const In* w, const In* b,
+                   int acc_bits) {
+  bm.flush = true;
+  bm.t_acc = std::ldexp(bm.m.eta_acc, acc_bits - 1);
+  const flush_scan fx = scan_flushable(x, g.in_count(), bm.m, {bm.dx, bm.ex, 0});
+  const flush_scan fw = scan_flushable(w, g.weight_count(), bm.m, {bm.dw, bm.ew, 0});
+  bm.flush_in = next_up(next_up(fx.sub * fw.max) + next_up(fw.sub * fx.max));
+  if (b != nullptr) bm.flush_b = scan_flushable(b, g.out_channels, bm.m, {bm.db, bm.eb, 0}).sub;
+  bm.es = std::ldexp(1.0, bm.storage.min_exponent + bm.storage.precision - 1);
+}
 
 /// The bound model of a layer's inputs in precision prec, y stored in `y_format` (or in
 /// opt.y_storage when given): the inputs' rounding, the storage's rounding, lambda.
@@ -135,6 +196,7 @@ template <class In>
   bm.storage_coarser = bm.storage.precision < acc_bits;
   bm.us = std::ldexp(1.0, -bm.storage.precision);
   bm.es = std::ldexp(1.0, bm.storage.min_exponent);
+  if (opt.flush_subnormals) prepare_flush(bm, g, x, w, b, acc_bits);
   return bm;
 }
 

@@ -120,7 +120,7 @@ struct term_coefficients {
     if (nt == n) return;
     const auto nd = static_cast<double>(nt);
     n = nt, ge = in.g53(nt), gb = in.gacc(nt + 1);
-    under = up(up(nd * in.bm.m.eta_acc) * up(1 + gb));
+    under = in.bm.underflow(nd, gb);
     pw = in.bm.lambda * std::sqrt(nd + 1) * in.bm.m.u_acc;
   }
 };
@@ -296,6 +296,7 @@ report check_impl(const problem& p, op_kind op, const In* x, const In* w, const 
   merged m = detail::merge(judge_all(in, threads, interval, opt.max_listed), g, p);
   report& rep = m.rep;
   rep.precision_name = name(prec);
+  rep.flush_subnormals = opt.flush_subnormals && !in.tolerance;
   rep.lambda = opt.lambda;
   if (in.tolerance) rep.mode = "tolerance";
   rep.first_violations = detail::describe(in, p, m.viol, opt.max_listed);

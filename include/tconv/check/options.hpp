@@ -16,6 +16,7 @@ struct options {
   std::optional<float_format> y_storage;  // format y was stored in (default: float32 / float64)
   bool exact_everywhere =
       false;  // judge every element with exact arithmetic (slow; tests the fast path)
+  bool flush_subnormals = false;  // the precision policy allows flush-to-zero (bound.hpp)
 
   /// True in tolerance mode (rtol or atol given): |got - exact| <= atol + rtol |exact|.
   [[nodiscard]] bool tolerance() const { return rtol >= 0 || atol >= 0; }

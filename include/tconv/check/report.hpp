@@ -21,6 +21,7 @@ struct report {
   bool ok = true;
   std::string mode = "rigorous";  // or "tolerance"
   std::string precision_name = "fp32";
+  bool flush_subnormals = false;  // judged under the flush-to-zero policy (options)
   std::string message;  // set when the output could not be judged element by element (wrong shape)
   std::int64_t elements_checked = 0, violations = 0, warnings = 0, exact_fallbacks = 0,
                unbounded = 0;

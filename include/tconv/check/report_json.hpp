@@ -25,7 +25,7 @@ inline nlohmann::json findings_json(const std::vector<finding>& v) {
 }  // namespace detail
 
 /// The report as JSON: verdict, mode, precision, the counts, the worst elements, the findings,
-/// and "message" when there is one.
+/// "message" when there is one, and "flush_subnormals": true under the flush-to-zero policy.
 [[nodiscard]] inline nlohmann::json to_json(const report& r) {
   nlohmann::json j = {{"verdict", r.verdict()},
                       {"mode", r.mode},
@@ -44,6 +44,7 @@ inline nlohmann::json findings_json(const std::vector<finding>& v) {
                       {"first_violations", detail::findings_json(r.first_violations)},
                       {"first_warnings", detail::findings_json(r.first_warnings)}};
   if (!r.message.empty()) j["message"] = r.message;
+  if (r.flush_subnormals) j["flush_subnormals"] = true;
   return j;
 }
 

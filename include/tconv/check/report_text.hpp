@@ -46,7 +46,8 @@ inline std::string summary_text(const report& r) {
   if (r.mode == "tolerance")
     t += "mode: tolerance (|got - exact| <= atol + rtol*|exact|; NOT a rigorous bound)\n";
   else
-    t += "mode: rigorous bound, precision " + r.precision_name + "\n";
+    t += "mode: rigorous bound, precision " + r.precision_name +
+         (r.flush_subnormals ? " (subnormals may flush to zero)" : "") + "\n";
   t += "elements checked: " + std::to_string(r.elements_checked) + "\n";
   t += "violations: " + std::to_string(r.violations) + "\n";
   if (r.mode != "tolerance")

@@ -37,16 +37,17 @@ void for_each_index(const ext5& e, F&& f) {
           for (i[4] = 0; i[4] < e[4]; ++i[4]) f(i);
 }
 
-// src (extents src_ext) cut or padded with zeros to dst_ext, aligned at the start of every axis
+// src (extents src_ext) cut or padded with `fill` to dst_ext, aligned at the start of every axis
 // (with from_end: at the end).
 std::vector<float> carry(const std::vector<float>& src, const ext5& src_ext, const ext5& dst_ext,
-                         bool from_end) {
+                         bool from_end, float fill = 0.0f) {
   ext5 shift{};
   if (from_end)
     for (std::size_t d = 0; d < 5; ++d)
       shift[d] = std::max<std::int64_t>(0, src_ext[d] - dst_ext[d]);
   std::vector<float> dst(
-      static_cast<std::size_t>(dst_ext[0] * dst_ext[1] * dst_ext[2] * dst_ext[3] * dst_ext[4]));
+      static_cast<std::size_t>(dst_ext[0] * dst_ext[1] * dst_ext[2] * dst_ext[3] * dst_ext[4]),
+      fill);
   std::size_t f = 0;
   for_each_index(dst_ext, [&](const ext5& i) {
     ext5 s{};
@@ -161,7 +162,10 @@ class shrinker {
     for (const auto& [q, map] : qs) {
       if (out_of_budget()) return false;
       if (!kept(q)) continue;
-      if (still_fails(project(cx_.c, q, false, map)) || still_fails(project(cx_.c, q, true, map)))
+      // new elements 0, aligned at the start or the end; then at the end with new elements 1, so
+      // that a longer row or a wider kernel still reaches the element the finding needs
+      if (still_fails(project(cx_.c, q, false, map)) || still_fails(project(cx_.c, q, true, map)) ||
+          still_fails(project(cx_.c, q, true, map, 1.0f)))
         return true;
     }
     return false;
@@ -317,7 +321,8 @@ std::vector<float> simpler(float v) {
   return out;
 }
 
-explore_case project(const explore_case& from, const problem& q, bool from_end, axis_map axis_of) {
+explore_case project(const explore_case& from, const problem& q, bool from_end, axis_map axis_of,
+                     float fill) {
   explore_case c;
   c.p = q;
   const problem& o = from.p;
@@ -326,13 +331,15 @@ explore_case project(const explore_case& from, const problem& q, bool from_end, 
       permuted(from.x, spatial(o, o.input, o.batch, o.in_channels), axis_of, o.rank, xe);
   const auto pw = permuted(from.w, spatial(o, o.kernel, o.in_channels, o.out_channels / o.groups),
                            axis_of, o.rank, we);
-  c.x = carry(px, xe, spatial(q, q.input, q.batch, q.in_channels), from_end);
-  c.w = carry(pw, we, spatial(q, q.kernel, q.in_channels, q.out_channels / q.groups), from_end);
+  c.x = carry(px, xe, spatial(q, q.input, q.batch, q.in_channels), from_end, fill);
+  c.w =
+      carry(pw, we, spatial(q, q.kernel, q.in_channels, q.out_channels / q.groups), from_end, fill);
   if (q.has_bias) {
     if (o.has_bias)
-      c.b = carry(from.b, {o.out_channels, 1, 1, 1, 1}, {q.out_channels, 1, 1, 1, 1}, from_end);
+      c.b =
+          carry(from.b, {o.out_channels, 1, 1, 1, 1}, {q.out_channels, 1, 1, 1, 1}, from_end, fill);
     else
-      c.b.assign(static_cast<std::size_t>(q.out_channels), 0.0f);
+      c.b.assign(static_cast<std::size_t>(q.out_channels), fill);
   }
   return c;
 }
@@ -426,15 +433,19 @@ void one_feature_minima(const problem& p, std::vector<std::pair<problem, axis_ma
   }
 }
 
-// Axis x without padding, output_padding or dilation and with the same output extent: stride 1
-// (in = out, k = 1), or x's stride (in = (out - 1) / s + 1, k = out - (in - 1) * s, in [1, s]).
-axis plain_axis(const axis& x, bool keep_stride) {
-  const std::int64_t out = conv_transpose_extent(x);
+// A plain axis (no padding, output_padding or dilation) with output extent `out`: stride 1
+// (in = out, k = 1), or `stride` (in = (out - 1) / s + 1, k = out - (in - 1) * s, in [1, s]).
+axis plain_axis(std::int64_t out, std::int64_t stride) {
   axis r;
-  r.stride = keep_stride ? x.stride : 1;
+  r.stride = stride;
   r.input = (out - 1) / r.stride + 1;
   r.kernel = out - (r.input - 1) * r.stride;
   return r;
+}
+
+// Axis x made plain with the same output extent, keeping its stride or with stride 1.
+axis plain_axis(const axis& x, bool keep_stride) {
+  return plain_axis(conv_transpose_extent(x), keep_stride ? x.stride : 1);
 }
 
 // p's plain shapes: all axes made plain, then each axis alone (only axes with something to drop).
@@ -455,16 +466,28 @@ void plain_shapes(const problem& p, std::vector<std::pair<problem, axis_map>>& o
         one.set_axis(a, plain_axis(p.axis_at(a), keep_stride));
         out.emplace_back(one, axis_map{0, 1, 2});
       }
+  // one output element fewer: a row whose tail past a block breaks (out = k*b + 1) is reached
+  // from a longer row whose input, stride and kernel no single field's step shortens by one
+  for (std::int64_t a = 0; a < p.rank; ++a)
+    if (const axis x = p.axis_at(a); conv_transpose_extent(x) > 1)
+      for (const std::int64_t s : {std::int64_t{1}, x.stride}) {
+        problem one = p;
+        one.set_axis(a, plain_axis(conv_transpose_extent(x) - 1, s));
+        out.emplace_back(one, axis_map{0, 1, 2});
+      }
 }
 
-// (rank, padding + output_padding + dilation - 1, everything): the order of simpler_than.
-std::array<std::int64_t, 3> complexity(const problem& p) {
-  std::int64_t fancy = 0, sum = p.batch + p.in_channels + p.out_channels + p.groups + p.has_bias;
+// (rank, padding + output_padding + dilation - 1, spatial output elements, everything): the order
+// of simpler_than; every step of smaller() descends in it too, so shrinking ends.
+std::array<std::int64_t, 4> complexity(const problem& p) {
+  std::int64_t fancy = 0, outputs = 1,
+               sum = p.batch + p.in_channels + p.out_channels + p.groups + p.has_bias;
   for (std::int64_t a = 0; a < p.rank; ++a) {
     fancy += p.pad_begin[a] + p.pad_end[a] + p.output_padding[a] + p.dilation[a] - 1;
+    outputs *= conv_transpose_extent(p.axis_at(a));
     sum += p.input[a] + p.kernel[a] + p.stride[a];
   }
-  return {p.rank, fancy, fancy + sum};
+  return {p.rank, fancy, outputs, fancy + sum};
 }
 
 }  // namespace

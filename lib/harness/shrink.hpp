@@ -57,9 +57,9 @@ using axis_map = std::array<std::int64_t, 3>;
 
 /// The values of `from`, carried onto problem q: each element keeps its (n, c, i0, i1, i2)
 /// coordinates where they exist in q's shape (aligned at the start, or with `from_end` at the end
-/// of every axis), dropped axes read index 0 (or their last index), new elements are 0.
+/// of every axis), dropped axes read index 0 (or their last index), new elements are `fill`.
 [[nodiscard]] explore_case project(const explore_case& from, const problem& q, bool from_end,
-                                   axis_map axis_of = {0, 1, 2});
+                                   axis_map axis_of = {0, 1, 2}, float fill = 0.0f);
 
 /// Smaller valid neighbours of p, simplest first: an axis removed, then each count and per-axis
 /// hyperparameter lowered to its minimum, halfway there ((v + min) / 2) or by one, bias dropped;

@@ -22,7 +22,12 @@ skip_props="|tconv_properties"; labels="proof|property|install|style"; skip_test
 if [ "${TCONV_ASAN_PROPERTIES:-0}" = 1 ]; then skip_props=""; labels="proof|install|style"; skip_tests="^$"; fi
 # The two verify tests that drive the five real libraries (about 225 s of the sanitized run, the
 # libraries' own code not sanitized) run in the release job only; TCONV_ASAN_VERIFY_ALL=1 adds them.
-[ "${TCONV_ASAN_VERIFY_ALL:-0}" = 1 ] || skip_tests="${skip_tests}|^verify\.(real_libraries|baseline)$"
+# So do, for the 25-minute CI budget, the slowest repeats of code the sanitized run covers
+# elsewhere: verify's report-format tests on wrong plugins (verify.correct, partial, html, usage
+# drive the same cells), the mutation gate's 24 campaigns (every explore test drives the same
+# sandbox and shrinker) and the --at formula sweep (hundreds of process starts).
+[ "${TCONV_ASAN_VERIFY_ALL:-0}" = 1 ] ||
+  skip_tests="${skip_tests}|^verify\.(real_libraries|baseline|wrong|json)$|^mutation\.gate$|^cli\.formula_at_agrees$"
 cmake --preset asan -B "$build" >/dev/null
 # every primary target except the proofs (and properties), the benchmark, the libFuzzer binaries (clang-only) and CMake's own
 targets=$(cmake --build "$build" --target help | sed -n 's/^\([A-Za-z0-9_.+-]*\): phony$/\1/p' |

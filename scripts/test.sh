@@ -25,6 +25,6 @@ t3=$(date +%s)
 echo "test.sh: release build $((t1 - t0)) s, tests $((t2 - t1)) s, main job $((t3 - t2)) s"
 if [ "${TCONV_QUICK:-0}" != 1 ]; then
   scripts/test-asan.sh
-  scripts/fuzz.sh "${TCONV_FUZZ_SECONDS:-14}"
+  scripts/fuzz.sh "${TCONV_FUZZ_SECONDS:-10}"
 fi
 echo "test.sh: all passed in $(( $(date +%s) - t0 )) s"

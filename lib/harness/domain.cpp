@@ -68,9 +68,37 @@ json limit_json(std::int64_t m) { return m == 0 ? json(true) : m == 1 ? json(fal
 
 }  // namespace
 
+namespace {
+
+// The deepest nesting of arrays and objects in text (brackets inside strings not counted).
+std::size_t nesting_depth(std::string_view text) {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (const char ch : text) {
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (ch == '\\')
+        escaped = true;
+      else if (ch == '"')
+        in_string = false;
+      continue;
+    }
+    if (ch == '"') in_string = true;
+    if (ch == '[' || ch == '{') deepest = std::max(deepest, ++depth);
+    if ((ch == ']' || ch == '}') && depth > 0) --depth;
+  }
+  return deepest;
+}
+
+}  // namespace
+
 declared_domain parse_domain(std::string_view text, const std::string& where) {
   if (text.size() > protocol::max_line)
     throw usage_error(where + ": longer than 64 KiB (a domain is a small JSON object)");
+  // a parser recursing once per level would exhaust the stack on a hostile declaration
+  if (nesting_depth(text) > 8)
+    throw usage_error(where + ": nested deeper than 8 levels (a domain is a flat JSON object)");
   json j;
   try {
     j = json::parse(text);

@@ -5,9 +5,11 @@
 // to WebAssembly, run under Node from the package's own dist/*.wasm).
 //
 //   node adapters/js/tconv_onnxruntime.js --provider cpu|wasm [--no-conventions]
+//                                         [--weights input|initializer]
 //
 // --no-conventions: the declared domain leaves out "conventions" (a tconv older than issue 12
 // refuses a domain.json key it does not know); every case is then posed in the plain form.
+// --weights: how the plain form passes W and B (default input); a convention form says it itself.
 //
 // Each case is posed to the engine as a one-node model (onnx_model.js) carrying exactly the
 // attributes of problem.json's "convention" (never resolved here); y.npy gets whatever shape the
@@ -26,16 +28,20 @@ const ONNX_KINDS = ['onnx_pads', 'onnx_pads_no_kernel_shape', 'onnx_output_shape
   'onnx_same_upper', 'onnx_same_lower'];
 const MAX_SESSIONS = 32;
 
-/// parseArgs(argv) -> {provider: 'cpu' | 'wasm', conventions}; anything else is a usage error.
+/// parseArgs(argv) -> {provider: 'cpu' | 'wasm', conventions, weights}; anything else is a usage error.
 function parseArgs(argv) {
-  const opts = { provider: 'cpu', conventions: true };
+  const opts = { provider: 'cpu', conventions: true, weights: 'input' };
   for (let i = 0; i < argv.length; ++i) {
     if (argv[i] === '--provider' && i + 1 < argv.length) opts.provider = argv[++i];
     else if (argv[i] === '--no-conventions') opts.conventions = false;
+    else if (argv[i] === '--weights' && i + 1 < argv.length) opts.weights = argv[++i];
     else throw new Error(`unknown argument "${argv[i]}" (usage: tconv_onnxruntime.js --provider cpu|wasm [--no-conventions])`);
   }
   if (!['cpu', 'wasm'].includes(opts.provider)) {
     throw new Error(`--provider ${opts.provider}: must be cpu (onnxruntime-node) or wasm (onnxruntime-web)`);
+  }
+  if (!['input', 'initializer'].includes(opts.weights)) {
+    throw new Error(`--weights ${opts.weights}: must be input or initializer`);
   }
   return opts;
 }
@@ -52,10 +58,10 @@ function domain(opts) {
 }
 
 /// The plain ONNX form of a canonical problem (see the header): used only without "convention".
-function plainForm(p) {
+function plainForm(p, weights = 'input') {
   return { kind: 'onnx_pads', strides: p.stride, dilations: p.dilation, group: p.groups,
     kernel_shape: p.kernel, pads: [...p.pad_begin, ...p.pad_end], output_padding: p.output_padding,
-    weights: 'input' };
+    weights };
 }
 
 const engines = {};
@@ -112,7 +118,7 @@ function readProblem(dir) {
 /// an engine's refusal or failure is thrown (the answer `error: ...`).
 async function runCase(dir, opts) {
   const p = readProblem(dir);
-  const form = p.convention !== undefined ? p.convention : plainForm(p);
+  const form = p.convention !== undefined ? p.convention : plainForm(p, opts.weights);
   if (!ONNX_KINDS.includes(form.kind)) return 'unsupported';
   const x = readNpy(path.join(dir, 'x.npy'));
   const w = readNpy(path.join(dir, 'w.npy'));

@@ -14,6 +14,8 @@ PACKAGES=(
   libopenblas-dev
   # tconv explore --cmd: the PyTorch Python adapter (adapters/pytorch_python), under /usr/bin/python3
   python3-torch python3-numpy
+  # tests/adapters: the ONNX encoder's bytes decoded by ONNX itself (small: it adds python3-protobuf)
+  python3-onnx
   # scripts/fuzz.sh: libFuzzer with clang 14 and its sanitizer runtimes
   clang libclang-rt-14-dev
   # proofs/smt: the theorem for every shape, Z3's C++ API and cvc5's CLI for the cross-check

@@ -173,7 +173,8 @@ async function main() {
   }
   checkCase(after, CASES[0], answers[dirs.length + 2]);
   checkCase(plain, CASES[CASES.length - 1], answers[dirs.length + 3]);
-  await controlRejectsWrongModel(CASES[CASES.length - 1]);
+  // the control proves the check, not the provider: once (cpu) saves the wasm run a second start
+  if (PROVIDER === 'cpu') await controlRejectsWrongModel(CASES[CASES.length - 1]);
   fs.rmSync(tmp, { recursive: true, force: true });
   console.log(failures === 0 ? `PASS (${PROVIDER}: ${dirs.length + 2} cases)` : `${failures} failure(s)`);
   process.exit(failures === 0 ? 0 : 1);

@@ -25,9 +25,9 @@ struct rerun {
   std::string verdict;   // "reproduced", "passed on re-run (...)", "re-run failed: ..."
   bool checked = false;  // the output was judged: violations and elements are set
   std::int64_t violations = 0, elements = 0;
-  bool tensor_shown = false;  // got, exact and wrong are set (outputs of at most 4096 elements)
+  bool tensor_shown = false;  // got and exact are set (outputs of at most 4096 elements)
   std::vector<float> got, exact;
-  std::vector<wrong_element> wrong;
+  std::vector<wrong_element> wrong;  // set when checked (the reports list it when tensor_shown)
 };
 
 /// A finding of one cell: the shrunk case in memory, what the campaign said of it, the re-run.
@@ -43,6 +43,10 @@ struct finding {
   std::string signature;                   // its class (harness/signature.hpp)
   std::uint64_t hits = 1;                  // failing cases of its campaign that it covers
   std::string finding_class = "semantic";  // the baseline's "class" of its known finding
+  harness::wrong_detail detail = harness::wrong_detail::value;  // wrong_result: what was seen
+  // its reproduction (verify/repro.hpp): the directory and the script in it, or why none was
+  // written ("" when it was)
+  std::string reproduction, reproduction_script, reproduction_error;
 };
 
 /// Cases of a region in a cell's campaigns.

@@ -23,6 +23,7 @@
 #include "verify/known.hpp"
 #include "verify/matrix.hpp"
 #include "verify/report.hpp"
+#include "verify/repro.hpp"
 
 #ifndef TCONV_SOURCE_DIR
 #define TCONV_SOURCE_DIR ""
@@ -304,6 +305,7 @@ class verifier {
     const auto ti = clock_type::now();
     std::error_code ec;
     fs::remove_all(fs::path(o_.out_dir) / "cases" / e.name, ec);  // this run's cases only
+    fs::remove_all(fs::path(o_.out_dir) / "repro" / e.name, ec);  // and its reproductions
     const cell_setting s{o_,
                          base_,
                          e.name,
@@ -324,11 +326,25 @@ class verifier {
         for (const auto& k : base_.findings)
           if (k.id == f.known) f.finding_class = k.finding_class;
         f.id = "cx" + std::to_string(++cx_count);
+        reproduce(e, f, r);
       }
       m.cells.push_back(std::move(c));
     }
     row.seconds = std::chrono::duration<double>(clock_type::now() - ti).count();
     m.implementations.push_back(std::move(row));
+  }
+
+  // The finding's reproduction directory; one that cannot be written is a line in the reports.
+  void reproduce(const impl_entry& e, finding& f, region r) const {
+    try {
+      std::error_code ec;
+      const reproduction made =
+          write_reproduction(o_.out_dir, e, f, std::string(name(r)), fs::current_path(ec));
+      f.reproduction = made.dir.string();
+      f.reproduction_script = made.script;
+    } catch (const std::exception& ex) {
+      f.reproduction_error = ex.what();
+    }
   }
 
   const options& o_;

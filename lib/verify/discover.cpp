@@ -148,6 +148,11 @@ impl_entry js_entry(const js_adapter& a, const fs::path& node, const fs::path& d
                     const std::string& missing) {
   impl_entry e{a.name, "command", "", false, false, ""};
   const fs::path script = dir / a.script;
+  const std::string flags =
+      a.flags;  // "--provider cpu": the module's arguments, for a reproduction
+  e.language = "javascript";
+  e.adapter = script.string();
+  e.adapter_args = {flags.substr(0, flags.find(' ')), flags.substr(flags.find(' ') + 1)};
   std::error_code ec;
   if (node.empty()) {
     e.reason = "node not found on PATH (Debian package nodejs; scripts/install-deps.sh)";

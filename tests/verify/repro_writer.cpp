@@ -1,14 +1,17 @@
 // Test driver of the reproduction writer (lib/verify/repro.hpp) on a hand-made finding:
-//   repro_writer OUT_DIR LANGUAGE TARGET [ADAPTER [ARG...]]
+//   repro_writer [--form KIND] OUT_DIR LANGUAGE TARGET [ADAPTER [ARG...]]
 // writes OUT_DIR/repro/<engine>/cx1/ for a wrong result on a fixed rank-2 problem (asymmetric pads,
 // output_padding, dilation, bias): the "implementation" answers the exact result with two elements
 // off by 1, and verify's own re-run (run_again) judges it, as it does a real finding. LANGUAGE is
 // the engine's ("python", "javascript", "" for a shell script), TARGET its command line, ADAPTER
-// and ARGs the adapter module (javascript). Prints the directory.
+// and ARGs the adapter module (javascript). --form poses the case in a convention form of KIND
+// (harness/convention.hpp; a TensorFlow kind on the problem without dilation and bias). Prints the
+// script's path.
 #include <cstdio>
 #include <iostream>
 #include <string>
 
+#include "harness/convention.hpp"
 #include "tconv/check/geometry.hpp"
 #include "tconv/check/reference.hpp"
 #include "verify/cell.hpp"
@@ -25,7 +28,8 @@ class off_by_one final : public harness::implementation {
     const check::geometry g(c.p, op_kind::conv_transpose);
     harness::outcome o;
     o.y.resize(static_cast<std::size_t>(g.out_count()));
-    (void)check::reference_float(g, c.x.data(), c.w.data(), c.b.data(), o.y.data(), 1);
+    (void)check::reference_float(g, c.x.data(), c.w.data(), c.p.has_bias ? c.b.data() : nullptr,
+                                 o.y.data(), 1);
     o.y[1] += 1.0f;
     o.y.back() -= 1.0f;
     return o;
@@ -33,7 +37,7 @@ class off_by_one final : public harness::implementation {
   [[nodiscard]] std::string replay_flag() const override { return "--cmd off_by_one"; }
 };
 
-harness::explore_case fixed_case() {
+harness::explore_case fixed_case(const std::string& form) {
   harness::explore_case c;
   problem& p = c.p;
   p.rank = 2;
@@ -60,12 +64,29 @@ harness::explore_case fixed_case() {
   c.x = fill(2 * 3 * 2, 1);
   c.w = fill(2 * 3 * 2 * 3, 2);
   c.b = fill(3, 3);
+  if (form.empty()) return c;
+  const auto kind = harness::form_kind_named(form);
+  if (kind && harness::convention_of(*kind) == harness::convention::tensorflow) {
+    p.dilation = {1, 1, 1};  // TensorFlow's transposed convolution has neither
+    p.has_bias = false;
+    c.b.clear();
+  }
+  const auto posed = kind ? harness::pose(*kind, p, 1) : std::nullopt;
+  if (!posed) throw usage_error("--form " + form + ": cannot pose the fixed problem");
+  c.p = posed->p;
+  c.form = posed->form;
   return c;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::string form;
+  if (argc > 2 && std::string(argv[1]) == "--form") {
+    form = argv[2];
+    argv += 2;
+    argc -= 2;
+  }
   if (argc < 4) {
     std::cerr << "usage: repro_writer OUT_DIR LANGUAGE TARGET [ADAPTER [ARG...]]\n";
     return 2;
@@ -76,7 +97,7 @@ int main(int argc, char** argv) {
   verify::finding f;
   f.id = "cx1";
   f.kind = harness::finding_kind::wrong_result;
-  f.c = fixed_case();
+  f.c = fixed_case(form);
   f.message = "two elements off by 1 (a hand-made finding)";
   f.signature = "wrong_result: hand-made";
   off_by_one impl;

@@ -153,8 +153,8 @@ def altered(rep, want, argv, cwd, env=None, names=("expected.npy", "expected.txt
     return run_script(argv, want, cwd, env)
 
 
-def writer(d, *args):
-    r = subprocess.run([WRITER, d] + list(args), capture_output=True, text=True, timeout=60)
+def writer(*args):
+    r = subprocess.run([WRITER] + list(args), capture_output=True, text=True, timeout=60)
     if r.returncode != 0:
         fail(f"repro_writer {args}: {r.returncode}", r.stdout + r.stderr)
     return r.stdout.strip()
@@ -190,13 +190,18 @@ def repro_javascript(d):
         print("SKIP: node, node_modules or adapters/js is absent")
         sys.exit(77)
     env = dict(os.environ, NODE_PATH=modules)
-    for module, args in [("tconv_onnxruntime.js", ["--provider", "cpu"]), ("tconv_tfjs.js", ["--backend", "cpu"])]:
+    # ONNX Runtime on the plain case (the adapter poses it as pads), tfjs on a TensorFlow form (the
+    # convention travels in problem.json)
+    for module, args, form in [("tconv_onnxruntime.js", ["--provider", "cpu"], []),
+                               ("tconv_tfjs.js", ["--backend", "cpu"], ["--form", "tf_explicit"])]:
         if not os.path.isfile(os.path.join(adapters, module)):
             continue
-        script = writer(os.path.join(d, module), "javascript", "node", os.path.join(adapters, module), *args)
+        script = writer(*form, os.path.join(d, module), "javascript", "node", os.path.join(adapters, module), *args)
         rep = os.path.dirname(script)
         if not os.path.isfile(os.path.join(rep, "engine", module)):
             fail(f"{module} not copied into engine/")
+        if form and json.load(open(os.path.join(rep, "problem.json"))).get("convention", {}).get("kind") != form[1]:
+            fail(f"{module}: problem.json lacks the convention form")
         out = altered(rep, 0, ["node", "repro.js"], rep, env)
         if "0 of 2 listed elements wrong" not in out:
             fail(f"repro.js on {module}", out)

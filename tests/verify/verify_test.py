@@ -107,8 +107,17 @@ def run_script(argv, want, cwd, env=None):
 def repro_plugin(d):
     """verify on a wrong plugin writes a repro.c that shows the bug, and shows the correct plugin
     as fixed; the reports link it."""
-    verify(["--impl", plugin("missing_output_padding"), "--regions", "output_padding", "--baseline",
-            "none", "--out-dir", "rep"] + SMALL, 1, d)
+    run = ["--impl", plugin("missing_output_padding"), "--regions", "output_padding", "--baseline", "none",
+           "--out-dir", "rep"] + SMALL
+    os.makedirs(os.path.join(d, "rep"))
+    open(os.path.join(d, "rep", "repro"), "w").close()  # a file where the directory goes
+    out = verify(run, 1, d)  # a reproduction that cannot be written is a line, not a crash
+    f = load(os.path.join(d, "rep", "verify.json"))["cells"][0]["findings"][0]
+    if "repro:   not written: " not in out or f["reproduction"] != "" or not f.get("reproduction_error") \
+            or "<b>reproduction</b> not written" not in open(os.path.join(d, "rep", "verify.html")).read():
+        fail("an unwritable reproduction is not reported", out)
+    os.remove(os.path.join(d, "rep", "repro"))
+    verify(run, 1, d)
     f = load(os.path.join(d, "rep", "verify.json"))["cells"][0]["findings"][0]
     rep = os.path.join(d, f["reproduction"])
     if f["reproduction_script"] != "repro.c" or not rep.endswith(os.path.join("repro", "missing_output_padding", "cx1")):

@@ -125,6 +125,17 @@ def repro_plugin(d):
     for name in ["problem.json", "x.npy", "w.npy", "expected.npy", "expected.txt", "README.txt", "impl.h"]:
         if not os.path.isfile(os.path.join(rep, name)):
             fail(f"reproduction lacks {name}")
+    # expected.npy holds what `tconv run` writes for the case (the same exact core)
+    pj = load(os.path.join(rep, "problem.json"))
+    lst = lambda v: ",".join(str(e) for e in v)
+    subprocess.run([TCONV, "run", "--x", "x.npy", "--w", "w.npy", "--out", "run.npy", "--stride", lst(pj["stride"]),
+                    "--pads", lst(pj["pad_begin"] + pj["pad_end"]), "--dilation", lst(pj["dilation"]),
+                    "--output-padding", lst(pj["output_padding"]), "--groups", str(pj["groups"])]
+                   + (["--b", "b.npy"] if pj["has_bias"] else []), cwd=rep, check=True, capture_output=True)
+    payload = lambda f: (lambda b: b[10 + int.from_bytes(b[8:10], "little"):])(open(os.path.join(rep, f), "rb").read())
+    if payload("run.npy") != payload("expected.npy"):
+        fail("expected.npy differs from tconv run's result")
+    os.remove(os.path.join(rep, "run.npy"))
     html_text = open(os.path.join(d, "rep", "verify.html")).read()
     if 'href="repro/missing_output_padding/cx1/README.txt"' not in html_text:
         fail("the HTML report does not link the reproduction")
@@ -201,8 +212,10 @@ def repro_javascript(d):
     env = dict(os.environ, NODE_PATH=modules)
     # ONNX Runtime on the plain case (the adapter poses it as pads), tfjs on a TensorFlow form (the
     # convention travels in problem.json)
-    for module, args, form in [("tconv_onnxruntime.js", ["--provider", "cpu"], []),
-                               ("tconv_tfjs.js", ["--backend", "cpu"], ["--form", "tf_explicit"])]:
+    # (one altered file each: the comparison code is the same)
+    for module, args, form, alter in [("tconv_onnxruntime.js", ["--provider", "cpu"], [], "expected.npy"),
+                                      ("tconv_tfjs.js", ["--backend", "cpu"], ["--form", "tf_explicit"],
+                                       "expected.txt")]:
         if not os.path.isfile(os.path.join(adapters, module)):
             continue
         script = writer(*form, os.path.join(d, module), "javascript", "node", os.path.join(adapters, module), *args)
@@ -211,7 +224,7 @@ def repro_javascript(d):
             fail(f"{module} not copied into engine/")
         if form and json.load(open(os.path.join(rep, "problem.json"))).get("convention", {}).get("kind") != form[1]:
             fail(f"{module}: problem.json lacks the convention form")
-        out = altered(rep, 0, ["node", "repro.js"], rep, env)
+        out = altered(rep, 0, ["node", "repro.js"], rep, env, [alter])
         if "0 of 2 listed elements wrong" not in out:
             fail(f"repro.js on {module}", out)
 

@@ -3,15 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <functional>
-#include <nlohmann/json.hpp>
 
-#include "harness/protocol.hpp"
-#include "harness/usage_error.hpp"
 #include "tconv/conventions.hpp"
 
 namespace tconv::harness {
 
-using nlohmann::json;
 using i64 = std::int64_t;
 
 namespace {
@@ -197,8 +193,35 @@ std::optional<i64> onnx_total_padding(const onnx_form& f, const problem& p, i64 
   return p.stride[a] * (p.input[a] - 1) + op + p.dilation[a] * (p.kernel[a] - 1) + 1 - target;
 }
 
-constexpr std::string_view same_output_padding = "onnx_same_output_padding";
-constexpr std::string_view negative_total_padding = "onnx_negative_total_padding";
+// The spec ambiguities of ONNX ConvTranspose: a stable id and where the two readings come from.
+struct ambiguity_row {
+  std::string_view id, references;
+};
+constexpr ambiguity_row same_output_padding{
+    "onnx_same_output_padding",
+    "ONNX Operators.md ConvTranspose: auto_pad (SAME_* pad so that output_shape[i] = "
+    "input_shape[i] * strides[i]) against output_padding (adds elements at the end); "
+    "onnx/onnx#4299, microsoft/onnxruntime#11927"};
+constexpr ambiguity_row negative_total_padding{
+    "onnx_negative_total_padding",
+    "ONNX Operators.md ConvTranspose: output_shape's total_padding formula gives pads < 0, which "
+    "pads forbid (\"greater than or equal to 0\"); onnx/onnx#4527, onnx/onnx#3440; onnxruntime "
+    "conv_transpose_attributes.h ComputeTotalPad (max(0, ...))"};
+constexpr ambiguity_row output_padding_bound{
+    "onnx_output_padding_bound",
+    "ONNX Operators.md ConvTranspose: output_padding \"must be less than the corresponding "
+    "stride/dilation dimension\"; onnx/onnx#3187; PyTorch ConvTranspose: output_padding < "
+    "max(stride, dilation)"};
+
+// output_padding >= stride on some axis: valid under PyTorch's max(stride, dilation) (and
+// tconv's extension), not under "less than the stride"
+bool output_padding_reaches_stride(const onnx_form& f, const problem& t) {
+  if (!f.output_padding || f.output_padding->empty()) return false;
+  const std::vector<i64>& op = *f.output_padding;  // 1 value or one per axis (from_onnx checked)
+  for (i64 a = 0; a < t.rank; ++a)
+    if (op[op.size() == 1 ? 0 : static_cast<std::size_t>(a)] >= t.stride[a]) return true;
+  return false;
+}
 
 // SAME_* with output_padding > 0 (no output_shape): is the output in*s, output_padding inside
 // the total padding (the spec's formulas; ORT), or in*s + output_padding (output_padding added
@@ -263,27 +286,31 @@ resolution resolve_onnx(const onnx_form& f, const problem& p) {
   if (!res.readings[0].p) return res;
   // tconv's problem: p's tensors with the form's strides and dilations (a copy: readings grow)
   const problem t = *res.readings[0].p;
-  std::vector<std::string_view> ids;
+  std::vector<const ambiguity_row*> ids;
   const bool same = f.auto_pad == "SAME_UPPER" || f.auto_pad == "SAME_LOWER";
   if (same && !f.output_shape && f.output_padding && any_nonzero(*f.output_padding)) {
-    ids.push_back(same_output_padding);
+    ids.push_back(&same_output_padding);
     res.readings.push_back(same_plus_output_padding(f, t));
   }
   bool negative = false;
   for (i64 a = 0; a < t.rank; ++a)
     negative = negative || onnx_total_padding(f, t, a).value_or(0) < 0;
   if (negative) {
-    ids.push_back(negative_total_padding);
+    ids.push_back(&negative_total_padding);
     for (auto& r : negative_padding_readings(f, t)) res.readings.push_back(std::move(r));
+  }
+  if (output_padding_reaches_stride(f, t)) {
+    ids.push_back(&output_padding_bound);
+    res.readings.push_back({"rejected: output_padding >= stride", std::nullopt,
+                            "output_padding \"must be less than the corresponding "
+                            "stride/dilation dimension\", read as: less than the stride"});
   }
   drop_repeated(res.readings);
   if (!res.ambiguous()) return res;
-  for (auto id : ids) res.ambiguity += (res.ambiguity.empty() ? "" : "+") + std::string(id);
-  res.references = std::string(
-      "ONNX Operators.md ConvTranspose (auto_pad: SAME_* pad so that output_shape[i] = "
-      "input_shape[i] * strides[i]; output_padding; output_shape's total_padding formula; pads "
-      ">= 0); onnx/onnx#4299, onnx/onnx#3440; onnxruntime conv_transpose_attributes.h "
-      "ComputeTotalPad");
+  for (const ambiguity_row* row : ids) {
+    res.ambiguity += (res.ambiguity.empty() ? "" : "+") + std::string(row->id);
+    res.references += (res.references.empty() ? "" : "; ") + std::string(row->references);
+  }
   return res;
 }
 

@@ -109,26 +109,13 @@ void write_text(const fs::path& file, const std::string& text, bool executable =
   if (executable) ::chmod(file.c_str(), 0755);
 }
 
-// The form the engine received, as problem.json's "convention" (when the case has one: the
-// `form` of a case, issue 12's convention forms).
-template <class C>
-nlohmann::json form_of(const C& c) {
-  if constexpr (requires { c.form; }) {
-    if (c.form) return harness::to_json(*c.form);
-  }
-  return nullptr;
+// The form the engine received (problem.json's "convention"), null when the case has none.
+nlohmann::json form_of(const harness::explore_case& c) {
+  return c.form ? harness::to_json(*c.form) : nlohmann::json(nullptr);
 }
 
-// problem.json, x.npy, w.npy, b.npy (the protocol's case) and "convention" when there is a form.
-void write_case(const fs::path& dir, const harness::explore_case& c) {
-  harness::write_case_dir(dir, c);
-  const nlohmann::json form = form_of(c);
-  if (form.is_null()) return;
-  std::ifstream in(dir / "problem.json");
-  nlohmann::json j = nlohmann::json::parse(in);
-  if (j.contains("convention")) return;
-  j["convention"] = form;
-  write_text(dir / "problem.json", harness::dump_json(j, 2) + "\n");
+std::string label_of(const finding& f) {
+  return f.label.empty() ? harness::label(f.kind) : f.label;
 }
 
 // What every script names: the finding, the cell and the problem.
@@ -136,7 +123,7 @@ substitutions common(const impl_entry& e, const finding& f, const std::string& r
   return {{"@ID@", f.id},
           {"@IMPL@", e.name},
           {"@REGION@", region},
-          {"@LABEL@", harness::label(f.kind, f.detail)},
+          {"@LABEL@", label_of(f)},
           {"@PROBLEM_TEXT@", to_string(f.c.p)}};
 }
 
@@ -206,8 +193,8 @@ script shell_script(const fs::path& dir, const impl_entry& e, substitutions s,
 std::string symptom(const finding& f) {
   const auto& wrong = wrong_of(f);
   if (wrong.empty())
-    return "  the engine's failure (" + std::string(harness::label(f.kind, f.detail)) + ": " +
-           f.message + "), then \"RESULT: the bug is present\"; exit status 1 (a crash or a hang " +
+    return "  the engine's failure (" + std::string(label_of(f)) + ": " + f.message +
+           "), then \"RESULT: the bug is present\"; exit status 1 (a crash or a hang " +
            "shows as the script itself crashing or hanging)\n";
   std::string t;
   for (std::size_t i = 0; i < wrong.size() && i < 10; ++i)
@@ -223,7 +210,7 @@ std::string readme(const fs::path& dir, const impl_entry& e, const finding& f,
   const problem& p = f.c.p;
   const nlohmann::json form = form_of(f.c);
   std::string t = "tconv reproduction " + f.id + ": " + e.name + " x " + region + "\n\n";
-  t += "finding:   " + std::string(name(f.kind)) + " (" + harness::label(f.kind, f.detail) + "), " +
+  t += "finding:   " + std::string(name(f.kind)) + " (" + label_of(f) + "), " +
        (f.known.empty() ? "new" : "known " + f.known) + "\nmessage:   " + f.message +
        "\nsignature: " + f.signature + "\n\nthe minimal problem (tconv's canonical reading):\n  " +
        to_string(p) + "\n  output shape " +
@@ -259,7 +246,7 @@ reproduction write_reproduction(const fs::path& out_dir, const impl_entry& e, co
   const fs::path dir = out_dir / "repro" / e.name / f.id;
   fs::remove_all(dir);
   fs::create_directories(dir);
-  write_case(dir, f.c);
+  harness::write_case_dir(dir, f.c);  // problem.json ("convention" with a form), x, w, b
   write_expected(dir, f.c);
   write_text(dir / "expected.txt", expected_txt(f));
   const std::string language = repro_language(e);

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 
 #include "harness/generate.hpp"
@@ -185,6 +186,28 @@ TEST_CASE("ONNX ambiguity: SAME_* with output_padding", "[conventions][ambiguity
           .ambiguous());
 }
 
+TEST_CASE("ONNX ambiguity: output_padding at or past the stride", "[conventions][ambiguity]") {
+  // stride 1, dilation 2, output_padding 1: PyTorch's rule (op < max(stride, dilation) = 2)
+  // accepts it, "less than the corresponding stride" does not (onnx/onnx#3187)
+  problem p;
+  p.input = {3, 1, 1};
+  p.kernel = {2, 1, 1};
+  const auto f =
+      onnx(form_kind::onnx_pads, {{"dilations", {2}}, {"pads", {0, 0}}, {"output_padding", {1}}});
+  const resolution r = resolve(f, p);
+  CHECK(r.ambiguity == "onnx_output_padding_bound");
+  CHECK_THAT(r.references, Contains("onnx/onnx#3187"));
+  REQUIRE(r.readings.size() == 2);
+  // (3-1)*1 + 2*(2-1) + 1 + 1 = 6
+  CHECK(output_shape(*r.readings[0].p, op_kind::conv_transpose) == std::vector<i64>{1, 1, 6});
+  CHECK_FALSE(r.readings[1].p);
+  // below the stride: one reading
+  CHECK_FALSE(resolve(onnx(form_kind::onnx_pads,
+                           {{"strides", {2}}, {"pads", {0, 0}}, {"output_padding", {1}}}),
+                      p)
+                  .ambiguous());
+}
+
 TEST_CASE("convention forms: pose -> resolve over generated problems", "[conventions]") {
   // a few thousand problems of the laws' space (fixed seed), every kind; every other one without
   // dilation and groups, which TensorFlow's forms cannot pose
@@ -192,6 +215,7 @@ TEST_CASE("convention forms: pose -> resolve over generated problems", "[convent
   plain.max_dilation = plain.max_groups = 1;
   const auto problems = gen::valid_problem(), tf_problems = gen::valid_problem(plain);
   std::map<form_kind, int> posed_count, ambiguous_count;
+  std::set<std::string> pads_ambiguity_ids;
   for (std::uint64_t i = 0; i < 1500; ++i) {
     const problem p =
         (i % 2 ? tf_problems : problems)(rc::Random(0x5eed + i), static_cast<int>(i % 101)).value();
@@ -212,6 +236,7 @@ TEST_CASE("convention forms: pose -> resolve over generated problems", "[convent
       REQUIRE(r.readings.at(0).p);
       CHECK(*r.readings[0].p == q);
       if (r.ambiguous()) ++ambiguous_count[k];
+      if (r.ambiguous() && k == form_kind::onnx_pads) pads_ambiguity_ids.insert(r.ambiguity);
       for (const auto& other : r.readings)
         if (other.p) CHECK(input_shape(*other.p) == input_shape(q));
       // the JSON round trip keeps the form exactly
@@ -231,7 +256,9 @@ TEST_CASE("convention forms: pose -> resolve over generated problems", "[convent
   // the campaign meets the ambiguities: some SAME forms keep an output_padding, or go negative
   CHECK(ambiguous_count[form_kind::onnx_same_upper] > 0);
   CHECK(ambiguous_count[form_kind::onnx_same_lower] > 0);
-  CHECK(ambiguous_count[form_kind::onnx_pads] == 0);
+  // explicit pads are ambiguous only where output_padding reaches the stride (dilation > stride)
+  CHECK(ambiguous_count[form_kind::onnx_pads] > 0);
+  CHECK(pads_ambiguity_ids == std::set<std::string>{"onnx_output_padding_bound"});
 }
 
 TEST_CASE("convention forms: the forms posed follow each convention's rule", "[conventions]") {

@@ -97,6 +97,7 @@ int main(int argc, char** argv) {
   verify::finding f;
   f.id = "cx1";
   f.kind = harness::finding_kind::wrong_result;
+  f.label = "wrong value";
   f.c = fixed_case(form);
   f.message = "two elements off by 1 (a hand-made finding)";
   f.signature = "wrong_result: hand-made";

@@ -1,9 +1,12 @@
 #pragma once
 // Framework conventions resolved into one canonical problem: PyTorch's ConvTranspose/Conv
-// arguments, ONNX's ConvTranspose attributes (auto_pad, pads, output_shape, ...) and ONNX's Conv
-// attributes (auto_pad, pads).
+// arguments, ONNX's ConvTranspose attributes (auto_pad, pads, output_shape, ...), ONNX's Conv
+// attributes (auto_pad, pads) and TensorFlow's conv{1,2,3}d_transpose arguments ('SAME', 'VALID'
+// or explicit padding and an output shape, NHWC / NDHWC).
 #include <optional>
 #include <string_view>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "tconv/problem.hpp"
@@ -37,6 +40,18 @@ struct onnx_conv {
   std::string_view auto_pad = "NOTSET";  // NOTSET, VALID, SAME_UPPER, SAME_LOWER
   std::vector<std::int64_t> kernel_shape, strides, dilations, pads;
   std::int64_t group = 1;
+  bool has_bias = false;
+};
+
+/// TensorFlow tf.nn.conv{1,2,3}d_transpose (Conv{2,3}DBackpropInput) arguments in the NHWC /
+/// NDHWC data format. Per-axis lists hold one value or one per spatial axis; empty means 1.
+struct tensorflow_conv_transpose {
+  std::vector<std::int64_t> input_shape;         // [N, *spatial, C_in]: the forward conv's output
+  std::vector<std::int64_t> filter_shape;        // [*kernel, C_out, C_in]
+  std::vector<std::int64_t> strides, dilations;  // spatial only
+  std::string_view padding = "VALID";            // SAME, VALID or EXPLICIT
+  std::vector<std::pair<std::int64_t, std::int64_t>> explicit_paddings;  // EXPLICIT: per axis
+  std::vector<std::int64_t> output_shape;  // [N, *spatial, C_out]: the forward conv's input
   bool has_bias = false;
 };
 
@@ -276,6 +291,141 @@ template <class Attributes>
         p, a, std::max<std::int64_t>(0, (out - 1) * p.stride[a] + span - p.input[a]), o.auto_pad);
   }
   validate(p, op_kind::conv);
+  return p;
+}
+
+namespace detail {
+// TensorFlow's shapes: [N, *spatial, C] tensors and a [*kernel, C_out, C_in] filter, all of one
+// rank; the output's batch and channels must be the input's batch and the filter's C_out, and the
+// filter's C_in the input's channels (groups are not part of conv{2,3}d_transpose). Returns the
+// spatial rank.
+constexpr std::int64_t tensorflow_rank(const tensorflow_conv_transpose& t) {
+  const auto n = static_cast<std::int64_t>(t.input_shape.size());
+  if (n < 3 || n > max_rank + 2)
+    throw invalid_problem("input_shape: " + to_string(t.input_shape) +
+                              " must be [N, D1[, D2[, D3]], C] (spatial rank 1 to 3)",
+                          {"input_shape", -1, n - 2, "the spatial rank must be 1, 2 or 3"});
+  const std::int64_t r = n - 2;
+  const std::pair<const std::vector<std::int64_t>*, const char*> same_rank[] = {
+      {&t.filter_shape, "filter_shape"}, {&t.output_shape, "output_shape"}};
+  for (auto [v, name] : same_rank)
+    if (static_cast<std::int64_t>(v->size()) != n)
+      throw invalid_problem(
+          std::string(name) + ": " + to_string(*v) + " must hold rank + 2 = " + to_string(n) +
+              " values, as input_shape does",
+          {name, -1, static_cast<std::int64_t>(v->size()), "must hold spatial rank + 2 values", n});
+  const auto u = static_cast<std::size_t>(r);
+  const std::tuple<std::int64_t, std::int64_t, const char*, std::int64_t, const char*> agree[] = {
+      {t.output_shape[0], t.input_shape[0], "output_shape", 0,
+       "the batch must equal input_shape's"},
+      {t.output_shape[u + 1], t.filter_shape[u], "output_shape", r + 1,
+       "the channels must equal filter_shape's C_out (filter [*k, C_out, C_in])"},
+      {t.filter_shape[u + 1], t.input_shape[u + 1], "filter_shape", r + 1,
+       "C_in must equal input_shape's channels (filter [*k, C_out, C_in])"}};
+  for (auto [got, want, name, at, rule] : agree)
+    if (got != want)
+      throw invalid_problem(std::string(name) + "[" + to_string(at) + "] = " + to_string(got) +
+                                ": " + rule + " = " + to_string(want),
+                            {name, at, got, rule, want});
+  return r;
+}
+
+// The padding mode and the explicit pads that go with it (one [begin, end] pair per axis, each
+// in [0, 2^30], with EXPLICIT only).
+constexpr void tensorflow_padding_mode(const tensorflow_conv_transpose& t, std::int64_t rank) {
+  const std::string_view m = t.padding;
+  if (m != "SAME" && m != "VALID" && m != "EXPLICIT")
+    throw invalid_problem("padding = " + std::string(m) + ": must be SAME, VALID or EXPLICIT",
+                          {"padding", -1, 0, "must be SAME, VALID or EXPLICIT"});
+  const auto pairs = static_cast<std::int64_t>(t.explicit_paddings.size());
+  const std::int64_t want = m == "EXPLICIT" ? rank : 0;
+  if (pairs != want)
+    throw invalid_problem("explicit_paddings: " + to_string(pairs) +
+                              " pairs; padding = " + std::string(m) + " needs " + to_string(want),
+                          {"explicit_paddings", -1, pairs,
+                           "must hold one [begin, end] pair per spatial axis with EXPLICIT "
+                           "padding, none otherwise",
+                           want});
+  for (std::int64_t a = 0; a < pairs; ++a) {
+    const auto [b, e] = t.explicit_paddings[static_cast<std::size_t>(a)];
+    if (b < 0 || e < 0 || b > max_hyperparameter || e > max_hyperparameter)
+      throw invalid_problem("explicit_paddings[" + to_string(a) + "]: must be in [0, 2^30]",
+                            {"explicit_paddings", a, b < 0 || b > max_hyperparameter ? b : e,
+                             "must be in [0, 2^30]"});
+  }
+}
+
+/// TensorFlow's forward output extent of `in` (GetWindowedOutputSizeVerbose in
+/// tensorflow/core/framework/kernel_shape_util.cc), with the pads it uses: VALID
+/// (in - dk + s) / s, pads 0; EXPLICIT (in + b + e - dk + s) / s; SAME ceil(in / s) with the total
+/// max(0, (out-1)s + dk - in) split floor(total / 2) before, the rest after (dk = d(k-1) + 1;
+/// C++'s truncating division, as TensorFlow's).
+struct tensorflow_window {
+  std::int64_t out, pad_begin, pad_end;
+};
+[[nodiscard]] constexpr tensorflow_window tensorflow_windowed_output(
+    std::int64_t in, std::int64_t k, std::int64_t d, std::int64_t s, std::string_view padding,
+    std::pair<std::int64_t, std::int64_t> explicit_pads) {
+  const std::int64_t dk = (k - 1) * d + 1;
+  if (padding == "VALID") return {(in - dk + s) / s, 0, 0};
+  if (padding == "EXPLICIT") {
+    const auto [b, e] = explicit_pads;
+    return {(in + b + e - dk + s) / s, b, e};
+  }
+  const std::int64_t out = (in + s - 1) / s;
+  const std::int64_t total = std::max<std::int64_t>(0, (out - 1) * s + dk - in);
+  return {out, total / 2, total - total / 2};
+}
+}  // namespace detail
+
+/// TensorFlow conv{1,2,3}d_transpose -> canonical problem. The op is the gradient of the forward
+/// convolution w.r.t. its input, so output_shape is that convolution's input and must be
+/// consistent: the forward convolution of each output extent (tensorflow_windowed_output) must
+/// be the input's extent (ConvBackpropComputeDimensionsV2 in
+/// tensorflow/core/kernels/conv_grad_shape_utils.cc; tfjs: conv2DBackpropInput and
+/// computeConv2DInfo / getPadAndOutInfo in tfjs-core/src/ops/conv_util.ts). The canonical problem
+/// takes the forward pads, and output_padding = out - (s(in-1) + d(k-1) + 1 - b - e), in [0, s-1].
+[[nodiscard]] constexpr problem from_tensorflow(const tensorflow_conv_transpose& t) {
+  problem p;
+  p.rank = detail::tensorflow_rank(t);
+  detail::tensorflow_padding_mode(t, p.rank);
+  const auto u = static_cast<std::size_t>(p.rank);
+  p.batch = t.input_shape[0];
+  p.in_channels = t.input_shape[u + 1];
+  p.out_channels = t.filter_shape[u];
+  p.has_bias = t.has_bias;
+  for (std::int64_t a = 0; a < p.rank; ++a) {
+    const auto i = static_cast<std::size_t>(a);
+    p.input[a] = t.input_shape[i + 1];
+    p.kernel[a] = t.filter_shape[i];
+    p.stride[a] = detail::per_axis(t.strides, p.rank, a, 1, "strides");
+    p.dilation[a] = detail::per_axis(t.dilations, p.rank, a, 1, "dilations");
+  }
+  detail::validate_without_pads(p, op_kind::conv_transpose);
+  for (std::int64_t a = 0; a < p.rank; ++a) {
+    const std::int64_t out = t.output_shape[static_cast<std::size_t>(a) + 1];
+    if (out < 1 || out > detail::max_hyperparameter)
+      throw invalid_problem("output_shape[" + detail::to_string(a + 1) +
+                                "] = " + detail::to_string(out) + ": must be in [1, 2^30]",
+                            {"output_shape", a + 1, out, "must be in [1, 2^30]"});
+    const auto w = detail::tensorflow_windowed_output(
+        out, p.kernel[a], p.dilation[a], p.stride[a], t.padding,
+        t.explicit_paddings.empty() ? std::pair<std::int64_t, std::int64_t>{0, 0}
+                                    : t.explicit_paddings[static_cast<std::size_t>(a)]);
+    if (w.out != p.input[a])
+      throw invalid_problem(
+          "output_shape[" + detail::to_string(a + 1) + "] = " + detail::to_string(out) +
+              ": its forward convolution (padding " + std::string(t.padding) + ") has extent " +
+              detail::to_string(w.out) + ", but input_shape's is " + detail::to_string(p.input[a]),
+          {"output_shape", a + 1, out,
+           "the forward convolution of it must give input_shape's extent =", p.input[a]});
+    p.pad_begin[a] = w.pad_begin;
+    p.pad_end[a] = w.pad_end;
+    const std::int64_t natural =
+        p.stride[a] * (p.input[a] - 1) + p.dilation[a] * (p.kernel[a] - 1) + 1;
+    p.output_padding[a] = out - (natural - w.pad_begin - w.pad_end);
+  }
+  validate(p, op_kind::conv_transpose, output_padding_rule::extension);
   return p;
 }
 

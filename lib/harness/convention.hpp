@@ -49,6 +49,9 @@ enum class form_kind {
 [[nodiscard]] convention convention_of(form_kind k);
 /// Whether the kind states the padding explicitly (onnx_pads, tf_explicit).
 [[nodiscard]] bool is_plain(form_kind k);
+/// The auto_pad (ONNX: NOTSET, VALID, SAME_UPPER, SAME_LOWER) or padding (TensorFlow: EXPLICIT,
+/// VALID, SAME) a form of kind k carries.
+[[nodiscard]] std::string_view padding_mode(form_kind k);
 
 /// ONNX ConvTranspose attributes exactly as the engine receives them (absent: not given).
 struct onnx_form {

@@ -17,6 +17,7 @@
 #include "harness/case_dir.hpp"
 #include "harness/domain.hpp"
 #include "harness/escape.hpp"
+#include "harness/form_case.hpp"
 #include "harness/generate.hpp"
 #include "harness/judge.hpp"
 #include "harness/known.hpp"
@@ -129,7 +130,7 @@ session start(const options& o) {
 // corruption, which must not leak into later, unrelated cases.
 outcome judged_call(implementation& impl, const explore_case& c, check::precision prec,
                     bool flush_subnormals) {
-  outcome v = impl.call(c);
+  outcome v = judge_rejection(c, impl.call(c));  // a refused ambiguous form: not a finding
   if (v.failed())
     v.message = clean_text(v.message);  // an implementation's words: any bytes at all
   else if (v.state == outcome::status::ok)
@@ -145,7 +146,8 @@ std::uint64_t fingerprint(const explore_case& c) {
     const auto* b = static_cast<const unsigned char*>(data);
     for (std::size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 0x100000001b3ull;
   };
-  const std::string pj = tested_operation::problem_to_json(c.p).dump();
+  const std::string pj = tested_operation::problem_to_json(c.p).dump() +
+                         (c.form ? to_json(*c.form).dump() : std::string());
   mix(pj.data(), pj.size());
   mix(c.x.data(), c.x.size() * sizeof(float));
   mix(c.w.data(), c.w.size() * sizeof(float));
@@ -376,7 +378,7 @@ class campaign {
   bool run_case(std::uint64_t i, problem_source::drawn drawn, clock_type::time_point tcamp,
                 std::uint64_t planned) {
     const std::uint64_t value_seed = case_seed(o_.seed, drawn.first) ^ 0x5bd1e9955bd1e995ull;
-    explore_case c = tested_operation::make_case(drawn.second.value(), value_seed, o_.prec);
+    explore_case c = make_posed_case(drawn.second.value(), value_seed);
     if (o_.json_cases) r_.case_list.push_back({i, hex(fingerprint(c), 16)});
     outcome v = evaluate(c, true);
     ++r_.executed;
@@ -407,6 +409,34 @@ class campaign {
     r_.counterexamples.push_back(std::move(cx));
     shrink_seconds_ += seconds_since(ts);
     return fresh && ++new_findings_ >= r_.max_findings;
+  }
+
+  // The case of drawn problem q: with declared conventions posed in a kind drawn (by the value
+  // seed) among those that can pose q, its values made for the posed problem.
+  explore_case make_posed_case(const problem& q, std::uint64_t value_seed) const {
+    if (o_.domain == nullptr || o_.domain->conventions.empty())
+      return tested_operation::make_case(q, value_seed, o_.prec);
+    const std::vector<form_kind> kinds = posing_kinds(*o_.domain, q, o_.form_kinds);
+    explore_case posed_case;
+    posed_case.p = q;
+    // the keep filter drew q only when some kind poses it
+    if (kinds.empty() || !repose(posed_case, kinds[value_seed % kinds.size()], value_seed))
+      throw usage_error("no declared convention form can pose " + to_string(q));
+    explore_case c = tested_operation::make_case(posed_case.p, value_seed, o_.prec);
+    c.form = std::move(posed_case.form);
+    c.form_salt = value_seed;
+    return c;
+  }
+
+  // A spec ambiguity a counted case met: a new one (by id and choice) is listed, a known one
+  // counted.
+  void note_ambiguity(ambiguity a) {
+    for (auto& seen : r_.ambiguities)
+      if (seen.id == a.id && seen.choice == a.choice) {
+        ++seen.hits;
+        return;
+      }
+    r_.ambiguities.push_back(std::move(a));
   }
 
   // A shrink predicate that also rejects candidates covered by a known or found signature, so
@@ -461,6 +491,7 @@ class campaign {
     const auto tc = clock_type::now();
     outcome v = judged_call(impl_, c, o_.prec, o_.flush_subnormals);
     if (count) {
+      if (v.ambiguous) note_ambiguity(*v.ambiguous);
       count_case(c.p, v.unsupported());
       if (!v.failed()) slowest_pass_s_ = std::max(slowest_pass_s_, seconds_since(tc));
     }
@@ -534,6 +565,9 @@ int replay(const options& o, implementation& impl, std::ostream& out) {
     out << "result: unsupported (the implementation declines this problem)\n";
     return 0;
   }
+  if (v.ambiguous)
+    out << "  spec ambiguity " << v.ambiguous->id << ": the engine chose " << v.ambiguous->choice
+        << "\n";
   if (!v.failed()) {
     out << "result: passed\n";
     return 0;

@@ -65,6 +65,9 @@ struct options {
   std::int64_t max_extent = 33;
   // the --cmd's declared domain (domain.hpp), set by apply_domain: counted in the report
   const declared_domain* domain = nullptr;
+  // with declared conventions: the form kinds a case may be posed in (empty: every declared one);
+  // verify's rows draw the plain kinds, its conventions row the others
+  std::function<bool(form_kind)> form_kinds;
 
   // Many findings (signature.hpp): after an unknown finding is shrunk and saved the campaign goes
   // on; a later failure covered by the signature of a finding (or of known_signatures) is counted

@@ -70,7 +70,49 @@ json counterexample_json(const counterexample& cx) {
           {"known", cx.known},
           {"signature", cx.signature},
           {"hits", cx.hits},
-          {"label", cx.label()}};
+          {"label", cx.label()},
+          {"convention", cx.c.form ? to_json(*cx.c.form) : json()}};
+}
+
+// Totals of a JUnit suite.
+struct junit_counts {
+  std::size_t tests = 0, failures = 0, skipped = 0;
+};
+
+json ambiguity_json(const ambiguity& a) {
+  return {{"id", a.id},
+          {"references", a.references},
+          {"readings", a.readings},
+          {"choice", a.choice},
+          {"problem", tested_operation::problem_to_json(a.c.p)},
+          {"convention", a.c.form ? to_json(*a.c.form) : json()},
+          {"hits", a.hits}};
+}
+
+// Spec ambiguities apart from findings: each once per (id, choice), with its readings.
+void print_ambiguities(const campaign_result& r, std::ostream& out) {
+  if (r.ambiguities.empty()) return;
+  out << "\nspec ambiguities (not findings: the specification allows more than one reading):\n";
+  for (const ambiguity& a : r.ambiguities) {
+    out << "  " << a.id << ": the engine chose " << a.choice << " (" << a.hits
+        << (a.hits == 1 ? " case)\n" : " cases)\n");
+    if (a.c.form) out << "    form:     " << to_json(*a.c.form).dump() << "\n";
+    out << "    problem:  " << to_string(a.c.p) << "\n";
+    for (const std::string& rd : a.readings) out << "    reading:  " << rd << "\n";
+    out << "    see:      " << a.references << "\n";
+  }
+}
+
+void junit_ambiguities(const campaign_result& r, std::ostream& cases, junit_counts& n) {
+  for (const ambiguity& a : r.ambiguities) {
+    ++n.tests;
+    std::string text = "the engine chose " + a.choice + "\n";
+    for (const std::string& rd : a.readings) text += "reading: " + rd + "\n";
+    text += "see: " + a.references + "\n";
+    cases << "    <testcase classname=\"tconv.explore.spec_ambiguity\" name=\""
+          << xml_escape(a.id + " (" + a.choice + ")") << "\" time=\"0\"><system-out>"
+          << xml_escape(text) << "</system-out></testcase>\n";
+  }
 }
 
 void write_report(const std::string& file, const char* flag, const std::string& text) {
@@ -80,11 +122,6 @@ void write_report(const std::string& file, const char* flag, const std::string& 
     throw usage_error(std::string(flag) + " " + e.what());
   }
 }
-
-// Totals of a JUnit suite.
-struct junit_counts {
-  std::size_t tests = 0, failures = 0, skipped = 0;
-};
 
 void junit_corpus(const campaign_result& r, std::ostream& cases, junit_counts& n) {
   for (const auto& [entry, why] : r.corpus_skipped) {
@@ -177,13 +214,18 @@ void print_counterexample(const campaign_result& r, const counterexample& cx, st
 
 void print_report(const campaign_result& r, std::ostream& out) {
   for (const auto& cx : r.counterexamples) print_counterexample(r, cx, out);
+  print_ambiguities(r, out);
   print_coverage(r, out);
   const std::size_t found = r.counterexamples.size();
   char line[160];
   std::snprintf(line, sizeof line, "%llu cases in %.2f s (%.0f cases/s), %llu unsupported, ",
                 static_cast<unsigned long long>(r.executed), r.seconds, r.cases_per_second(),
                 static_cast<unsigned long long>(r.unsupported));
-  out << "\n" << line << found << (found == 1 ? " finding" : " findings") << "\n";
+  out << "\n" << line << found << (found == 1 ? " finding" : " findings");
+  if (!r.ambiguities.empty())
+    out << ", " << r.ambiguities.size() << " spec "
+        << (r.ambiguities.size() == 1 ? "ambiguity" : "ambiguities");
+  out << "\n";
   if (!r.domain.empty()) {
     std::snprintf(line, sizeof line, "%llu of %llu cases inside it (%.1f%%)",
                   static_cast<unsigned long long>(r.domain_inside),
@@ -226,6 +268,8 @@ json to_json(const campaign_result& r) {
   j["verdict"] = r.exit_status() == 0 ? "pass" : "fail";
   j["findings"] = json::array();
   for (const auto& cx : r.counterexamples) j["findings"].push_back(counterexample_json(cx));
+  j["spec_ambiguities"] = json::array();
+  for (const ambiguity& a : r.ambiguities) j["spec_ambiguities"].push_back(ambiguity_json(a));
   if (!r.corpus_skipped.empty()) {
     json skipped = json::array();
     for (const auto& [entry, why] : r.corpus_skipped)
@@ -254,6 +298,7 @@ std::string to_junit(const campaign_result& r) {
   junit_corpus(r, cases, n);
   junit_campaign(r, cases, n);
   junit_coverage(r, cases, n);
+  junit_ambiguities(r, cases, n);
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       << "<testsuites name=\"tconv explore\" tests=\"" << n.tests << "\" failures=\"" << n.failures

@@ -133,6 +133,7 @@ void write_case_dir(const fs::path& dir, const explore_case& c, const json& meta
   fs::create_directories(dir, ec);
   if (ec) throw usage_error("cannot create " + dir.string() + ": " + ec.message());
   json j = problem_to_json(c.p);
+  if (c.form) j["convention"] = to_json(*c.form);  // the case posed in an engine's convention
   if (meta.is_object()) j["tconv_case"] = meta;
   try {
     io::write_atomically(dir / "problem.json", dump_json(j, 1) + "\n", durable);
@@ -215,7 +216,9 @@ explore_case read_case_dir(const fs::path& where) {
   if (std::error_code ec; !fs::exists(fs::symlink_status(pj, ec)))
     throw usage_error(where.string() + ": not a case (no problem.json in " + dir.string() + ")");
   explore_case c;
-  c.p = problem_from_json(read_json(pj), pj.string());
+  const json j = read_json(pj);
+  c.p = problem_from_json(j, pj.string());
+  if (j.contains("convention")) c.form = form_from_json(j.at("convention"), pj.string());
   auto load = [&](const char* file, const std::vector<std::int64_t>& want) {
     std::vector<std::int64_t> shape;
     auto v = read_npy_f32(dir / file, shape, checked_size(want, file));

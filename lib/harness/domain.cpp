@@ -64,6 +64,23 @@ std::array<bool, 3> rank_set(const json& v, const std::string& where) {
   return r;
 }
 
+// "conventions": a non-empty list of distinct form kind names (convention.hpp).
+std::vector<form_kind> kind_list(const json& v, const std::string& where) {
+  const char* rule =
+      "must be a non-empty list of distinct convention form names (onnx_pads, "
+      "onnx_pads_no_kernel_shape, onnx_output_shape, onnx_valid, onnx_same_upper, "
+      "onnx_same_lower, tf_explicit, tf_valid, tf_same)";
+  if (!v.is_array() || v.empty()) reject(where, "conventions", rule, v);
+  std::vector<form_kind> kinds;
+  for (const json& e : v) {
+    const auto k = e.is_string() ? form_kind_named(e.get<std::string>()) : std::nullopt;
+    if (!k || std::find(kinds.begin(), kinds.end(), *k) != kinds.end())
+      reject(where, "conventions", rule, v);
+    kinds.push_back(*k);
+  }
+  return kinds;
+}
+
 json limit_json(std::int64_t m) { return m == 0 ? json(true) : m == 1 ? json(false) : json(m); }
 
 }  // namespace
@@ -126,10 +143,12 @@ declared_domain parse_domain(std::string_view text, const std::string& where) {
       d.bias = v.get<bool>();
     else if (key == "bias")
       reject(where, key, "must be true or false", v);
+    else if (key == "conventions")
+      d.conventions = kind_list(v, where);
     else
       reject(where, key,
              "unknown key (known: ranks, groups, dilation, stride, batch, padding, "
-             "output_padding, bias)",
+             "output_padding, bias, conventions)",
              v);
   }
   return d;
@@ -149,6 +168,10 @@ std::string domain_json(const declared_domain& d) {
     if (e == d.padding) j["padding"] = nm;
   for (const auto& [nm, e] : op_names)
     if (e == d.output_padding) j["output_padding"] = nm;
+  if (!d.conventions.empty()) {
+    j["conventions"] = json::array();
+    for (const form_kind k : d.conventions) j["conventions"].push_back(std::string(name(k)));
+  }
   return j.dump();
 }
 
@@ -167,7 +190,15 @@ bool contains(const declared_domain& d, const problem& p) {
                                       : std::max(p.stride[a], p.dilation[a]);
     if (p.output_padding[a] >= op_bound) return false;
   }
-  return true;
+  return d.conventions.empty() || !posing_kinds(d, p, {}).empty();
+}
+
+std::vector<form_kind> posing_kinds(const declared_domain& d, const problem& p,
+                                    const std::function<bool(form_kind)>& allowed) {
+  std::vector<form_kind> kinds;
+  for (const form_kind k : d.conventions)
+    if ((!allowed || allowed(k)) && pose(k, p, 0)) kinds.push_back(k);
+  return kinds;
 }
 
 void tune(const declared_domain& d, gen::problem_space& s) {
@@ -193,7 +224,8 @@ void apply_domain(options& o, const declared_domain& d, const std::string& where
   if (!any)
     throw usage_error(where + ": \"ranks\": the declared ranks leave none within --max-rank " +
                       std::to_string(o.max_rank) + " (an empty domain)");
-  o.keep = [keep = std::move(o.keep), &d](const problem& p) {
+  o.keep = [keep = std::move(o.keep), &d, allowed = o.form_kinds](const problem& p) {
+    if (!d.conventions.empty() && posing_kinds(d, p, allowed).empty()) return false;
     return contains(d, p) && (!keep || keep(p));
   };
   o.tune_space = [tune_space = std::move(o.tune_space), &d](gen::problem_space& s) {

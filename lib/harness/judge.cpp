@@ -1,9 +1,11 @@
 #include "harness/judge.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdio>
 
+#include "harness/form_case.hpp"
 #include "harness/operations.hpp"
 #include "harness/sandbox_shared.hpp"
 #include "harness/sentinel.hpp"
@@ -100,8 +102,10 @@ std::string summarize(const check::report& r, const std::vector<float>& y) {
          " elements violate";
 }
 
-outcome judge(const explore_case& c, outcome answered, check::precision prec,
-              bool flush_subnormals) {
+namespace {
+
+outcome judge_values(const explore_case& c, outcome answered, check::precision prec,
+                     bool flush_subnormals) {
   check::options opt;
   opt.flush_subnormals = flush_subnormals;
   opt.max_listed = 1;  // the first violation is what the report shows
@@ -121,6 +125,73 @@ outcome judge(const explore_case& c, outcome answered, check::precision prec,
   answered.detail = detail_of(r, answered.y);
   answered.report = std::move(r);
   return answered;
+}
+
+ambiguity ambiguity_of(const explore_case& c, const resolution& r, std::string choice) {
+  ambiguity a;
+  a.id = r.ambiguity;
+  a.references = r.references;
+  a.readings = describe_readings(r);
+  a.choice = std::move(choice);
+  a.c = c;
+  return a;
+}
+
+// A form's answer: y's shape picks the readings it may follow (tconv's first); the first whose
+// values pass decides (tconv's: a pass; another: a spec ambiguity), else the first's failure.
+outcome judge_form(const explore_case& c, outcome answered, check::precision prec,
+                   bool flush_subnormals) {
+  const resolution r = resolve(*c.form, c.p);
+  std::optional<outcome> first_failure;
+  for (std::size_t j = 0; j < r.readings.size(); ++j) {
+    const reading& rd = r.readings[j];
+    if (!rd.p || output_shape(*rd.p, op_kind::conv_transpose) != answered.y_shape) continue;
+    explore_case cj = c;
+    cj.p = *rd.p;
+    outcome v = judge_values(cj, answered, prec, flush_subnormals);
+    if (!v.failed()) {
+      if (j > 0) v.ambiguous = ambiguity_of(c, r, rd.name);
+      return v;
+    }
+    if (j > 0) v.message = "under the reading \"" + rd.name + "\" (its output shape): " + v.message;
+    if (!first_failure) first_failure = std::move(v);
+  }
+  if (first_failure) return std::move(*first_failure);
+  const std::string want =
+      r.readings.empty() || !r.readings[0].p
+          ? std::string("no output (it rejects the form)")
+          : shape_text(output_shape(*r.readings[0].p, op_kind::conv_transpose));
+  answered.state = outcome::status::failed;
+  answered.kind = finding_kind::wrong_shape;
+  answered.message = "y.npy has shape " + shape_text(answered.y_shape) + "; the " +
+                     (convention_of(c.form->kind) == convention::onnx ? "ONNX" : "TensorFlow") +
+                     " reading of this form (" + std::string(name(c.form->kind)) + ") gives " +
+                     want;
+  return answered;
+}
+
+}  // namespace
+
+outcome judge(const explore_case& c, outcome answered, check::precision prec,
+              bool flush_subnormals) {
+  if (c.form) return judge_form(c, std::move(answered), prec, flush_subnormals);
+  return judge_values(c, std::move(answered), prec, flush_subnormals);
+}
+
+outcome judge_rejection(const explore_case& c, outcome v) {
+  const bool rejected = v.unsupported() || (v.failed() && v.kind == finding_kind::error &&
+                                            v.message.rfind("answered error: ", 0) == 0);
+  if (!c.form || !rejected) return v;
+  const resolution r = resolve(*c.form, c.p);
+  const bool some_reading_rejects =
+      r.ambiguous() && std::any_of(r.readings.begin(), r.readings.end(),
+                                   [](const reading& rd) { return !rd.p.has_value(); });
+  if (!some_reading_rejects) return v;
+  const std::string why = v.unsupported() ? std::string("unsupported")
+                                          : v.message.substr(16);  // after "answered error: "
+  outcome ok;
+  ok.ambiguous = ambiguity_of(c, r, "rejected: " + why);
+  return ok;
 }
 
 bool name_reads_outside(implementation& impl, counterexample& cx) {

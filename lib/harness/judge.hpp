@@ -20,9 +20,19 @@ namespace tconv::harness {
 /// bound of prec (flush_subnormals: under the flush-to-zero policy, check/bound.hpp), else failed
 /// (wrong_result) with the summary, the checker's report and what the judge saw (detail: the
 /// first violation never written, NaN, or a wrong value).
+/// With a form (c.form) y may have any shape (answered.y_shape): the readings of
+/// resolve(*c.form, c.p) whose output has that shape are tried in order, tconv's first; the first
+/// whose values pass decides (tconv's: ok; another: ok with `ambiguous` set, the engine chose
+/// it); else the first's failure (another reading's named in the message); no reading with that
+/// shape: failed, wrong_shape.
 /// Throws usage_error when the checker cannot judge the case (a defect of the generator).
 [[nodiscard]] outcome judge(const explore_case& c, outcome answered, check::precision prec,
                             bool flush_subnormals = false);
+
+/// A refusal (`unsupported`, or `error: MESSAGE`) of an ambiguous form some reading rejects is a
+/// spec ambiguity, not a finding: returned ok with `ambiguous` (choice "rejected: MESSAGE");
+/// every other outcome is returned unchanged.
+[[nodiscard]] outcome judge_rejection(const explore_case& c, outcome v);
 
 /// The other guard byte name_reads_outside fills around x or w (0xDADADADA: about -3.1e16, the
 /// opposite sign of sandbox::guard_byte's value): y depends on the guards when it changes with

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "harness/convention.hpp"
 #include "tconv/check/precision.hpp"
 #include "tconv/check/report.hpp"
 #include "tconv/problem.hpp"
@@ -17,10 +18,14 @@
 
 namespace tconv::harness {
 
-/// One case: a valid conv_transpose problem and its float32 data (b is empty without bias).
+/// One case: a valid conv_transpose problem and its float32 data (b is empty without bias); with a
+/// form (a --cmd that declares conventions) p is posed as `form` (convention.hpp), and form_salt
+/// is the salt it was posed with (shrinking re-poses every candidate with the same kind and salt).
 struct explore_case {
   problem p;
   std::vector<float> x, w, b;
+  std::optional<convention_form> form;
+  std::uint64_t form_salt = 0;
 };
 
 /// What went wrong in a case (a finding), in the order reports list them.
@@ -32,6 +37,7 @@ enum class finding_kind {
   input_modified,       // x, w or b changed although they are const
   nonzero_return,       // tconv_conv_transpose_f32 returned non-zero
   error,                // the command answered `error: ...`, or broke the protocol
+  wrong_shape,          // y.npy's shape is no reading's output of the case's convention form
 };
 
 /// Stable lower-case name ("wrong_result", "crash", ...), used in reports and corpus names.
@@ -51,6 +57,8 @@ enum class finding_kind {
       return "nonzero_return";
     case finding_kind::error:
       return "error";
+    case finding_kind::wrong_shape:
+      return "wrong_shape";
   }
   return "?";
 }
@@ -81,9 +89,22 @@ enum class wrong_detail { value, unwritten, nan, read_out_of_bounds };
     case finding_kind::nonzero_return:
     case finding_kind::error:
       return "error status";
+    case finding_kind::wrong_shape:
+      return "wrong output shape";
   }
   return "?";
 }
+
+/// A spec ambiguity met by one case (a form with more than one reading, convention.hpp): not a
+/// finding; the engine followed `choice`, a reading other than tconv's, or rejected the form.
+struct ambiguity {
+  std::string id;                     // resolution::ambiguity, e.g. "onnx_same_output_padding"
+  std::string references;             // resolution::references
+  std::vector<std::string> readings;  // "NAME: PROBLEM (RULE)" or "NAME: rejects the form (RULE)"
+  std::string choice;                 // the reading's name it followed, or "rejected: MESSAGE"
+  explore_case c;                     // the case (its form) that showed it
+  std::uint64_t hits = 1;             // cases that made the same choice
+};
 
 /// One call and its verdict. An implementation's call() answers `ok` with y, `unsupported`, or
 /// `failed` with a kind and message; the judge then turns a wrong y into `failed` (wrong_result)
@@ -94,6 +115,8 @@ struct outcome {
   std::string message;                      // when failed
   std::vector<float> y;                     // when answered: N*C_out*prod(output) values
   std::optional<check::report> report;      // when judged wrong: the checker's report
+  std::vector<std::int64_t> y_shape{};      // y.npy's shape (a case with a form: any shape)
+  std::optional<ambiguity> ambiguous{};     // passed, but under a reading other than tconv's
 
   wrong_detail detail = wrong_detail::value;  // when judged wrong: what the judge saw
   /// The finding's kind in words (label(kind, detail)).
@@ -169,6 +192,7 @@ struct campaign_result {
   std::uint64_t executed = 0, unsupported = 0;      // generated cases run; of them declined
   std::map<region, region_count> coverage;          // per region; a case lies in several
   std::vector<counterexample> counterexamples;      // corpus failures first, then the campaign's
+  std::vector<ambiguity> ambiguities;               // distinct by (id, choice), in order met
   std::vector<corpus_run> corpus;                   // replayed corpus entries
   std::vector<skipped_entry> corpus_skipped;        // damaged corpus entries
   std::map<std::string, std::uint64_t> known_hits;  // failures per known finding

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "harness/form_case.hpp"
 #include "harness/operations.hpp"
 
 namespace tconv::harness {
@@ -142,8 +143,10 @@ class shrinker {
   bool out_of_budget() const { return seconds() > s_.time_s; }
   bool kept(const problem& q) const { return !s_.keep || s_.keep(q); }
 
-  // Runs cand; when it still fails the same way it becomes the finding.
-  bool still_fails(const explore_case& cand) {
+  // Runs cand; when it still fails the same way it becomes the finding. A case posed in a form
+  // keeps its kind and salt: cand is re-posed, and one the kind cannot pose is no candidate.
+  bool still_fails(explore_case cand) {
+    if (cx_.c.form && !repose(cand, cx_.c.form->kind, cx_.c.form_salt)) return false;
     ++cx_.shrink.attempts;
     auto o = s_.same_failure(cand);
     if (!o) return false;

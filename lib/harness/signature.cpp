@@ -118,7 +118,7 @@ std::optional<finding_kind> parse_kind(std::string_view n) {
   for (const finding_kind k :
        {finding_kind::wrong_result, finding_kind::crash, finding_kind::timeout,
         finding_kind::out_of_bounds_write, finding_kind::input_modified,
-        finding_kind::nonzero_return, finding_kind::error})
+        finding_kind::nonzero_return, finding_kind::error, finding_kind::wrong_shape})
     if (n == name(k)) return k;
   return std::nullopt;
 }

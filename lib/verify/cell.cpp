@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "harness/campaign.hpp"
+#include "harness/domain.hpp"
 #include "harness/generate.hpp"
 #include "harness/usage_error.hpp"
 #include "harness/values.hpp"
@@ -80,6 +81,9 @@ harness::options campaign_options(const cell_setting& s, region r, std::int64_t 
                   .string();
   eo.replay_corpus = false;
   restrict_to_cell(eo, r, rank);
+  // a --cmd declaring conventions: the region rows pose plain forms only (the conventions row
+  // tests the rest)
+  eo.form_kinds = [](harness::form_kind k) { return harness::is_plain(k); };
   if (!s.base.file.empty())
     eo.classify = [&b = s.base, name = s.impl_name](
                       const harness::explore_case& c, harness::finding_kind kind,
@@ -102,6 +106,7 @@ finding finding_of(const harness::counterexample& cx, std::int64_t rank) {
   f.c = cx.c;
   f.signature = cx.signature;
   f.hits = cx.hits;
+  f.label = cx.label();
   return f;
 }
 
@@ -130,6 +135,15 @@ void add_campaign(cell& out, const harness::campaign_result& res, std::int64_t r
       continue;
     }
     out.findings.push_back(finding_of(cx, rank));
+  }
+  for (const auto& a : res.ambiguities) {
+    const auto same = std::find_if(out.ambiguities.begin(), out.ambiguities.end(), [&](auto& e) {
+      return e.a.id == a.id && e.a.choice == a.choice;
+    });
+    if (same != out.ambiguities.end())
+      same->a.hits += a.hits;
+    else
+      out.ambiguities.push_back({"", a});
   }
 }
 
@@ -166,8 +180,9 @@ std::vector<wrong_element> wrong_elements(const check::report& rep,
 
 // The campaign, in memory; a usage error or a counterexample that could not be stored ends the
 // run (exit status 2), its cause on the user's stderr.
-harness::campaign_result campaign(const cell_setting& s, region r, const harness::options& eo) {
-  const std::string where = s.impl_name + " x " + std::string(name(r));
+harness::campaign_result campaign(const cell_setting& s, const std::string& row,
+                                  const harness::options& eo) {
+  const std::string where = s.impl_name + " x " + row;
   std::ostream quiet(nullptr);  // the campaign's own text report: the matrix says it instead
   harness::campaign_result res;
   try {
@@ -180,7 +195,56 @@ harness::campaign_result campaign(const cell_setting& s, region r, const harness
   return res;
 }
 
+// Whether the implementation declares a convention form that is not plain.
+bool declares_conventions(harness::implementation& impl) {
+  const harness::declared_domain* d = impl.domain();
+  return d != nullptr && std::any_of(d->conventions.begin(), d->conventions.end(),
+                                     [](harness::form_kind k) { return !harness::is_plain(k); });
+}
+
+// The conventions row's campaign at `rank`: every feature mixed, non-plain forms only.
+harness::options conventions_options(const cell_setting& s, std::int64_t rank,
+                                     std::uint64_t cases) {
+  harness::options eo = campaign_options(s, region::rank1, rank, cases);
+  eo.seed = harness::case_seed(s.o.seed, 0x7d0000 + static_cast<std::uint64_t>(rank));
+  eo.corpus =
+      (s.out_dir / "cases" / s.impl_name / ("conventions-rank" + std::to_string(rank))).string();
+  eo.keep_name = "convention forms the engine resolves, rank " + std::to_string(rank);
+  eo.form_kinds = [](harness::form_kind k) { return !harness::is_plain(k); };
+  return eo;
+}
+
 }  // namespace
+
+cell run_conventions_cell(const cell_setting& s, const std::vector<std::int64_t>& supported_ranks) {
+  cell out;
+  out.implementation = s.impl_name;
+  out.conventions_row = true;
+  out.definition =
+      "the engine resolves the convention itself: auto_pad VALID / SAME_*, output_shape, "
+      "kernel_shape omitted, TensorFlow 'SAME' / 'VALID' (every feature mixed)";
+  if (!declares_conventions(s.impl)) {
+    out.status = cell_status::unsupported;
+    out.note = "declares no convention forms";
+    return out;
+  }
+  out.ranks = supported_ranks.empty() ? std::vector<std::int64_t>{1, 2, 3} : supported_ranks;
+  bool exhausted = false;
+  const std::size_t n = out.ranks.size();
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::uint64_t cases = s.budget / n + (k < s.budget % n ? 1 : 0);
+    if (cases == 0) continue;
+    harness::options eo = conventions_options(s, out.ranks[k], cases);
+    eo.known_signatures = cell_signatures(out);
+    const harness::campaign_result res = campaign(s, conventions_row_name, eo);
+    exhausted = exhausted || res.exhausted;
+    add_campaign(out, res, out.ranks[k]);
+    out.campaigns.push_back(
+        {out.ranks[k], eo.seed, eo.cases, res.executed, res.unsupported, res.seconds});
+  }
+  set_status(out, exhausted);
+  return out;
+}
 
 rerun run_again(harness::implementation& impl, const harness::explore_case& c) {
   rerun again;
@@ -189,6 +253,14 @@ rerun run_again(harness::implementation& impl, const harness::explore_case& c) {
     again.verdict = r.state == harness::outcome::status::unsupported
                         ? "unsupported on re-run"
                         : "re-run failed: " + r.message;
+    return again;
+  }
+  std::int64_t elements = 1;
+  for (const std::int64_t e : output_shape(c.p, op_kind::conv_transpose)) elements *= e;
+  if (static_cast<std::int64_t>(r.y.size()) != elements) {
+    // a form's engine chose another reading's output shape: the finding's message judges it
+    again.verdict = "reproduced (an output of " + std::to_string(r.y.size()) +
+                    " values: another reading's shape, judged in the finding's message)";
     return again;
   }
   check::options opt;
@@ -228,7 +300,7 @@ cell run_cell(const cell_setting& s, region r, const std::vector<std::int64_t>& 
     if (cases == 0) continue;
     harness::options eo = campaign_options(s, r, rank, cases);
     eo.known_signatures = cell_signatures(out);
-    const harness::campaign_result res = campaign(s, r, eo);
+    const harness::campaign_result res = campaign(s, std::string(name(r)), eo);
     exhausted = exhausted || res.exhausted;
     add_campaign(out, res, rank);
     out.campaigns.push_back({rank, eo.seed, eo.cases, res.executed, res.unsupported, res.seconds});

@@ -42,6 +42,13 @@ struct cell_setting {
 [[nodiscard]] cell run_cell(const cell_setting& s, region r,
                             const std::vector<std::int64_t>& supported_ranks, bool rank_cells_run);
 
+/// The conventions row's cell: a campaign per rank (supported_ranks, else 1..3) drawing only the
+/// forms that make the engine resolve a convention itself (auto_pad VALID / SAME_*, output_shape,
+/// kernel_shape omitted, 'SAME' / 'VALID': the kinds that are not is_plain) among those the
+/// implementation declares; unsupported, "declares no convention forms", when it declares none.
+[[nodiscard]] cell run_conventions_cell(const cell_setting& s,
+                                        const std::vector<std::int64_t>& supported_ranks);
+
 /// The counterexample run once more on the implementation (wrong results only): whether it
 /// reproduces, and for an output of at most 4096 elements got, exact and every wrong element.
 [[nodiscard]] rerun run_again(harness::implementation& impl, const harness::explore_case& c);

@@ -43,7 +43,18 @@ struct finding {
   std::string signature;                   // its class (harness/signature.hpp)
   std::uint64_t hits = 1;                  // failing cases of its campaign that it covers
   std::string finding_class = "semantic";  // the baseline's "class" of its known finding
+  std::string label;                       // the kind in words (harness::label): "wrong value"...
 };
+
+/// A spec ambiguity a cell met (not a finding): its matrix-wide id ("A1", "A2", ...) and what the
+/// campaign recorded (the readings, the engine's choice, the references, the case).
+struct ambiguity_entry {
+  std::string id;
+  harness::ambiguity a;
+};
+
+/// The name of the matrix row of convention handling (after the region rows).
+inline constexpr const char* conventions_row_name = "conventions";
 
 /// Cases of a region in a cell's campaigns.
 struct region_tally {
@@ -88,7 +99,14 @@ struct cell {
   std::map<region, region_tally> coverage;
   std::map<std::string, std::uint64_t> known_hits;
   std::vector<finding> findings;
+  bool conventions_row = false;  // the conventions row's cell (`where` is then meaningless)
+  std::vector<ambiguity_entry> ambiguities;
 };
+
+/// The row a cell lies in: its region's name, or "conventions".
+[[nodiscard]] inline std::string row_name(const cell& c) {
+  return c.conventions_row ? conventions_row_name : std::string(name(c.where));
+}
 
 /// One implementation's row: where it is, and what its cells cost, or why it was not run.
 struct implementation_row {
@@ -118,7 +136,8 @@ struct baseline_verdict {
 struct matrix {
   std::uint64_t seed = 1, plugin_cases = 0, command_cases = 0;  // cases per cell
   double shrink_time_s = 0, timeout_s = 0, seconds = 0;
-  std::vector<region> regions;  // the rows, in canonical order
+  std::vector<region> regions;   // the rows, in canonical order
+  bool conventions_row = false;  // the conventions row follows them
   std::vector<implementation_row> implementations;
   std::vector<cell> cells;
   baseline_verdict baseline;
@@ -129,7 +148,14 @@ struct matrix {
 /// The cell of (implementation, region), nullptr when there is none.
 [[nodiscard]] inline const cell* find_cell(const matrix& m, const std::string& impl, region r) {
   for (const auto& c : m.cells)
-    if (c.implementation == impl && c.where == r) return &c;
+    if (c.implementation == impl && c.where == r && !c.conventions_row) return &c;
+  return nullptr;
+}
+
+/// The conventions row's cell of an implementation, nullptr when there is none.
+[[nodiscard]] inline const cell* find_conventions_cell(const matrix& m, const std::string& impl) {
+  for (const auto& c : m.cells)
+    if (c.implementation == impl && c.conventions_row) return &c;
   return nullptr;
 }
 

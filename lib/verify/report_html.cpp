@@ -1,7 +1,9 @@
 // The matrix as a self-contained HTML page (inline CSS, no external assets).
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 
+#include "harness/convention.hpp"
 #include "harness/escape.hpp"
 #include "tconv/text.hpp"
 #include "verify/report.hpp"
@@ -67,6 +69,12 @@ std::string html_matrix_cell(const cell* c) {
       links += " <a href=\"#" + esc(f.id) + "\">" + esc(f.id) + "</a>";
     text += "<br><small>" + links + "</small>";
   }
+  if (c != nullptr && !c->ambiguities.empty()) {
+    std::string links;
+    for (const auto& a : c->ambiguities)
+      links += " <a href=\"#" + esc(a.id) + "\">" + esc(a.id) + "</a>";
+    text += "<br><small>spec ambiguity" + links + "</small>";
+  }
   return "<td class=\"" + cell_class(c) + "\">" + text + "</td>";
 }
 
@@ -74,9 +82,9 @@ std::string html_matrix(const matrix& m) {
   std::string h = "<h2>Verification matrix</h2>\n<table><tr><th>region</th>";
   for (const auto& i : m.implementations) h += "<th>" + esc(i.name) + "</th>";
   h += "</tr>\n";
-  for (const region reg : m.regions) {
-    h += "<tr><th>" + esc(std::string(name(reg))) + "</th>";
-    for (const auto& i : m.implementations) h += html_matrix_cell(find_cell(m, i.name, reg));
+  for (const auto& row : detail::matrix_rows(m)) {
+    h += "<tr><th>" + esc(detail::row_text(row)) + "</th>";
+    for (const auto& i : m.implementations) h += html_matrix_cell(detail::row_cell(m, i.name, row));
     h += "</tr>\n";
   }
   return h +
@@ -90,7 +98,9 @@ std::string html_matrix(const matrix& m) {
          "available</p>\n<p><small>Rows rank1&ndash;rank3: problems of that rank, every feature "
          "mixed. Other rows: "
          "problems with that feature and none of the others, at each rank the implementation "
-         "supports.</small></p>\n";
+         "supports. Row conventions: the engine resolves auto_pad, output_shape or 'SAME' "
+         "itself (the forms it declares); a spec ambiguity A&lt;n&gt; is listed apart and never "
+         "fails.</small></p>\n";
 }
 
 std::string html_implementations(const matrix& m) {
@@ -112,8 +122,8 @@ std::string html_implementations(const matrix& m) {
 }
 
 std::string html_coverage_row(const matrix& m, const cell& c) {
-  std::string row = "<tr><th>" + esc(std::string(name(c.where))) + "</th><td class=\"" +
-                    cell_class(&c) + "\">" + esc(cell_text(&c)) + "</td>";
+  std::string row = "<tr><th>" + esc(row_name(c)) + "</th><td class=\"" + cell_class(&c) + "\">" +
+                    esc(cell_text(&c)) + "</td>";
   for (const region col : m.regions) {
     const auto it = c.coverage.find(col);
     if (it == c.coverage.end()) {
@@ -138,8 +148,8 @@ std::string html_coverage(const matrix& m) {
     std::string tbl = "<h3>" + esc(i.name) + "</h3><table><tr><th>cell</th><th>status</th>";
     for (const region reg : m.regions) tbl += "<th>" + esc(std::string(name(reg))) + "</th>";
     tbl += "<th>known hits</th></tr>\n";
-    for (const region reg : m.regions) {
-      const cell* c = find_cell(m, i.name, reg);
+    for (const auto& reg : detail::matrix_rows(m)) {
+      const cell* c = detail::row_cell(m, i.name, reg);
       if (c == nullptr || c->status == cell_status::not_available) continue;
       any = true;
       tbl += html_coverage_row(m, *c);
@@ -237,7 +247,8 @@ std::string html_counterexample(const matrix& m, const cell& c, const finding& f
   const std::string& k = f.known;
   std::string h =
       "<h3 id=\"" + esc(f.id) + "\">" + esc(f.id) + ": " + esc(c.implementation) + " &times; " +
-      esc(std::string(name(c.where))) + " &mdash; " + esc(name(f.kind)) + " &mdash; " +
+      esc(row_name(c)) + " &mdash; " + esc(name(f.kind)) +
+      (f.label.empty() ? "" : " (" + esc(f.label) + ")") + " &mdash; " +
       (k.empty() ? std::string("<span class=fail>NEW</span>")
                  : "<span class=" + std::string(detail::is_precision(f) ? "precision>" : "known>") +
                        (detail::is_precision(f) ? esc(detail::precision_label(m, f)) + ", " : "") +
@@ -246,7 +257,10 @@ std::string html_counterexample(const matrix& m, const cell& c, const finding& f
   h += "<p><b>problem</b> <code>" + esc(to_string(f.c.p)) + "</code>";
   h += " &rarr; output shape <code>" +
        esc(detail::list_text(output_shape(f.c.p, op_kind::conv_transpose))) + "</code>";
-  h += "</p>\n<p><b>what</b> " + esc(f.message) + "</p>\n";
+  h += "</p>\n";
+  if (f.c.form)
+    h += "<p><b>convention</b> <code>" + esc(harness::to_json(*f.c.form).dump()) + "</code></p>\n";
+  h += "<p><b>what</b> " + esc(f.message) + "</p>\n";
   h += "<p><b>class</b> <code>" + esc(f.signature) +
        "</code> (failing cases: " + std::to_string(f.hits) + ")</p>\n";
   h += "<p><b>replay</b></p><pre>" + esc(f.replay) + "</pre>\n";
@@ -263,6 +277,27 @@ std::string html_counterexamples(const matrix& m) {
     }
   if (none) h += "<p>None: every supported case of every cell was within the bound.</p>\n";
   return h;
+}
+
+std::string html_ambiguities(const matrix& m) {
+  std::string h;
+  for (const auto& c : m.cells)
+    for (const auto& [id, a] : c.ambiguities) {
+      h += "<h3 id=\"" + esc(id) + "\">" + esc(id) + ": " + esc(c.implementation) + " &times; " +
+           esc(row_name(c)) + " &mdash; " + esc(a.id) + "</h3>\n<p><b>the engine chose</b> " +
+           esc(a.choice) + " (" + std::to_string(a.hits) + " cases)</p>\n<p><b>problem</b> <code>" +
+           esc(to_string(a.c.p)) + "</code></p>\n";
+      if (a.c.form)
+        h += "<p><b>convention</b> <code>" + esc(harness::to_json(*a.c.form).dump()) +
+             "</code></p>\n";
+      h += "<ul>";
+      for (const auto& rd : a.readings) h += "<li>" + esc(rd) + "</li>";
+      h += "</ul>\n<p><small>see " + esc(a.references) + "</small></p>\n";
+    }
+  return h.empty() ? ""
+                   : "<h2>Spec ambiguities</h2>\n<p>Not findings: the specification allows more "
+                     "than one reading; the engine's choice is listed.</p>\n" +
+                         h;
 }
 
 std::string html_baseline(const baseline_verdict& b) {
@@ -282,7 +317,8 @@ std::string html_baseline(const baseline_verdict& b) {
 
 std::string render_html(const matrix& m) {
   return html_head(m) + html_matrix(m) + html_implementations(m) + html_coverage(m) +
-         html_counterexamples(m) + html_baseline(m.baseline) + "</body></html>\n";
+         html_counterexamples(m) + html_ambiguities(m) + html_baseline(m.baseline) +
+         "</body></html>\n";
 }
 
 }  // namespace tconv::verify

@@ -61,6 +61,8 @@ json finding_json(const finding& f) {
          {"hits", f.hits},
          {"class", f.finding_class},
          {"rank_campaign", f.rank_campaign},
+         {"label", f.label},
+         {"convention", c.form ? harness::to_json(*c.form) : json()},
          {"id", f.id},
          {"problem_text", to_string(c.p)},
          {"output_shape", output_shape(c.p, op_kind::conv_transpose)}};
@@ -76,9 +78,8 @@ json finding_json(const finding& f) {
 }
 
 json cell_json(const cell& c) {
-  json j{{"implementation", c.implementation},
-         {"region", std::string(name(c.where))},
-         {"status", name(c.status)}};
+  json j{{"implementation", c.implementation}, {"region", row_name(c)}, {"status", name(c.status)}};
+  if (c.conventions_row) j["row"] = conventions_row_name;
   if (c.status == cell_status::not_available) return j;
   j["definition"] = c.definition;
   if (!c.note.empty()) j["note"] = c.note;
@@ -101,7 +102,24 @@ json cell_json(const cell& c) {
   j["known_hits"] = c.known_hits;
   j["findings"] = json::array();
   for (const auto& f : c.findings) j["findings"].push_back(finding_json(f));
+  j["ambiguities"] = json::array();
+  for (const auto& a : c.ambiguities) j["ambiguities"].push_back(a.id);
   return j;
+}
+
+// A spec ambiguity of the matrix: where, the readings, the engine's choice, the references.
+json ambiguity_json(const cell& c, const ambiguity_entry& e) {
+  return {{"id", e.id},
+          {"implementation", c.implementation},
+          {"region", row_name(c)},
+          {"ambiguity", e.a.id},
+          {"choice", e.a.choice},
+          {"readings", e.a.readings},
+          {"references", e.a.references},
+          {"problem", harness::problem_to_json(e.a.c.p)},
+          {"problem_text", to_string(e.a.c.p)},
+          {"convention", e.a.c.form ? harness::to_json(*e.a.c.form) : json()},
+          {"hits", e.a.hits}};
 }
 
 json implementation_json(const implementation_row& i) {
@@ -152,8 +170,12 @@ std::string render_json(const matrix& m) {
   for (const region r : m.regions) j["regions"].push_back(std::string(name(r)));
   j["implementations"] = json::array();
   for (const auto& i : m.implementations) j["implementations"].push_back(implementation_json(i));
+  j["conventions_row"] = m.conventions_row;
   j["cells"] = json::array();
   for (const auto& c : m.cells) j["cells"].push_back(cell_json(c));
+  j["spec_ambiguities"] = json::array();
+  for (const auto& c : m.cells)
+    for (const auto& e : c.ambiguities) j["spec_ambiguities"].push_back(ambiguity_json(c, e));
   j["baseline"] = baseline_json(m.baseline);
   j["seconds"] = m.seconds;
   j["reports"] = {{"json", m.json_path}, {"html", m.html_path}};

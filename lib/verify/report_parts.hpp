@@ -2,6 +2,7 @@
 // Pieces the text, HTML and JSON reports of the verify matrix share (report_*.cpp only).
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,22 +49,49 @@ namespace tconv::verify::detail {
   return t;
 }
 
+/// ", ambiguity A1,A2": the cell's spec ambiguities (never a failure), "" when none.
+[[nodiscard]] inline std::string ambiguity_text(const cell& c) {
+  std::string ids;
+  for (const auto& a : c.ambiguities) ids += (ids.empty() ? "" : ",") + a.id;
+  return ids.empty() ? "" : ", ambiguity " + ids;
+}
+
 /// "pass 200", "pass 57/200", "FAIL F1", "FAIL NEW", "precision F5", "FAIL F1 precision F5",
-/// "unsupported", "n/a"; "-" without a cell.
+/// "unsupported", "n/a" (then ", ambiguity A1" when the cell met spec ambiguities); "-" without a
+/// cell.
 [[nodiscard]] inline std::string cell_text(const cell* c) {
   if (c == nullptr) return "-";
   switch (c->status) {
     case cell_status::pass:
       return "pass " + std::to_string(c->tested) +
-             (c->tested == c->executed ? "" : "/" + std::to_string(c->executed));
+             (c->tested == c->executed ? "" : "/" + std::to_string(c->executed)) +
+             ambiguity_text(*c);
     case cell_status::fail:
-      return failing_text(*c);
+      return failing_text(*c) + ambiguity_text(*c);
     case cell_status::unsupported:
       return "unsupported";
     case cell_status::not_available:
       break;
   }
   return "n/a";
+}
+
+/// The cell of row `row` (a region, or the conventions row) for implementation `impl`.
+[[nodiscard]] inline const cell* row_cell(const matrix& m, const std::string& impl,
+                                          const std::optional<region>& row) {
+  return row ? find_cell(m, impl, *row) : find_conventions_cell(m, impl);
+}
+
+/// The matrix's rows: its regions, then (nullopt) the conventions row when it has one.
+[[nodiscard]] inline std::vector<std::optional<region>> matrix_rows(const matrix& m) {
+  std::vector<std::optional<region>> rows(m.regions.begin(), m.regions.end());
+  if (m.conventions_row) rows.emplace_back(std::nullopt);
+  return rows;
+}
+
+/// A row's name: the region's, or "conventions".
+[[nodiscard]] inline std::string row_text(const std::optional<region>& row) {
+  return row ? std::string(name(*row)) : std::string(conventions_row_name);
 }
 
 /// The baseline's title of known finding `id`, "" when it has none.

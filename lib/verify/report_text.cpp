@@ -22,16 +22,17 @@ std::string text_matrix(const matrix& m) {
   std::vector<std::size_t> widths;
   for (const auto& i : m.implementations) {
     std::size_t w = i.name.size();
-    for (const region reg : m.regions) w = std::max(w, cell_text(find_cell(m, i.name, reg)).size());
+    for (const auto& row : detail::matrix_rows(m))
+      w = std::max(w, cell_text(detail::row_cell(m, i.name, row)).size());
     widths.push_back(w + 2);
   }
   std::string t = pad("", 20);
   for (std::size_t i = 0; i < widths.size(); ++i) t += pad(m.implementations[i].name, widths[i]);
   t += "\n";
-  for (const region reg : m.regions) {
-    t += pad(std::string(name(reg)), 20);
+  for (const auto& row : detail::matrix_rows(m)) {
+    t += pad(detail::row_text(row), 20);
     for (std::size_t i = 0; i < widths.size(); ++i)
-      t += pad(cell_text(find_cell(m, m.implementations[i].name, reg)), widths[i]);
+      t += pad(cell_text(detail::row_cell(m, m.implementations[i].name, row)), widths[i]);
     while (!t.empty() && t.back() == ' ') t.pop_back();
     t += "\n";
   }
@@ -48,7 +49,9 @@ constexpr const char* legend =
     "  unsupported  every case declined (tconv_supports / `unsupported`);  n/a: implementation "
     "not available\n"
     "  rows rank1-3: every feature mixed; other rows: that feature alone, at each rank the "
-    "implementation supports\n\n";
+    "implementation supports\n"
+    "  conventions  the engine resolves auto_pad / output_shape / 'SAME' itself (forms it "
+    "declares);  ambiguity A<n>: a spec ambiguity (listed below, never a failure)\n\n";
 
 std::string text_implementations(const matrix& m) {
   std::string t = "implementations:\n";
@@ -65,8 +68,8 @@ std::string text_implementations(const matrix& m) {
 }
 
 std::string text_finding(const matrix& m, const cell& c, const finding& f) {
-  std::string t = "  " + pad(f.id, 5) + c.implementation + " x " + std::string(name(c.where)) +
-                  ": " + name(f.kind);
+  std::string t = "  " + pad(f.id, 5) + c.implementation + " x " + row_name(c) + ": " +
+                  name(f.kind) + (f.label.empty() ? "" : " (" + f.label + ")");
   if (detail::is_precision(f)) t += "  " + detail::precision_label(m, f) + ",";
   t += f.known.empty() ? "  NEW (not in the baseline)" : "  known " + f.known;
   if (const std::string title = detail::known_title(m, f.known); !title.empty())
@@ -94,6 +97,22 @@ std::string text_findings(const matrix& m) {
          list;
 }
 
+std::string text_ambiguities(const matrix& m) {
+  std::string t;
+  for (const auto& c : m.cells)
+    for (const auto& [id, a] : c.ambiguities) {
+      t += "  " + pad(id, 5) + c.implementation + " x " + row_name(c) + ": " + a.id +
+           ", the engine chose " + a.choice + " (" + std::to_string(a.hits) + " cases)\n";
+      t += "        problem: " + to_string(a.c.p) + "\n";
+      for (const auto& rd : a.readings) t += "        reading: " + rd + "\n";
+      t += "        see:     " + a.references + "\n";
+    }
+  return t.empty() ? ""
+                   : "\nspec ambiguities (not findings: the specification allows more than "
+                     "one reading):\n" +
+                         t;
+}
+
 std::string text_baseline(const baseline_verdict& b) {
   std::string t =
       "\nbaseline: " + (b.file.empty() ? std::string("none (every finding is new)") : b.file);
@@ -113,7 +132,7 @@ std::string render_text(const matrix& m) {
       "tconv verify: seed " + std::to_string(m.seed) + "; " + std::to_string(m.plugin_cases) +
       " cases per cell for plugins, " + std::to_string(m.command_cases) +
       " for commands; shrinking <= " + num(m.shrink_time_s, "%g") + " s per finding\n\n";
-  t += text_matrix(m) + legend + text_implementations(m) + text_findings(m) +
+  t += text_matrix(m) + legend + text_implementations(m) + text_findings(m) + text_ambiguities(m) +
        text_baseline(m.baseline);
   t += "\nresult: " +
        std::string(m.exit_status == 0

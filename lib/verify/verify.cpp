@@ -46,7 +46,7 @@ region parse_region(const std::string& s, const std::string& where) {
     if (name(r) == s) return r;
   throw usage_error(where + ": unknown region \"" + s +
                     "\" (regions: rank1 rank2 rank3 gaps dilation groups asymmetric_padding "
-                    "output_padding bias)");
+                    "output_padding bias; the row conventions)");
 }
 
 void check_options(const options& o) {
@@ -63,7 +63,9 @@ void check_options(const options& o) {
 // The matrix rows: --regions (default all) in the canonical order, each once.
 std::vector<region> canonical_regions(const options& o) {
   std::vector<region> given;
-  for (const auto& s : o.regions) given.push_back(parse_region(s, "--regions"));
+  for (const auto& s : o.regions)
+    if (s != conventions_row_name) given.push_back(parse_region(s, "--regions"));
+  if (given.empty() && !o.regions.empty()) return {};  // --regions conventions
   if (given.empty()) return {all_regions.begin(), all_regions.end()};
   std::vector<region> rows;
   for (const region r : all_regions)
@@ -88,7 +90,8 @@ baseline load_the_baseline(const options& o, std::ostream& err) {
   baseline base = load_baseline(file);
   for (std::size_t i = 0; i < base.findings.size(); ++i)
     for (const auto& c : base.findings[i].cells)
-      (void)parse_region(c, "--baseline " + file + ": findings[" + std::to_string(i) + "].cells");
+      if (c != conventions_row_name)
+        (void)parse_region(c, "--baseline " + file + ": findings[" + std::to_string(i) + "].cells");
   return base;
 }
 
@@ -178,6 +181,12 @@ void add_not_available(matrix& m, implementation_row row) {
     c.where = r;
     m.cells.push_back(std::move(c));
   }
+  if (m.conventions_row) {
+    cell c;
+    c.implementation = row.name;
+    c.conventions_row = true;
+    m.cells.push_back(std::move(c));
+  }
   m.implementations.push_back(std::move(row));
 }
 
@@ -194,7 +203,7 @@ std::vector<region> rank_rows_first(const std::vector<region>& regions) {
 void sort_findings(const matrix& m, baseline_verdict& b) {
   for (const auto& c : m.cells)
     for (const auto& f : c.findings) {
-      finding_ref ref{c.implementation, std::string(name(c.where)), f.id, name(f.kind), f.known};
+      finding_ref ref{c.implementation, row_name(c), f.id, name(f.kind), f.known};
       (f.known.empty() ? b.fresh : b.known).push_back(std::move(ref));
     }
 }
@@ -204,7 +213,7 @@ void find_missing(const matrix& m, const baseline& base, baseline_verdict& b) {
   for (const auto& k : base.findings)
     for (const auto& reg : k.cells)
       for (const auto& c : m.cells) {
-        if (c.implementation != k.implementation || name(c.where) != reg) continue;
+        if (c.implementation != k.implementation || row_name(c) != reg) continue;
         if (c.status == cell_status::not_available) continue;
         const bool seen = std::any_of(c.findings.begin(), c.findings.end(),
                                       [&](const finding& f) { return f.known == k.id; });
@@ -269,6 +278,8 @@ class verifier {
     m.shrink_time_s = o_.shrink_time_s;
     m.timeout_s = o_.timeout_s;
     m.regions = std::move(regions);
+    m.conventions_row = o_.regions.empty() || std::find(o_.regions.begin(), o_.regions.end(),
+                                                        conventions_row_name) != o_.regions.end();
     const fs::path out_dir = o_.out_dir;
     m.json_path = o_.json.empty() ? (out_dir / "verify.json").string() : o_.json;
     m.html_path = o_.html.empty() ? (out_dir / "verify.html").string() : o_.html;
@@ -318,23 +329,36 @@ class verifier {
       log.progress(e.name + " x " + std::string(name(r)));
       cell c = run_cell(s, r, ranks, rank_cells_run);
       if (is_rank_region(r) && c.tested > 0) ranks.push_back(rank_of(r));
-      row.cases += c.executed;
-      for (auto& f : c.findings) {
-        if (f.kind == harness::finding_kind::wrong_result) f.again = run_again(*impl, f.c);
-        for (const auto& k : base_.findings)
-          if (k.id == f.known) f.finding_class = k.finding_class;
-        f.id = "cx" + std::to_string(++cx_count);
-      }
-      m.cells.push_back(std::move(c));
+      add_cell(m, row, std::move(c), *impl, cx_count);
+    }
+    if (m.conventions_row) {
+      log.progress(e.name + " x " + conventions_row_name);
+      add_cell(m, row, run_conventions_cell(s, ranks), *impl, cx_count);
     }
     row.seconds = std::chrono::duration<double>(clock_type::now() - ti).count();
     m.implementations.push_back(std::move(row));
+  }
+
+  // A cell into the matrix: its findings re-run (wrong results), classed and numbered (cx<n>), its
+  // spec ambiguities numbered (A<n>, matrix-wide).
+  void add_cell(matrix& m, implementation_row& row, cell c, harness::implementation& impl,
+                std::size_t& cx_count) {
+    row.cases += c.executed;
+    for (auto& f : c.findings) {
+      if (f.kind == harness::finding_kind::wrong_result) f.again = run_again(impl, f.c);
+      for (const auto& k : base_.findings)
+        if (k.id == f.known) f.finding_class = k.finding_class;
+      f.id = "cx" + std::to_string(++cx_count);
+    }
+    for (auto& a : c.ambiguities) a.id = "A" + std::to_string(++ambiguity_count_);
+    m.cells.push_back(std::move(c));
   }
 
   const options& o_;
   std::ostream& out_;
   std::ostream& err_;
   baseline base_;
+  std::size_t ambiguity_count_ = 0;
 };
 
 }  // namespace

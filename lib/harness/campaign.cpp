@@ -131,6 +131,7 @@ session start(const options& o) {
 outcome judged_call(implementation& impl, const explore_case& c, check::precision prec,
                     bool flush_subnormals) {
   outcome v = judge_rejection(c, impl.call(c));  // a refused ambiguous form: not a finding
+  if (v.ambiguous) return v;
   if (v.failed())
     v.message = clean_text(v.message);  // an implementation's words: any bytes at all
   else if (v.state == outcome::status::ok)

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <utility>
 
@@ -114,6 +115,97 @@ impl_entry find_python_adapter(const options& o) {
   return py;
 }
 
+// `name` in a directory of $PATH, as an absolute path; empty when none has it.
+fs::path on_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::string rest = path != nullptr ? path : "";
+  while (!rest.empty()) {
+    const auto colon = rest.find(':');
+    const fs::path dir = rest.substr(0, colon);
+    rest = colon == std::string::npos ? "" : rest.substr(colon + 1);
+    if (!dir.empty() && ::access((dir / name).c_str(), X_OK) == 0) return fs::absolute(dir / name);
+  }
+  return {};
+}
+
+// The directory of the JavaScript adapters: the source tree's, whose node_modules is the root's.
+fs::path js_dir() {
+  const fs::path d = fs::path(TCONV_SOURCE_DIR) / "adapters/js";
+  std::error_code ec;
+  return !std::string(TCONV_SOURCE_DIR).empty() && fs::is_directory(d, ec) ? d : fs::path();
+}
+
+struct js_adapter {
+  const char* name;
+  const char* script;
+  const char* flags;
+  const char* packages;  // the npm packages its script requires, space-separated
+};
+
+// One npm engine's entry: available when node runs, the script exists and every package it
+// requires resolves (missing: " name name " of those that do not, " node failed " when node did).
+impl_entry js_entry(const js_adapter& a, const fs::path& node, const fs::path& dir,
+                    const std::string& missing) {
+  impl_entry e{a.name, "command", "", false, false, ""};
+  const fs::path script = dir / a.script;
+  std::error_code ec;
+  if (node.empty()) {
+    e.reason = "node not found on PATH (Debian package nodejs; scripts/install-deps.sh)";
+  } else if (dir.empty() || !fs::is_regular_file(script, ec)) {
+    e.reason = std::string("adapters/js/") + a.script + " not found";
+  } else if (missing == " node failed ") {
+    e.reason = node.string() + " -e failed (a working Node.js 18 or later is needed)";
+  } else {
+    std::string absent;
+    std::string pkgs = std::string(a.packages) + " ";
+    for (std::size_t at = 0, sp; (sp = pkgs.find(' ', at)) != std::string::npos; at = sp + 1)
+      if (const auto m = pkgs.substr(at, sp - at); missing.find(" " + m + " ") != std::string::npos)
+        absent += (absent.empty() ? "" : ", ") + m;
+    if (absent.empty()) {
+      e.available = true;
+      e.target = harness::shell_quote(node.string()) + " " + harness::shell_quote(script.string()) +
+                 " " + a.flags;
+      return e;
+    }
+    e.reason = "npm package " + absent + " not installed under " +
+               (dir.parent_path().parent_path() / "node_modules").string() +
+               " (scripts/install-deps.sh runs npm ci; it needs the npm registry)";
+  }
+  return e;
+}
+
+// The npm engines' adapters: node on $PATH, the script, and its packages resolvable from
+// adapters/js (one node process asks for all of them).
+std::vector<impl_entry> find_js_adapters() {
+  static const std::array<js_adapter, 4> js{
+      {{"onnxruntime_node", "tconv_onnxruntime.js", "--provider cpu", "onnxruntime-node"},
+       {"onnxruntime_web", "tconv_onnxruntime.js", "--provider wasm", "onnxruntime-web"},
+       {"tfjs_cpu", "tconv_tfjs.js", "--backend cpu", "@tensorflow/tfjs"},
+       {"tfjs_wasm", "tconv_tfjs.js", "--backend wasm",
+        "@tensorflow/tfjs @tensorflow/tfjs-backend-wasm"}}};
+  const fs::path node = on_path("node"), dir = js_dir();
+  std::string missing;
+  if (!node.empty() && !dir.empty()) {
+    int st = 0;
+    missing =
+        " " +
+        run_capture(harness::shell_quote(node.string()) +
+                        " -e 'for (const m of process.argv.slice(2)) try { require.resolve(m, "
+                        "{paths: [process.argv[1]]}) } catch (e) { console.log(m) }' " +
+                        harness::shell_quote(dir.string()) +
+                        " onnxruntime-node onnxruntime-web @tensorflow/tfjs "
+                        "@tensorflow/tfjs-backend-wasm 2>&1",
+                    st) +
+        "\n";
+    for (char& c : missing)
+      if (c == '\n') c = ' ';
+    if (st != 0) missing = " node failed ";
+  }
+  std::vector<impl_entry> v;
+  for (const auto& a : js) v.push_back(js_entry(a, node, dir, missing));
+  return v;
+}
+
 std::vector<impl_entry> discovered_adapters(const options& o) {
   static const std::array<std::pair<const char*, const char*>, 4> plugins{
       {{"torch", "libtorch-dev"},
@@ -124,6 +216,7 @@ std::vector<impl_entry> discovered_adapters(const options& o) {
   const auto dirs = adapter_dirs(o);
   for (const auto& [nm, package] : plugins) v.push_back(find_plugin(nm, package, dirs));
   v.push_back(find_python_adapter(o));
+  for (auto& e : find_js_adapters()) v.push_back(std::move(e));
   return v;
 }
 
@@ -148,7 +241,8 @@ void keep_only(std::vector<impl_entry>& v, const std::vector<std::string>& only)
     if (std::none_of(v.begin(), v.end(), [&](const impl_entry& e) { return e.name == n; }))
       throw usage_error("--only " + n +
                         ": no implementation of that name (known: torch onednn xnnpack opencv "
-                        "pytorch_python, and those given with --impl / --cmd)");
+                        "pytorch_python onnxruntime_node onnxruntime_web tfjs_cpu tfjs_wasm, and "
+                        "those given with --impl / --cmd)");
   std::erase_if(v, [&](const impl_entry& e) {
     return std::find(only.begin(), only.end(), e.name) == only.end();
   });

@@ -56,7 +56,7 @@ constexpr const char* legend =
 std::string text_implementations(const matrix& m) {
   std::string t = "implementations:\n";
   for (const auto& i : m.implementations) {
-    t += "  " + pad(i.name, 16);
+    t += "  " + pad(i.name, std::max<std::size_t>(16, i.name.size() + 1));  // a 16-letter name too
     if (!i.available) {
       t += "not available: " + i.reason + "\n";
       continue;

@@ -50,7 +50,8 @@ command add_verify(CLI::App& root) {
   CLI::App* app = root.add_subcommand(
       "verify",
       "The main job: a fixed-seed campaign on every available implementation (the adapter plugins "
-      "torch, onednn, xnnpack, opencv and the PyTorch Python adapter, or those given), one per "
+      "torch, onednn, xnnpack, opencv, the PyTorch Python adapter and the Node adapters "
+      "onnxruntime_node, onnxruntime_web, tfjs_cpu, tfjs_wasm, or those given), one per "
       "region; "
       "prints the verification matrix and writes JSON and HTML reports. Exit 0: every finding is "
       "known "

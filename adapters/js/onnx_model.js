@@ -7,9 +7,11 @@ const protobuf = require('protobufjs/light');
 
 // ONNX IR version 7 (ONNX 1.7+), the oldest that allows initializers not listed as graph inputs.
 const IR_VERSION = 7;
-// ConvTranspose-11 is the newest version of the operator whose semantics (pads, output_shape,
-// auto_pad, output_padding) ONNX Runtime's CPU kernel registers (opset 11 and up); later opsets
-// changed only its type list (bfloat16), not float32 behaviour.
+// Opset 11: ConvTranspose-11 is the version that defines today's float32 semantics (SAME_* pad
+// to in * stride, the output_shape formula, kernel_shape optional); ConvTranspose-22 only widened
+// the type list (bfloat16). ONNX Runtime 1.30 registers its CPU kernel for 1-10 and 11+ and
+// loads this model under every opset 1-24 on both packages (checked), so 11 pins the semantics
+// to the operator version that introduced them rather than to whatever the newest one is.
 const OPSET = 11;
 const FLOAT = 1;      // TensorProto.DataType.FLOAT
 const ATTR_INT = 2;   // AttributeProto.AttributeType.INT

@@ -131,7 +131,7 @@ async function runCase(dir, opts) {
     feeds.W = new ort.Tensor('float32', w.data, w.shape);
     if (b) feeds.B = new ort.Tensor('float32', b.data, b.shape);
   }
-  const { Y } = await s.run(feeds);
+  const { Y } = await s.run(feeds, { logSeverityLevel: 4 });
   writeNpy(path.join(dir, 'y.npy'), Y.dims.map(Number), Y.data);
   return 'ok';
 }

@@ -433,7 +433,7 @@ class campaign {
   // counted.
   void note_ambiguity(ambiguity a) {
     for (auto& seen : r_.ambiguities)
-      if (seen.id == a.id && seen.choice == a.choice) {
+      if (same_entry(seen, a)) {
         ++seen.hits;
         return;
       }

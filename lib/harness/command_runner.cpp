@@ -259,11 +259,14 @@ class command_runner final : public implementation {
     try {
       r.y = read_npy_f32(dir / "y.npy", shape, most);
     } catch (const usage_error& e) {
-      if (c.form && std::string(e.what()).find("values, more than the") != std::string::npos)
+      const std::string what = e.what();
+      if (const auto at = what.find(": shape "), end = what.find(" holds ");
+          c.form && what.find("values, more than the") != std::string::npos &&
+          at != std::string::npos && end > at)
         return failed(finding_kind::wrong_shape,
-                      std::string("y.npy holds more values than any reading of the form "
-                                  "allows: ") +
-                          e.what());
+                      "y.npy has shape " + what.substr(at + 8, end - at - 8) +
+                          ": more values than any reading of the form gives (at most " +
+                          std::to_string(most) + ")");
       return failed(finding_kind::error,
                     std::string("answered ok, but y.npy is unusable: ") + e.what());
     }

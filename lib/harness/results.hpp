@@ -106,6 +106,15 @@ struct ambiguity {
   std::uint64_t hits = 1;             // cases that made the same choice
 };
 
+/// Whether two ambiguities are the same entry of a report: the same id and the same choice (every
+/// rejection one choice, whatever its message says).
+[[nodiscard]] inline bool same_entry(const ambiguity& a, const ambiguity& b) {
+  auto choice = [](const std::string& c) {
+    return c.rfind("rejected: ", 0) == 0 ? std::string("rejected") : c;
+  };
+  return a.id == b.id && choice(a.choice) == choice(b.choice);
+}
+
 /// One call and its verdict. An implementation's call() answers `ok` with y, `unsupported`, or
 /// `failed` with a kind and message; the judge then turns a wrong y into `failed` (wrong_result)
 /// with the checker's report.
@@ -192,7 +201,7 @@ struct campaign_result {
   std::uint64_t executed = 0, unsupported = 0;      // generated cases run; of them declined
   std::map<region, region_count> coverage;          // per region; a case lies in several
   std::vector<counterexample> counterexamples;      // corpus failures first, then the campaign's
-  std::vector<ambiguity> ambiguities;               // distinct by (id, choice), in order met
+  std::vector<ambiguity> ambiguities;               // distinct (same_entry), in order met
   std::vector<corpus_run> corpus;                   // replayed corpus entries
   std::vector<skipped_entry> corpus_skipped;        // damaged corpus entries
   std::map<std::string, std::uint64_t> known_hits;  // failures per known finding

@@ -137,9 +137,8 @@ void add_campaign(cell& out, const harness::campaign_result& res, std::int64_t r
     out.findings.push_back(finding_of(cx, rank));
   }
   for (const auto& a : res.ambiguities) {
-    const auto same = std::find_if(out.ambiguities.begin(), out.ambiguities.end(), [&](auto& e) {
-      return e.a.id == a.id && e.a.choice == a.choice;
-    });
+    const auto same = std::find_if(out.ambiguities.begin(), out.ambiguities.end(),
+                                   [&](auto& e) { return same_entry(e.a, a); });
     if (same != out.ambiguities.end())
       same->a.hits += a.hits;
     else

@@ -146,3 +146,24 @@ TEST_CASE("declared domain: the reported domain lists every key", "[domain]") {
         R"("output_padding":"below_stride_or_dilation","padding":"asymmetric","ranks":[1,3],)"
         R"("stride":true})");
 }
+
+TEST_CASE("declared domain: conventions are read strictly and decide contains", "[domain]") {
+  using Catch::Contains;
+  using tconv::harness::form_kind;
+  for (const char* bad : {R"({"conventions": []})", R"({"conventions": "onnx_pads"})",
+                          R"({"conventions": ["onnx_same"]})", R"({"conventions": [1]})",
+                          R"({"conventions": ["tf_same", "tf_same"]})"})
+    CHECK_THROWS_WITH(parsed(bad), Contains("\"conventions\": must be a non-empty list"));
+  const declared_domain d = parsed(R"({"conventions": ["tf_same", "onnx_valid"]})");
+  REQUIRE(d.conventions == std::vector<form_kind>{form_kind::tf_same, form_kind::onnx_valid});
+  CHECK(domain_json(d).find(R"("conventions":["tf_same","onnx_valid"])") != std::string::npos);
+  CHECK(domain_json(parsed("{}")).find("conventions") == std::string::npos);
+  // rank 1: TensorFlow's transposed ops start at rank 2 (onnx_valid poses it, unpadded)
+  problem p;
+  CHECK(contains(d, p));
+  CHECK_FALSE(contains(parsed(R"({"conventions": ["tf_same", "tf_valid"]})"), p));
+  CHECK(contains(parsed(R"({"conventions": ["tf_same"]})"), plain2()));
+  const auto only_tf = [](form_kind k) { return k == form_kind::tf_same; };
+  CHECK(tconv::harness::posing_kinds(d, plain2(), only_tf) ==
+        std::vector<form_kind>{form_kind::tf_same});
+}

@@ -94,6 +94,52 @@ class Parser(html.parser.HTMLParser):
         self.stack.pop()
 
 
+def row(out, impl, name):
+    """The cell text of row `name` (e.g. "conventions") in `impl`'s column of the printed matrix."""
+    lines = out.splitlines()
+    header = next(i for i, l in enumerate(lines) if re.match(r"^ {20}\S", l))
+    cols = [(m.start(), m.group()) for m in re.finditer(r"\S+", lines[header])]
+    k = [c[1] for c in cols].index(impl)
+    end = cols[k + 1][0] if k + 1 < len(cols) else None
+    line = next((l for l in lines[header + 1:] if l[:20].strip() == name), None)
+    if line is None:
+        fail(f"no row {name}", out)
+    return line[cols[k][0]:end].strip()
+
+
+def conventions(d):
+    """The conventions row: a --cmd declaring ONNX forms is verified there (the wrong one fails),
+    a plugin is "unsupported" (declares no convention forms); a spec ambiguity never fails."""
+    py, adapter = "/usr/bin/python3", os.path.join(SOURCE, "tests", "explore", "convention_adapter.py")
+    common = ["--regions", "rank1,conventions", "--cases-per-cell", "20", "--cmd-cases-per-cell",
+              "24", "--shrink-time", "3", "--baseline", "none"]
+    out = verify(["--impl", plugin("correct"), "--cmd", f"onnx={py} {adapter}",
+                  "--cmd", f"noshape={py} {adapter} --ignore-output-shape"] + common, 1, d)
+    cells = {i: row(out, i, "conventions") for i in ("correct", "onnx", "noshape")}
+    if cells["correct"] != "unsupported" or not re.match(r"pass 24", cells["onnx"]) or \
+            not cells["noshape"].startswith("FAIL NEW"):
+        fail(f"conventions row: {cells}", out)
+    j = load(os.path.join(d, "tconv-report", "verify.json"))
+    conv = {c["implementation"]: c for c in j["cells"] if c["region"] == "conventions"}
+    if conv["correct"].get("note") != "declares no convention forms" or not j["conventions_row"]:
+        fail(f"the plugin's conventions cell: {conv['correct']}", out)
+    f = conv["noshape"]["findings"][0]
+    if f["kind"] != "wrong_shape" or f["label"] != "wrong output shape" or not f["convention"]:
+        fail(f"noshape's finding: {f}", out)
+    # the rank1 row poses plain forms only: the engine that ignores output_shape passes there
+    if not row(out, "noshape", "rank1").startswith("pass"):
+        fail("noshape x rank1 should pass (plain forms)", out)
+    out = verify(["--cmd", f"other={py} {adapter} --same-adds-output-padding"] + common, 0, d)
+    cell = row(out, "other", "conventions")
+    j = load(os.path.join(d, "tconv-report", "verify.json"))
+    same = [a for a in j["spec_ambiguities"] if "onnx_same_output_padding" in a["ambiguity"]]
+    if not re.match(r"pass \d+.*, ambiguity A\d", cell) or not same or "spec ambiguities" not in out:
+        fail(f"the other reading: cell '{cell}', ambiguities {j['spec_ambiguities']}", out)
+    html = open(os.path.join(d, "tconv-report", "verify.html")).read()
+    if "Spec ambiguities" not in html or f'id="{same[0]["id"]}"' not in html:
+        fail("the HTML report lists no spec ambiguity", html)
+
+
 def main():
     with tempfile.TemporaryDirectory() as d:
         if NAME == "correct":
@@ -241,6 +287,8 @@ def main():
                 out = verify(args, 2, d)
                 if msg not in out:
                     fail(f"{args}: message lacks '{msg}'", out)
+        elif NAME == "conventions":
+            conventions(d)
         elif NAME == "real_libraries":
             adapters = os.path.join(os.path.dirname(os.path.dirname(TCONV)), "adapters")
             if not os.path.isdir(adapters) or not any(n.startswith("libtconv_") for n in os.listdir(adapters)):

@@ -108,7 +108,7 @@ def repro_plugin(d):
     """verify on a wrong plugin writes a repro.c that shows the bug, and shows the correct plugin
     as fixed; the reports link it."""
     run = ["--impl", plugin("missing_output_padding"), "--regions", "output_padding", "--baseline", "none",
-           "--out-dir", "rep"] + SMALL
+           "--out-dir", "rep", "--cases-per-cell", "20", "--shrink-time", "2"]
     os.makedirs(os.path.join(d, "rep"))
     open(os.path.join(d, "rep", "repro"), "w").close()  # a file where the directory goes
     out = verify(run, 1, d)  # a reproduction that cannot be written is a line, not a crash
@@ -185,7 +185,9 @@ def repro_python(d):
     finding: torch is right, so both exit 0; an altered expected.npy (repro.py) or altered exact
     values in expected.txt (repro.sh; the comparison code is the same) make them exit 1."""
     py = "/usr/bin/python3"
-    probe = subprocess.run([py, "-c", "import torch, numpy"], capture_output=True)
+    probe = subprocess.run([py, "-c", "import importlib.util as u, sys; "  # finds, does not import (3 s)
+                                      "sys.exit(any(u.find_spec(m) is None for m in ('torch', 'numpy')))"],
+                           capture_output=True)
     if probe.returncode != 0:
         print("SKIP: /usr/bin/python3 cannot import torch and numpy")
         sys.exit(77)

@@ -274,13 +274,13 @@ rerun run_again(harness::implementation& impl, const harness::explore_case& c) {
   again.checked = true;
   again.violations = rep.violations;
   again.elements = rep.elements_checked;
+  again.wrong = wrong_elements(rep, output_shape(c.p, op_kind::conv_transpose));
   if (r.y.size() > 4096) return again;  // the tensor is shown for small counterexamples only
   const check::geometry g(c.p, op_kind::conv_transpose);
   again.exact.resize(r.y.size());
   check::reference_float(g, c.x.data(), c.w.data(), b, again.exact.data(), 1);
   again.got = r.y;
   again.tensor_shown = true;
-  again.wrong = wrong_elements(rep, output_shape(c.p, op_kind::conv_transpose));
   return again;
 }
 

@@ -60,7 +60,7 @@ std::string run_capture(const std::string& cmd, int& status) {
 
 // libtconv_<name>.so in the first adapter directory that has it, or why none does.
 impl_entry find_plugin(const char* nm, const char* package, const std::vector<fs::path>& dirs) {
-  impl_entry e{nm, "plugin", "", true, false, ""};
+  impl_entry e{nm, "plugin", "", true, false, "", "c"};
   const std::string file = std::string("libtconv_") + nm + ".so";
   for (const auto& d : dirs)
     if (std::error_code ec; fs::is_regular_file(d / file, ec)) {
@@ -85,7 +85,7 @@ fs::path python_script() {
 
 // The PyTorch Python adapter: its script, an interpreter, and the modules it imports.
 impl_entry find_python_adapter(const options& o) {
-  impl_entry py{"pytorch_python", "command", "", true, false, ""};
+  impl_entry py{"pytorch_python", "command", "", true, false, "", "python"};
   const fs::path script = python_script();
   if (script.empty()) {
     py.available = false;
@@ -148,6 +148,11 @@ impl_entry js_entry(const js_adapter& a, const fs::path& node, const fs::path& d
                     const std::string& missing) {
   impl_entry e{a.name, "command", "", false, false, ""};
   const fs::path script = dir / a.script;
+  const std::string flags =
+      a.flags;  // "--provider cpu": the module's arguments, for a reproduction
+  e.language = "javascript";
+  e.adapter = script.string();
+  e.adapter_args = {flags.substr(0, flags.find(' ')), flags.substr(flags.find(' ') + 1)};
   std::error_code ec;
   if (node.empty()) {
     e.reason = "node not found on PATH (Debian package nodejs; scripts/install-deps.sh)";
@@ -222,7 +227,8 @@ std::vector<impl_entry> discovered_adapters(const options& o) {
 
 // A --impl / --cmd entry; its name becomes a directory under --out-dir, once.
 impl_entry requested(const impl_request& r, const std::vector<impl_entry>& before) {
-  impl_entry e{r.name, r.command ? "command" : "plugin", r.target, true, true, ""};
+  impl_entry e{
+      r.name, r.command ? "command" : "plugin", r.target, true, true, "", r.command ? "" : "c"};
   const std::string flag = r.command ? "--cmd " : "--impl ";
   if (r.name.empty() || r.name == "." || r.name == ".." ||
       r.name.find_first_not_of(

@@ -13,6 +13,11 @@ struct impl_entry {
   std::string name, kind, target;  // kind: "plugin" or "command"
   bool available = true, given = false;
   std::string reason;  // why not available
+  // the engine's own language, for its reproduction scripts (verify/repro.hpp): "c" (a plugin),
+  // "python" (PyTorch through Python), "javascript" (an adapters/js/ module, run by node), ""
+  std::string language{};
+  std::string adapter{};                    // javascript: the adapter module's path
+  std::vector<std::string> adapter_args{};  // javascript: its arguments, {"--backend", "cpu"}
 };
 
 /// The implementations of o in report order: the discovered adapters (unless --impl / --cmd

@@ -25,9 +25,9 @@ struct rerun {
   std::string verdict;   // "reproduced", "passed on re-run (...)", "re-run failed: ..."
   bool checked = false;  // the output was judged: violations and elements are set
   std::int64_t violations = 0, elements = 0;
-  bool tensor_shown = false;  // got, exact and wrong are set (outputs of at most 4096 elements)
+  bool tensor_shown = false;  // got and exact are set (outputs of at most 4096 elements)
   std::vector<float> got, exact;
-  std::vector<wrong_element> wrong;
+  std::vector<wrong_element> wrong;  // set when checked (the reports list it when tensor_shown)
 };
 
 /// A finding of one cell: the shrunk case in memory, what the campaign said of it, the re-run.
@@ -44,6 +44,9 @@ struct finding {
   std::uint64_t hits = 1;                  // failing cases of its campaign that it covers
   std::string finding_class = "semantic";  // the baseline's "class" of its known finding
   std::string label;                       // the kind in words (harness::label): "wrong value"...
+  // its reproduction (verify/repro.hpp): the directory and the script in it, or why none was
+  // written ("" when it was)
+  std::string reproduction, reproduction_script, reproduction_error;
 };
 
 /// A spec ambiguity a cell met (not a finding): its matrix-wide id ("A1", "A2", ...) and what the

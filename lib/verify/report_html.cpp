@@ -1,4 +1,5 @@
 // The matrix as a self-contained HTML page (inline CSS, no external assets).
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -243,6 +244,23 @@ std::string html_rerun(const finding& f) {
   return h + tensor_html(f, a) + html_wrong_table(a);
 }
 
+// Links to the finding's reproduction, relative to the report (the directory moves with it).
+std::string html_reproduction(const matrix& m, const finding& f) {
+  if (!f.reproduction_error.empty())
+    return "<p class=bad><b>reproduction</b> not written: " + esc(f.reproduction_error) + "</p>\n";
+  if (f.reproduction.empty()) return "";
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path from = fs::absolute(fs::path(m.html_path), ec).parent_path();
+  fs::path rel = fs::absolute(f.reproduction, ec).lexically_relative(from);
+  if (rel.empty()) rel = fs::absolute(f.reproduction, ec);
+  const std::string dir = rel.generic_string();
+  return "<p><b>reproduction</b> (runs without tconv) <a href=\"" + esc(dir) +
+         "/README.txt\">README.txt</a> &middot; <a href=\"" + esc(dir) + "/" +
+         esc(f.reproduction_script) + "\">" + esc(f.reproduction_script) + "</a> <small>" +
+         esc(f.reproduction) + "</small></p>\n";
+}
+
 std::string html_counterexample(const matrix& m, const cell& c, const finding& f) {
   const std::string& k = f.known;
   std::string h =
@@ -263,7 +281,7 @@ std::string html_counterexample(const matrix& m, const cell& c, const finding& f
   h += "<p><b>what</b> " + esc(f.message) + "</p>\n";
   h += "<p><b>class</b> <code>" + esc(f.signature) +
        "</code> (failing cases: " + std::to_string(f.hits) + ")</p>\n";
-  h += "<p><b>replay</b></p><pre>" + esc(f.replay) + "</pre>\n";
+  h += "<p><b>replay</b></p><pre>" + esc(f.replay) + "</pre>\n" + html_reproduction(m, f);
   return h + html_data(f) + html_rerun(f);
 }
 

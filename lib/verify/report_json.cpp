@@ -74,6 +74,9 @@ json finding_json(const finding& f) {
     j["w_shape"] = weight_shape(c.p, op_kind::conv_transpose);
   }
   if (f.again) add_rerun(j, *f.again);
+  j["reproduction"] = f.reproduction;  // "" when it could not be written (then the error says why)
+  if (!f.reproduction.empty()) j["reproduction_script"] = f.reproduction_script;
+  if (!f.reproduction_error.empty()) j["reproduction_error"] = f.reproduction_error;
   return j;
 }
 

@@ -78,7 +78,11 @@ std::string text_finding(const matrix& m, const cell& c, const finding& f) {
   if (!f.signature.empty())
     t += "\n        class:   " + f.signature + " (failing cases: " + std::to_string(f.hits) + ")";
   if (f.known.empty()) t += "\n        what:    " + f.message;
-  return t + "\n        replay:  " + f.replay + "\n";
+  t += "\n        replay:  " + f.replay;
+  if (!f.reproduction.empty())
+    t += "\n        repro:   " + f.reproduction + "/" + f.reproduction_script + " (README.txt)";
+  if (!f.reproduction_error.empty()) t += "\n        repro:   not written: " + f.reproduction_error;
+  return t + "\n";
 }
 
 std::string text_findings(const matrix& m) {

@@ -23,6 +23,7 @@
 #include "verify/known.hpp"
 #include "verify/matrix.hpp"
 #include "verify/report.hpp"
+#include "verify/repro.hpp"
 
 #ifndef TCONV_SOURCE_DIR
 #define TCONV_SOURCE_DIR ""
@@ -315,6 +316,7 @@ class verifier {
     const auto ti = clock_type::now();
     std::error_code ec;
     fs::remove_all(fs::path(o_.out_dir) / "cases" / e.name, ec);  // this run's cases only
+    fs::remove_all(fs::path(o_.out_dir) / "repro" / e.name, ec);  // and its reproductions
     const cell_setting s{o_,
                          base_,
                          e.name,
@@ -329,26 +331,39 @@ class verifier {
       log.progress(e.name + " x " + std::string(name(r)));
       cell c = run_cell(s, r, ranks, rank_cells_run);
       if (is_rank_region(r) && c.tested > 0) ranks.push_back(rank_of(r));
-      add_cell(m, row, std::move(c), *impl, cx_count);
+      add_cell(m, row, std::move(c), *impl, e, cx_count);
     }
     if (m.conventions_row) {
       log.progress(e.name + " x " + conventions_row_name);
-      add_cell(m, row, run_conventions_cell(s, ranks), *impl, cx_count);
+      add_cell(m, row, run_conventions_cell(s, ranks), *impl, e, cx_count);
     }
     row.seconds = std::chrono::duration<double>(clock_type::now() - ti).count();
     m.implementations.push_back(std::move(row));
   }
 
+  // The finding's reproduction directory; one that cannot be written is a line in the reports.
+  void reproduce(const impl_entry& e, finding& f, const std::string& row) const {
+    try {
+      std::error_code ec;
+      const reproduction made = write_reproduction(o_.out_dir, e, f, row, fs::current_path(ec));
+      f.reproduction = made.dir.string();
+      f.reproduction_script = made.script;
+    } catch (const std::exception& ex) {
+      f.reproduction_error = ex.what();
+    }
+  }
+
   // A cell into the matrix: its findings re-run (wrong results), classed and numbered (cx<n>), its
   // spec ambiguities numbered (A<n>, matrix-wide).
   void add_cell(matrix& m, implementation_row& row, cell c, harness::implementation& impl,
-                std::size_t& cx_count) {
+                const impl_entry& e, std::size_t& cx_count) {
     row.cases += c.executed;
     for (auto& f : c.findings) {
       if (f.kind == harness::finding_kind::wrong_result) f.again = run_again(impl, f.c);
       for (const auto& k : base_.findings)
         if (k.id == f.known) f.finding_class = k.finding_class;
       f.id = "cx" + std::to_string(++cx_count);
+      reproduce(e, f, row_name(c));
     }
     for (auto& a : c.ambiguities) a.id = "A" + std::to_string(++ambiguity_count_);
     m.cells.push_back(std::move(c));

@@ -15,6 +15,7 @@ import sys
 import tempfile
 
 NAME, TCONV, PLUGINS, SOURCE = sys.argv[1:5]
+WRITER = sys.argv[5] if len(sys.argv) > 5 else ""  # the repro_* tests: tconv_repro_writer
 REGIONS = ["rank1", "rank2", "rank3", "gaps", "dilation", "groups", "asymmetric_padding", "output_padding", "bias"]
 SMALL = ["--cases-per-cell", "60", "--shrink-time", "5"]
 
@@ -94,6 +95,142 @@ class Parser(html.parser.HTMLParser):
         self.stack.pop()
 
 
+def run_script(argv, want, cwd, env=None):
+    """Runs a reproduction script; it must exit `want`. Returns its output."""
+    r = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=120, env=env)
+    out = r.stdout + r.stderr
+    if r.returncode != want:
+        fail(f"{argv} exited {r.returncode}, expected {want}", out)
+    return out
+
+
+def repro_plugin(d):
+    """verify on a wrong plugin writes a repro.c that shows the bug, and shows the correct plugin
+    as fixed; the reports link it."""
+    run = ["--impl", plugin("missing_output_padding"), "--regions", "output_padding", "--baseline", "none",
+           "--out-dir", "rep", "--cases-per-cell", "20", "--shrink-time", "2"]
+    os.makedirs(os.path.join(d, "rep"))
+    open(os.path.join(d, "rep", "repro"), "w").close()  # a file where the directory goes
+    out = verify(run, 1, d)  # a reproduction that cannot be written is a line, not a crash
+    f = load(os.path.join(d, "rep", "verify.json"))["cells"][0]["findings"][0]
+    if "repro:   not written: " not in out or f["reproduction"] != "" or not f.get("reproduction_error") \
+            or "<b>reproduction</b> not written" not in open(os.path.join(d, "rep", "verify.html")).read():
+        fail("an unwritable reproduction is not reported", out)
+    os.remove(os.path.join(d, "rep", "repro"))
+    verify(run, 1, d)
+    f = load(os.path.join(d, "rep", "verify.json"))["cells"][0]["findings"][0]
+    rep = os.path.join(d, f["reproduction"])
+    if f["reproduction_script"] != "repro.c" or not rep.endswith(os.path.join("repro", "missing_output_padding", "cx1")):
+        fail(f"reproduction {f['reproduction']} {f.get('reproduction_script')}")
+    for name in ["problem.json", "x.npy", "w.npy", "expected.npy", "expected.txt", "README.txt", "impl.h"]:
+        if not os.path.isfile(os.path.join(rep, name)):
+            fail(f"reproduction lacks {name}")
+    # expected.npy holds what `tconv run` writes for the case (the same exact core)
+    pj = load(os.path.join(rep, "problem.json"))
+    lst = lambda v: ",".join(str(e) for e in v)
+    subprocess.run([TCONV, "run", "--x", "x.npy", "--w", "w.npy", "--out", "run.npy", "--stride", lst(pj["stride"]),
+                    "--pads", lst(pj["pad_begin"] + pj["pad_end"]), "--dilation", lst(pj["dilation"]),
+                    "--output-padding", lst(pj["output_padding"]), "--groups", str(pj["groups"])]
+                   + (["--b", "b.npy"] if pj["has_bias"] else []), cwd=rep, check=True, capture_output=True)
+    payload = lambda f: (lambda b: b[10 + int.from_bytes(b[8:10], "little"):])(open(os.path.join(rep, f), "rb").read())
+    if payload("run.npy") != payload("expected.npy"):
+        fail("expected.npy differs from tconv run's result")
+    os.remove(os.path.join(rep, "run.npy"))
+    html_text = open(os.path.join(d, "rep", "verify.html")).read()
+    if 'href="repro/missing_output_padding/cx1/README.txt"' not in html_text:
+        fail("the HTML report does not link the reproduction")
+    src = open(os.path.join(rep, "repro.c")).read()
+    first = src.splitlines()[0]
+    if "cc -O0 repro.c -ldl -o repro" not in first or re.search(r'#include "(?!impl\.h)', src):
+        fail(f"repro.c: first line '{first}' or a tconv header besides impl.h")
+    run_script(["cc", "-O0", "repro.c", "-ldl", "-o", "repro"], 0, rep)
+    out = run_script(["./repro"], 1, rep)  # the plugin verify used: the bug
+    if not re.search(r"y\[0,0,2\]: got -?nan.*WRONG", out) or "RESULT: the bug is present" not in out:
+        fail("repro.c output on the wrong plugin", out)
+    out = run_script(["./repro", f"{PLUGINS}/correct.so"], 0, rep)  # the control: a fixed plugin
+    if not re.search(r"y\[0,0,2\]: got 0,.* ok", out) or "every listed element agrees" not in out:
+        fail("repro.c output on the correct plugin", out)
+
+
+def altered(rep, want, argv, cwd, env=None, names=("expected.npy", "expected.txt")):
+    """The script fails once expected.npy, or the exact values of expected.txt, are altered."""
+    import shutil
+    for name in names:
+        path = os.path.join(rep, name)
+        shutil.copy(path, path + ".orig")
+        if name == "expected.npy":
+            data = bytearray(open(path, "rb").read())
+            data[-4:] = bytes([0, 0, 0x80, 0x3f])  # the last element: 1.0, exact is elsewhere
+            open(path, "wb").write(bytes(data))
+        else:
+            lines = open(path).read().splitlines()
+            lines = [l if l.startswith("#") else " ".join(l.split()[:2] + ["1e3"] + l.split()[3:]) for l in lines]
+            open(path, "w").write("\n".join(lines) + "\n")
+        out = run_script(argv, 1, cwd, env)
+        if "WRONG" not in out and "DISAGREES" not in out:
+            fail(f"altered {name}: no wrong element printed", out)
+        shutil.move(path + ".orig", path)
+    return run_script(argv, want, cwd, env)
+
+
+def writer(*args):
+    r = subprocess.run([WRITER] + list(args), capture_output=True, text=True, timeout=60)
+    if r.returncode != 0:
+        fail(f"repro_writer {args}: {r.returncode}", r.stdout + r.stderr)
+    return r.stdout.strip()
+
+
+def repro_python(d):
+    """repro.py (PyTorch) and repro.sh (the directory protocol, on tconv_torch.py) of a hand-made
+    finding: torch is right, so both exit 0; an altered expected.npy (repro.py) or altered exact
+    values in expected.txt (repro.sh; the comparison code is the same) make them exit 1."""
+    py = "/usr/bin/python3"
+    probe = subprocess.run([py, "-c", "import importlib.util as u, sys; "  # finds, does not import (3 s)
+                                      "sys.exit(any(u.find_spec(m) is None for m in ('torch', 'numpy')))"],
+                           capture_output=True)
+    if probe.returncode != 0:
+        print("SKIP: /usr/bin/python3 cannot import torch and numpy")
+        sys.exit(77)
+    script = writer(os.path.join(d, "py"), "python", "unused")
+    out = altered(os.path.dirname(script), 0, [py, script], d, None, ["expected.npy"])
+    if not re.search(r"y\[0,0,0,1\]: got .* ok", out) or "0 of 2 listed elements wrong" not in out:
+        fail("repro.py on PyTorch", out)
+    torch_cmd = f"{py} {SOURCE}/adapters/pytorch_python/tconv_torch.py"
+    script = writer(os.path.join(d, "sh"), "", torch_cmd)
+    env = dict(os.environ, PYTHON=py)
+    out = altered(os.path.dirname(script), 0, ["sh", script], d, env, ["expected.txt"])
+    if "the command answered: ok" not in out or "0 of 2 listed elements wrong" not in out:
+        fail("repro.sh on tconv_torch.py", out)
+
+
+def repro_javascript(d):
+    """repro.js of a hand-made finding for each JavaScript adapter: the engines are right on it."""
+    adapters = os.path.join(SOURCE, "adapters", "js")
+    modules = os.path.join(SOURCE, "node_modules")
+    if not os.path.isdir(modules) or not os.path.isdir(adapters) or subprocess.run(
+            ["sh", "-c", "command -v node"], capture_output=True).returncode != 0:
+        print("SKIP: node, node_modules or adapters/js is absent")
+        sys.exit(77)
+    env = dict(os.environ, NODE_PATH=modules)
+    # ONNX Runtime on the plain case (the adapter poses it as pads), tfjs on a TensorFlow form (the
+    # convention travels in problem.json)
+    # (one altered file each: the comparison code is the same)
+    for module, args, form, alter in [("tconv_onnxruntime.js", ["--provider", "cpu"], [], "expected.npy"),
+                                      ("tconv_tfjs.js", ["--backend", "cpu"], ["--form", "tf_explicit"],
+                                       "expected.txt")]:
+        if not os.path.isfile(os.path.join(adapters, module)):
+            continue
+        script = writer(*form, os.path.join(d, module), "javascript", "node", os.path.join(adapters, module), *args)
+        rep = os.path.dirname(script)
+        if not os.path.isfile(os.path.join(rep, "engine", module)):
+            fail(f"{module} not copied into engine/")
+        if form and json.load(open(os.path.join(rep, "problem.json"))).get("convention", {}).get("kind") != form[1]:
+            fail(f"{module}: problem.json lacks the convention form")
+        out = altered(rep, 0, ["node", "repro.js"], rep, env, [alter])
+        if "0 of 2 listed elements wrong" not in out:
+            fail(f"repro.js on {module}", out)
+
+
 def row(out, impl, name):
     """The cell text of row `name` (e.g. "conventions") in `impl`'s column of the printed matrix."""
     lines = out.splitlines()
@@ -142,7 +279,13 @@ def conventions(d):
 
 def main():
     with tempfile.TemporaryDirectory() as d:
-        if NAME == "correct":
+        if NAME == "repro_plugin":
+            repro_plugin(d)
+        elif NAME == "repro_python":
+            repro_python(d)
+        elif NAME == "repro_javascript":
+            repro_javascript(d)
+        elif NAME == "correct":
             out = verify(["--impl", plugin("correct"), "--baseline", "none"] + SMALL, 0, d)
             expect_cells(out, "correct", [], r"pass 60$")
             if "0 known, 0 new" not in out:

@@ -297,8 +297,9 @@ template <class Attributes>
 namespace detail {
 // TensorFlow's shapes: [N, *spatial, C] tensors and a [*kernel, C_out, C_in] filter, all of one
 // rank; the output's batch and channels must be the input's batch and the filter's C_out, and the
-// filter's C_in the input's channels (groups are not part of conv{2,3}d_transpose). Returns the
-// spatial rank.
+// filter's C_in the input's channels (ConvBackpropComputeDimensionsV2's checks, ungrouped: TF's
+// kernel also takes an output depth that is a multiple of the filter's, which tfjs's
+// conv2DBackpropInput does not, so these forms have groups 1). Returns the spatial rank.
 constexpr std::int64_t tensorflow_rank(const tensorflow_conv_transpose& t) {
   const auto n = static_cast<std::int64_t>(t.input_shape.size());
   if (n < 3 || n > max_rank + 2)

@@ -8,7 +8,6 @@
 
 namespace tconv::harness {
 
-using nlohmann::json;
 using i64 = std::int64_t;
 
 namespace {

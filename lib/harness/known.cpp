@@ -47,6 +47,27 @@ bool flush_to_zero(const explore_case& c, finding_kind kind, const std::vector<f
       .ok;
 }
 
+// F7: an ONNX form whose output_shape is smaller than the input on some axis (onnxruntime-web's
+// session creation fails in ONNX's shape inference, docs/findings.md).
+bool onnx_output_shape_below_input(const explore_case& c) {
+  if (!c.form || convention_of(c.form->kind) != convention::onnx || !c.form->onnx.output_shape)
+    return false;
+  const auto& out = *c.form->onnx.output_shape;
+  for (std::size_t a = 0; a < out.size() && a < static_cast<std::size_t>(c.p.rank); ++a)
+    if (out[a] < c.p.input[a]) return true;
+  return false;
+}
+
+// F8: a rank-3 TensorFlow 'SAME' form whose total padding (in-1)s + k - out is negative on some
+// axis (tfjs's get3DPadAndOutInfo lacks the max(0, ...) of the 2-D rule, docs/findings.md).
+bool tf_same_3d_negative_padding(const explore_case& c) {
+  if (!c.form || c.form->kind != form_kind::tf_same || c.p.rank != 3) return false;
+  const auto out = output_extents(c.p, op_kind::conv_transpose);
+  for (std::size_t a = 0; a < 3; ++a)
+    if ((c.p.input[a] - 1) * c.p.stride[a] + c.p.kernel[a] < out[a]) return true;
+  return false;
+}
+
 constexpr std::string_view structural_prefix = "features:";
 
 std::vector<std::string> strings(const json& j, const std::string& where) {
@@ -63,8 +84,13 @@ std::vector<std::string> strings(const json& j, const std::string& where) {
 }  // namespace
 
 const std::vector<std::string>& signature_names() {
-  static const std::vector<std::string> names{"any", "dilation", "kernel1_stride1_padding",
-                                              "xnnpack_subconv_narrow_output", "flush_to_zero"};
+  static const std::vector<std::string> names{"any",
+                                              "dilation",
+                                              "kernel1_stride1_padding",
+                                              "xnnpack_subconv_narrow_output",
+                                              "flush_to_zero",
+                                              "onnx_output_shape_below_input",
+                                              "tf_same_3d_negative_padding"};
   return names;
 }
 
@@ -76,6 +102,8 @@ bool signature_matches(const std::string& sig, const explore_case& c, finding_ki
   if (sig == "kernel1_stride1_padding") return kernel1_stride1_padding(p);
   if (sig == "xnnpack_subconv_narrow_output") return subconv_narrow_output(p);
   if (sig == "flush_to_zero") return flush_to_zero(c, kind, y);
+  if (sig == "onnx_output_shape_below_input") return onnx_output_shape_below_input(c);
+  if (sig == "tf_same_3d_negative_padding") return tf_same_3d_negative_padding(c);
   if (sig.starts_with(structural_prefix))
     if (const auto f = parse_features(std::string_view(sig).substr(structural_prefix.size())))
       return covers({kind, *f}, kind, features_of(p));
@@ -147,6 +175,7 @@ known_finding read_known(const json& e, const std::string& where) {
     throw usage_error(where + ": unknown signature \"" + k.signature +
                       "\" (known: any, dilation, "
                       "kernel1_stride1_padding, xnnpack_subconv_narrow_output, flush_to_zero, "
+                      "onnx_output_shape_below_input, tf_same_3d_negative_padding, "
                       "features:F+G with F, G of " +
                       features_text(~feature_set{0} >> (32 - std::size(all_features))) + ")");
   k.finding_class = str("class", false);

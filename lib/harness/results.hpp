@@ -24,7 +24,7 @@ namespace tconv::harness {
 struct explore_case {
   problem p;
   std::vector<float> x, w, b;
-  std::optional<convention_form> form;
+  std::optional<convention_form> form{};
   std::uint64_t form_salt = 0;
 };
 

@@ -1,5 +1,6 @@
 // The matrix as text: what `tconv verify` prints.
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "tconv/text.hpp"
@@ -102,7 +103,9 @@ std::string text_ambiguities(const matrix& m) {
   for (const auto& c : m.cells)
     for (const auto& [id, a] : c.ambiguities) {
       t += "  " + pad(id, 5) + c.implementation + " x " + row_name(c) + ": " + a.id +
-           ", the engine chose " + a.choice + " (" + std::to_string(a.hits) + " cases)\n";
+           ", the engine chose " + a.choice + " (" + std::to_string(a.hits) +
+           (a.hits == 1 ? " case)\n" : " cases)\n");
+      if (a.c.form) t += "        form:    " + harness::to_json(*a.c.form).dump() + "\n";
       t += "        problem: " + to_string(a.c.p) + "\n";
       for (const auto& rd : a.readings) t += "        reading: " + rd + "\n";
       t += "        see:     " + a.references + "\n";

@@ -7,6 +7,7 @@
 # the other reading of SAME_* with output_padding (a spec ambiguity listed, still exit 0).
 set -euo pipefail
 tconv=$1 adapter=$2 py=$3
+"$py" -c "import numpy" 2>/dev/null || { echo "SKIP: numpy is not installed for $py"; exit 77; }
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cd "$dir"

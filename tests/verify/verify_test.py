@@ -111,6 +111,9 @@ def conventions(d):
     """The conventions row: a --cmd declaring ONNX forms is verified there (the wrong one fails),
     a plugin is "unsupported" (declares no convention forms); a spec ambiguity never fails."""
     py, adapter = "/usr/bin/python3", os.path.join(SOURCE, "tests", "explore", "convention_adapter.py")
+    if subprocess.run([py, "-c", "import numpy"], capture_output=True).returncode != 0:
+        print(f"SKIP: numpy is not installed for {py}")
+        sys.exit(77)
     common = ["--regions", "rank1,conventions", "--cases-per-cell", "20", "--cmd-cases-per-cell",
               "24", "--shrink-time", "3", "--baseline", "none"]
     out = verify(["--impl", plugin("correct"), "--cmd", f"onnx={py} {adapter}",

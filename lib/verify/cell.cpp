@@ -232,7 +232,7 @@ cell run_conventions_cell(const cell_setting& s, const std::vector<std::int64_t>
       "kernel_shape omitted, TensorFlow 'SAME' / 'VALID' (every feature mixed)";
   if (!declares_conventions(s.impl)) {
     out.status = cell_status::unsupported;
-    out.note = "declares no convention forms";
+    out.note = no_conventions_note;
     return out;
   }
   out.ranks = supported_ranks.empty() ? std::vector<std::int64_t>{1, 2, 3} : supported_ranks;

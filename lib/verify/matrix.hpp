@@ -55,6 +55,8 @@ struct ambiguity_entry {
 
 /// The name of the matrix row of convention handling (after the region rows).
 inline constexpr const char* conventions_row_name = "conventions";
+/// The note of a conventions cell whose implementation declares no convention forms.
+inline constexpr const char* no_conventions_note = "declares no convention forms";
 
 /// Cases of a region in a cell's campaigns.
 struct region_tally {

@@ -259,6 +259,7 @@ class verifier {
       for (const auto& e : impls) run_implementation(e, m, log, cx_count);
       log.progress("");
     }
+    drop_idle_conventions_row(m);
     m.exit_status = judge_against_baseline(m, base_, o_);
     m.seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
     out_ << render_text(m);
@@ -337,6 +338,19 @@ class verifier {
     }
     row.seconds = std::chrono::duration<double>(clock_type::now() - ti).count();
     m.implementations.push_back(std::move(row));
+  }
+
+  // The conventions row stays when asked for by name (--regions) or when some implementation
+  // declares convention forms; otherwise (plugins only, old adapters) the matrix is as before.
+  void drop_idle_conventions_row(matrix& m) const {
+    if (!m.conventions_row || !o_.regions.empty()) return;
+    const bool declared = std::any_of(m.cells.begin(), m.cells.end(), [](const cell& c) {
+      return c.conventions_row && c.status != cell_status::not_available &&
+             c.note != no_conventions_note;
+    });
+    if (declared) return;
+    m.conventions_row = false;
+    std::erase_if(m.cells, [](const cell& c) { return c.conventions_row; });
   }
 
   // A cell into the matrix: its findings re-run (wrong results), classed and numbered (cx<n>), its

@@ -248,7 +248,7 @@ outcome run_case(tconv::harness::implementation& impl, const test_case& t, bool 
   const auto as_float = [](const std::vector<i64>& v) {
     return std::vector<float>(v.begin(), v.end());
   };
-  const auto r = impl.call({t.p, as_float(t.x), as_float(t.w), as_float(t.b), {}, 0});
+  const auto r = impl.call({t.p, as_float(t.x), as_float(t.w), as_float(t.b)});
   using status = tconv::harness::outcome::status;
   if (r.state == status::unsupported) return outcome::declined;
   if (r.state == status::failed) {

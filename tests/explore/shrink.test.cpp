@@ -182,7 +182,7 @@ TEST_CASE("a hang that does not confirm with the full timeout falls back to a co
 TEST_CASE("an fp16 accumulator's values shrink to short dyadic ones") {
   problem p;
   p.kernel[0] = 2;
-  explore_case c{p, {-284.230377f}, {3.71f, -0.37f}, {}, {}, 0};
+  explore_case c{p, {-284.230377f}, {3.71f, -0.37f}, {}};
   h::counterexample cx;
   cx.kind = finding_kind::wrong_result;
   cx.c = c;

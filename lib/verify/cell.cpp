@@ -201,6 +201,14 @@ bool declares_conventions(harness::implementation& impl) {
                                      [](harness::form_kind k) { return !harness::is_plain(k); });
 }
 
+// Whether the implementation's declared domain (if any) lists rank r: a rank it excludes is
+// unsupported without a campaign (a campaign at a max rank the domain leaves empty is a usage
+// error); the conventions row draws every declared rank (the rank rows pose plain forms only).
+bool declares_rank(harness::implementation& impl, std::int64_t r) {
+  const harness::declared_domain* d = impl.domain();
+  return d == nullptr || d->ranks[static_cast<std::size_t>(r - 1)];
+}
+
 // The conventions row's campaign at `rank`: every feature mixed, non-plain forms only.
 harness::options conventions_options(const cell_setting& s, std::int64_t rank,
                                      std::uint64_t cases) {
@@ -228,6 +236,12 @@ cell run_conventions_cell(const cell_setting& s, const std::vector<std::int64_t>
     return out;
   }
   out.ranks = supported_ranks.empty() ? std::vector<std::int64_t>{1, 2, 3} : supported_ranks;
+  for (std::int64_t r = 1; r <= 3; ++r)  // a declared rank whose rank row took no plain form
+    if (declares_rank(s.impl, r) &&
+        std::find(out.ranks.begin(), out.ranks.end(), r) == out.ranks.end())
+      out.ranks.push_back(r);
+  std::erase_if(out.ranks, [&](std::int64_t r) { return !declares_rank(s.impl, r); });
+  std::sort(out.ranks.begin(), out.ranks.end());
   bool exhausted = false;
   const std::size_t n = out.ranks.size();
   for (std::size_t k = 0; k < n; ++k) {
@@ -290,6 +304,8 @@ cell run_cell(const cell_setting& s, region r, const std::vector<std::int64_t>& 
   out.implementation = s.impl_name;
   out.where = r;
   out.ranks = cell_ranks(r, supported_ranks, rank_cells_run);
+  const bool excluded =
+      std::erase_if(out.ranks, [&](std::int64_t k) { return !declares_rank(s.impl, k); }) > 0;
   out.definition = definition_of(r);
   bool exhausted = false;
   const std::size_t n = out.ranks.size();
@@ -305,6 +321,7 @@ cell run_cell(const cell_setting& s, region r, const std::vector<std::int64_t>& 
     out.campaigns.push_back({rank, eo.seed, eo.cases, res.executed, res.unsupported, res.seconds});
   }
   set_status(out, exhausted);
+  if (excluded && out.ranks.empty()) out.note = "outside the declared domain (ranks)";
   return out;
 }
 

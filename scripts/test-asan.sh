@@ -24,12 +24,15 @@ if [ "${TCONV_ASAN_PROPERTIES:-0}" = 1 ]; then skip_props=""; labels="proof|inst
 # libraries' own code not sanitized) run in the release job only; TCONV_ASAN_VERIFY_ALL=1 adds them.
 # So do, for the 25-minute CI budget, the slowest repeats of code the sanitized run covers
 # elsewhere: verify's report-format tests on wrong plugins (verify.correct, partial, html, usage
-# drive the same cells), the mutation gate's 24 campaigns (every explore test drives the same
+# drive the same cells), the npm engines' adapter tests but two (adapters.onnxruntime_cpu.campaign
+# and adapters.tfjs_cpu.campaign drive the ONNX and TensorFlow forms through the sanitized harness;
+# the others run Node's code, not ours),
+# the mutation gate's 24 campaigns (every explore test drives the same
 # sandbox and shrinker) and the --at formula sweep (hundreds of process starts). The reproduction
 # scripts of PyTorch and the JavaScript engines (verify.repro_python, _javascript: torch and node
 # start-up, no sanitized code but the writer, which verify.repro_plugin drives) likewise.
 [ "${TCONV_ASAN_VERIFY_ALL:-0}" = 1 ] ||
-  skip_tests="${skip_tests}|^verify\.(real_libraries|baseline|wrong|json|repro_python|repro_javascript)$|^mutation\.gate$|^cli\.formula_at_agrees$"
+  skip_tests="${skip_tests}|^verify\.(real_libraries|baseline|wrong|json|repro_python|repro_javascript)$|^mutation\.gate$|^cli\.formula_at_agrees$|^adapters\.(onnx_model\.decode|onnxruntime_wasm\..*|onnxruntime_cpu\.(fixed|campaign_plain)|tfjs_wasm\..*|tfjs_cpu\.(fixed|campaign_reports_finding))$"
 cmake --preset asan -B "$build" >/dev/null
 # every primary target except the proofs (and properties), the benchmark, the libFuzzer binaries (clang-only) and CMake's own
 targets=$(cmake --build "$build" --target help | sed -n 's/^\([A-Za-z0-9_.+-]*\): phony$/\1/p' |

@@ -104,6 +104,17 @@ def run_script(argv, want, cwd, env=None):
     return out
 
 
+def sanitizer_env(so):
+    """The environment a plain program needs to dlopen `so`: in the sanitized build the plugins
+    need the ASan/UBSan runtimes first in the library list (LD_PRELOAD); None otherwise."""
+    out = subprocess.run(["ldd", so], capture_output=True, text=True).stdout
+    libs = [l.split("=>")[1].split("(")[0].strip() for l in out.splitlines()
+            if "=>" in l and re.search(r"lib(asan|ubsan)\.so", l)]
+    if not libs:
+        return None
+    return dict(os.environ, LD_PRELOAD=" ".join(libs), ASAN_OPTIONS="detect_leaks=0")
+
+
 def repro_plugin(d):
     """verify on a wrong plugin writes a repro.c that shows the bug, and shows the correct plugin
     as fixed; the reports link it."""
@@ -144,10 +155,11 @@ def repro_plugin(d):
     if "cc -O0 repro.c -ldl -o repro" not in first or re.search(r'#include "(?!impl\.h)', src):
         fail(f"repro.c: first line '{first}' or a tconv header besides impl.h")
     run_script(["cc", "-O0", "repro.c", "-ldl", "-o", "repro"], 0, rep)
-    out = run_script(["./repro"], 1, rep)  # the plugin verify used: the bug
+    env = sanitizer_env(f"{PLUGINS}/missing_output_padding.so")
+    out = run_script(["./repro"], 1, rep, env)  # the plugin verify used: the bug
     if not re.search(r"y\[0,0,2\]: got -?nan.*WRONG", out) or "RESULT: the bug is present" not in out:
         fail("repro.c output on the wrong plugin", out)
-    out = run_script(["./repro", f"{PLUGINS}/correct.so"], 0, rep)  # the control: a fixed plugin
+    out = run_script(["./repro", f"{PLUGINS}/correct.so"], 0, rep, env)  # the control: a fixed plugin
     if not re.search(r"y\[0,0,2\]: got 0,.* ok", out) or "every listed element agrees" not in out:
         fail("repro.c output on the correct plugin", out)
 

@@ -110,6 +110,8 @@ std::vector<float> read_npy_f32(const fs::path& file, std::vector<std::int64_t>&
   try {
     // the header's size is compared with the file's and with max_elements before anything is read
     a = check::read_npy(file.string(), max_elements);
+  } catch (const check::npy_too_large& e) {
+    throw npy_too_large_error(e.what(), e.shape);
   } catch (const check::npy_error& e) {
     throw usage_error(e.what());
   }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "harness/implementation.hpp"
+#include "harness/usage_error.hpp"
 
 namespace tconv::harness {
 
@@ -36,7 +37,15 @@ std::filesystem::path store_case(const std::filesystem::path& root, const std::s
 /// A float32 .npy file: writes C-order little-endian '<f4'.
 void write_npy_f32(const std::filesystem::path& file, const std::vector<std::int64_t>& shape,
                    const std::vector<float>& data, bool durable = false);
-/// Reads a float32 .npy (C order, version 1-3); throws usage_error naming the file and the problem.
+/// A .npy refused because it holds more than `max_elements` values (its header's shape kept).
+struct npy_too_large_error : usage_error {
+  npy_too_large_error(const std::string& what, std::vector<std::int64_t> s)
+      : usage_error(what), shape(std::move(s)) {}
+  std::vector<std::int64_t> shape;
+};
+
+/// Reads a float32 .npy (C order, version 1-3); throws usage_error naming the file and the problem
+/// (npy_too_large_error when it holds more than max_elements values).
 /// At most `max_elements` values are accepted, so a lying header cannot force a huge allocation.
 [[nodiscard]] std::vector<float> read_npy_f32(const std::filesystem::path& file,
                                               std::vector<std::int64_t>& shape,

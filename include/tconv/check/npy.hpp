@@ -28,6 +28,14 @@ struct npy_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// A consistent .npy holding more values than the reader's limit, refused before its data is
+/// read; `shape` is the header's, for a caller that judges the shape itself.
+struct npy_too_large : npy_error {
+  npy_too_large(const std::string& what, std::vector<std::int64_t> s)
+      : npy_error(what), shape(std::move(s)) {}
+  std::vector<std::int64_t> shape;
+};
+
 /// The element types a .npy file may hold here.
 enum class npy_dtype { float16, float32, float64, int32, int64 };
 
@@ -278,12 +286,13 @@ inline void check_data_size(const npy_header& hd, std::int64_t data, std::int64_
                     tconv::detail::to_string(hd.shape));
   // a consistent but huge (say sparse) file is refused here, before its data is read
   if (count > max_elements)
-    throw npy_error(file + ": shape " + tconv::detail::to_string(hd.shape) + " holds " +
-                    std::to_string(count) + " values, more than the " +
-                    std::to_string(max_elements) +
-                    (max_elements == max_npy_elements ? std::string(" a tensor may have (2^28)")
-                                                      : std::string(" expected")) +
-                    "; refused before reading its data");
+    throw npy_too_large(
+        file + ": shape " + tconv::detail::to_string(hd.shape) + " holds " + std::to_string(count) +
+            " values, more than the " + std::to_string(max_elements) +
+            (max_elements == max_npy_elements ? std::string(" a tensor may have (2^28)")
+                                              : std::string(" expected")) +
+            "; refused before reading its data",
+        hd.shape);
 }
 
 // Reads and checks the preamble and the header; every size is checked against the file's size.

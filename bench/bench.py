@@ -14,7 +14,8 @@ Per layer and thread count:
   run        `tconv run --timing`: compute time (best of --reps), and the whole process
   check      the whole `tconv check` process, wall time (best of --reps), its peak RSS (wait4)
 Ratios: check / (torch op + np load) (goal <= 3), run compute / torch op (goal <= 5), and peak
-RSS against 3 x (input + output file sizes) + 64 MB.
+RSS against 3 x (input + output file sizes) + 64 MB. First, the floor under every whole-process
+figure: /bin/true and `tconv --help` started the same way.
 """
 import argparse, os, re, subprocess, sys, tempfile, time
 
@@ -44,7 +45,12 @@ def blas_of_torch(torch):
 def blas_of(exe):
     r = subprocess.run(["ldd", exe], capture_output=True, text=True)
     libs = [l.split("=>")[-1].split("(")[0].strip() for l in r.stdout.splitlines() if "blas" in l.lower()]
-    return ", ".join(os.path.realpath(l) for l in libs) or "none (direct loops)"
+    if libs:
+        return ", ".join(os.path.realpath(l) for l in libs)
+    # linked statically (CMakeLists.txt: TCONV_STATIC_BLAS): OpenBLAS's own messages are in the binary
+    with open(exe, "rb") as f:
+        static = b"OpenBLAS Warning" in f.read()
+    return "OpenBLAS, static (libopenblas.a of libopenblas-dev)" if static else "none (direct loops)"
 
 
 def timed(cmd):
@@ -137,9 +143,14 @@ def main():
           open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].split(":", 1)[1].strip(), "|",
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     print(f"torch {torch.__version__} BLAS: {blas_of_torch(torch)}")
-    print(f"tconv BLAS: {blas_of(a.tconv)} (OpenBLAS, threads set to --threads)")
+    print(f"tconv BLAS: {blas_of(a.tconv)}; --threads threads, each running BLAS on one thread")
     env = [k for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS") if k in os.environ]
     print("environment:", ", ".join(f"{k}={os.environ[k]}" for k in env) or "no OPENBLAS_*/OMP_* variables set")
+    # the floor under every whole-process figure: starting a process that does nothing
+    floor_true = best(a.reps * 4, lambda: timed(["/bin/true"])[0])
+    floor_tconv = best(a.reps * 4, lambda: timed([a.tconv, "--help"])[0])
+    print(f"process floor: /bin/true {floor_true*1e3:.2f} ms, tconv --help {floor_tconv*1e3:.2f} ms "
+          "(started from this Python process)")
     tmp = tempfile.mkdtemp(prefix="tconv-bench-")
     rows = []
     for layer in LAYERS:

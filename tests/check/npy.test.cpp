@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <fstream>
+#include <tuple>
 
 namespace tc = tconv::check;
 
@@ -93,6 +94,49 @@ TEST_CASE("npy: dtypes, byte orders, versions, Fortran order", "[npy]") {
                              "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }\n",
                              bytes<float>({1, 2, 3, 4, 5, 6})));
   CHECK(a.f == std::vector<float>{1, 3, 5, 2, 4, 6});
+}
+
+TEST_CASE("npy: map_npy reads native float32 in place, anything else as read_npy", "[npy]") {
+  auto padded = [](std::string h) {  // data on a 64-byte boundary, as numpy writes it
+    while ((10 + h.size() + 1) % 64 != 0) h += ' ';
+    return h + "\n";
+  };
+  auto odd = [](std::string h) {  // data at an offset that is not a multiple of 4
+    while ((10 + h.size() + 1) % 4 != 1) h += ' ';
+    return h + "\n";
+  };
+  const auto native =
+      file_with("map_f4", padded("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }"),
+                bytes<float>({1, -2, 3.5f, 0x1p-149f, 5, 6}));
+  const auto m = tc::map_npy(native);
+  REQUIRE(m.mapped != nullptr);
+  CHECK(m.f.empty());
+  CHECK(m.size() == 6);
+  CHECK(m.shape == std::vector<std::int64_t>{2, 3});
+  CHECK(std::vector<float>(m.floats(), m.floats() + 6) == tc::read_npy(native).f);
+  CHECK(m.as_double() == std::vector<double>{1, -2, 3.5, 0x1p-149, 5, 6});
+  // big-endian, Fortran order, float64, an unaligned data offset: read, not mapped
+  for (const auto& [name, header, data] :
+       {std::tuple{"map_be", padded("{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }"),
+                   bytes<float>({1, 2}, true)},
+        std::tuple{"map_fortran",
+                   padded("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }"),
+                   bytes<float>({1, 2, 3, 4})},
+        std::tuple{"map_f8", padded("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }"),
+                   bytes<double>({1, 2})},
+        std::tuple{"map_odd", odd("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }"),
+                   bytes<float>({1, 2})}}) {
+    const auto path = file_with(name, header, data);
+    const auto a = tc::map_npy(path), b = tc::read_npy(path);
+    CHECK(a.mapped == nullptr);
+    CHECK(a.as_double() == b.as_double());
+  }
+  // the header is checked as read_npy checks it: a truncated file is refused
+  CHECK_THROWS_AS(
+      tc::map_npy(file_with("map_trunc",
+                            padded("{'descr': '<f4', 'fortran_order': False, 'shape': (4,), }"),
+                            bytes<float>({1, 2}))),
+      tc::npy_error);
 }
 
 TEST_CASE("npy: bad files are refused with a message naming the file and the fault", "[npy]") {

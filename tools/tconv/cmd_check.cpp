@@ -57,7 +57,7 @@ int check_body(const check_flags& f) {
   const auto asked = precision_of(f);
   const auto t0 = clock::now();
   const layer_data d = load_layer(f.x, f.w, f.b, f.layer);
-  const auto y = load_npy(f.y, "--y");
+  const auto y = load_npy(f.y, "--y", true);
   const auto t1 = clock::now();
   const check::precision prec =
       asked.value_or(d.doubles ? check::precision::fp64 : check::precision::fp32);
@@ -72,13 +72,9 @@ int check_body(const check_flags& f) {
       rep = check::check_output(d.p, d.op, d.xd.data(), d.wd.data(),
                                 d.has_bias ? d.bd.data() : nullptr, yd.data(), y.size(), prec, opt);
     } else if (y.is_float()) {
-      rep =
-          check::check_output(d.p, d.op, d.xf.data(), d.wf.data(),
-                              d.has_bias ? d.bf.data() : nullptr, y.f.data(), y.size(), prec, opt);
+      rep = check::check_output(d.p, d.op, d.xf(), d.wf(), d.bf(), y.floats(), y.size(), prec, opt);
     } else {
-      rep =
-          check::check_output(d.p, d.op, d.xf.data(), d.wf.data(),
-                              d.has_bias ? d.bf.data() : nullptr, y.d.data(), y.size(), prec, opt);
+      rep = check::check_output(d.p, d.op, d.xf(), d.wf(), d.bf(), y.d.data(), y.size(), prec, opt);
     }
   } catch (const check::check_error& e) {
     throw usage_error(std::string("--precision ") + check::name(prec) + ": " + e.what());

@@ -34,8 +34,7 @@ int run_body(const run_flags& f) {
                             yd.data(), threads);
   } else {
     check::resize_on_huge_pages(yf, static_cast<std::size_t>(g.out_count()));
-    exact = check::reference_float(g, d.xf.data(), d.wf.data(), d.has_bias ? d.bf.data() : nullptr,
-                                   yf.data(), threads);
+    exact = check::reference_float(g, d.xf(), d.wf(), d.bf(), yf.data(), threads);
   }
   const auto t2 = clock::now();
   try {

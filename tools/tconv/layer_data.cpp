@@ -2,9 +2,9 @@
 
 namespace tconv::cli {
 
-check::npy_array load_npy(const std::string& path, const std::string& flag) {
+check::npy_array load_npy(const std::string& path, const std::string& flag, bool in_place) {
   try {
-    return check::read_npy(path);
+    return in_place ? check::map_npy(path) : check::read_npy(path);
   } catch (const check::npy_error& e) {
     throw usage_error(flag + " " + e.what());
   }
@@ -13,10 +13,10 @@ check::npy_array load_npy(const std::string& path, const std::string& flag) {
 layer_data load_layer(const std::string& x_path, const std::string& w_path,
                       const std::string& b_path, const layer_flags& flags) {
   layer_data d;
-  auto x = load_npy(x_path, "--x"), w = load_npy(w_path, "--w");
+  auto x = load_npy(x_path, "--x", true), w = load_npy(w_path, "--w", true);
   check::npy_array b;
   d.has_bias = !b_path.empty();
-  if (d.has_bias) b = load_npy(b_path, "--b");
+  if (d.has_bias) b = load_npy(b_path, "--b", true);
   d.op = flags.kind();
   d.p = flags.resolve(x.shape, w.shape, d.has_bias, "--x " + x_path, "--w " + w_path);
   if (d.has_bias) {
@@ -33,8 +33,8 @@ layer_data load_layer(const std::string& x_path, const std::string& w_path,
     d.xd = doubles(x), d.wd = doubles(w);
     if (d.has_bias) d.bd = doubles(b);
   } else {
-    d.xf = std::move(x.f), d.wf = std::move(w.f);
-    if (d.has_bias) d.bf = std::move(b.f);
+    d.x = std::move(x), d.w = std::move(w);
+    if (d.has_bias) d.b = std::move(b);
   }
   return d;
 }

@@ -33,6 +33,7 @@
 #include "tconv/check/report_text.hpp"
 #include "tconv/check/rounding.hpp"
 #include "tconv/check/superacc.hpp"
+#include "tconv/check/tiled.hpp"
 #include "tconv/detail/parallel.hpp"
 #include "tconv/problem.hpp"
 
@@ -84,21 +85,35 @@ struct partial {
   std::vector<std::int64_t> viol, warn;
 };
 
-// Adds element f's outcome to pt; lists at most max_listed violations and warnings.
+// Adds f to `listed`, which keeps the max_listed smallest flat indices it was given (elements may
+// come in any order: the tiled path judges a block of channels at a time).
+inline void keep_smallest(std::vector<std::int64_t>& listed, std::int64_t f, int max_listed) {
+  if (static_cast<int>(listed.size()) < max_listed) {
+    listed.push_back(f);
+    return;
+  }
+  const auto worst = std::max_element(listed.begin(), listed.end());
+  if (worst != listed.end() && f < *worst) *worst = f;
+}
+
+// Adds element f's outcome to pt; lists the max_listed first (smallest) violations and warnings;
+// the worst element is the first of those with the largest ratio (ulps).
 inline void record(partial& pt, std::int64_t f, const element_outcome& o, int max_listed) {
   if (o.exact_used) ++pt.exact;
   if (o.unbounded) ++pt.unbounded;
   if (o.overflowed) ++pt.overflowed;
   const double ratio =
       o.bound > 0 ? o.err / o.bound : (o.err > 0 ? std::numeric_limits<double>::infinity() : 0.0);
-  if (ratio > pt.max_ratio) pt.max_ratio = ratio, pt.max_ratio_f = f;
-  if (o.ulps > pt.max_ulps) pt.max_ulps = o.ulps, pt.max_ulps_f = f;
+  if (ratio > pt.max_ratio || (ratio == pt.max_ratio && f < pt.max_ratio_f))
+    pt.max_ratio = ratio, pt.max_ratio_f = f;
+  if (o.ulps > pt.max_ulps || (o.ulps == pt.max_ulps && f < pt.max_ulps_f))
+    pt.max_ulps = o.ulps, pt.max_ulps_f = f;
   if (o.violation) {
     ++pt.violations;
-    if (static_cast<int>(pt.viol.size()) < max_listed) pt.viol.push_back(f);
+    keep_smallest(pt.viol, f, max_listed);
   } else if (o.warning) {
     ++pt.warnings;
-    if (static_cast<int>(pt.warn.size()) < max_listed) pt.warn.push_back(f);
+    keep_smallest(pt.warn, f, max_listed);
   }
 }
 
@@ -110,10 +125,15 @@ void judge_range(const judge_inputs<In, Out>& in, std::int64_t lo, std::int64_t 
   for (std::int64_t f = lo; f < hi; ++f) record(pt, f, judge_element(in, f, acc), max_listed);
 }
 
-// The coefficients of interval_judge for one product count n (consecutive elements share n).
+// The coefficients of interval_judge for one product count n (consecutive elements share n), and
+// the factors that take a double sum a of the n magnitudes (any order) to a_lo <= A_exact <= a_hi
+// around the exact path's magnitude sum: a (1 - gamma_n) and a (1 + 4 gamma_n + 2^-48), gamma_n =
+// gamma_n(2^-53) (the two paths' sums are each within gamma_n of sum |x||w|; A_exact is one of
+// them times (1 + gamma_n), rounded up twice).
 struct term_coefficients {
   std::int64_t n = -1;
   double ge = 0, gb = 0, under = 0, pw = 0;  // gamma_n(2^-53), gamma_{n+1}(u), n eta (1+gb), level
+  double lo_f = 0, hi_f = 0;                 // a_lo = a lo_f rounded down, a_hi = a hi_f rounded up
 
   template <class In, class Out>
   void set(std::int64_t nt, const judge_inputs<In, Out>& in) {
@@ -122,16 +142,30 @@ struct term_coefficients {
     n = nt, ge = in.g53(nt), gb = in.gacc(nt + 1);
     under = in.bm.underflow(nd, gb);
     pw = in.bm.lambda * std::sqrt(nd + 1) * in.bm.m.u_acc;
+    lo_f = ge <= 0x1p-20 ? next_down(1 - ge) : 0.0;
+    hi_f = ge <= 0x1p-20 ? next_up(1 + next_up(4 * ge + 0x1p-48))
+                         : std::numeric_limits<double>::infinity();
   }
 };
 
 // The interval judge's columns for one block of elements: 0 |b|, 1 got, 2-5 the coefficients,
-// 6 err, 7 bound, 8 warning level, 9 a, 10 the verdict code.
+// 6 err, 7 bound, 8 warning level, 9 a (a_lo), 10 the verdict code, 11 a_hi, 12 ratio, 13 ulps.
 struct interval_block {
   static constexpr std::int64_t size = 1024;
-  std::vector<double> scratch = std::vector<double>(static_cast<std::size_t>(size * 11));
+  std::vector<double> scratch = std::vector<double>(static_cast<std::size_t>(size * 14));
   [[nodiscard]] double* column(int k) { return scratch.data() + k * size; }
 };
+
+// The outcome of an element interval_judge decided (code 0 or 1), from its columns.
+inline element_outcome decided_outcome(interval_block& blk, std::int64_t i, double s,
+                                       const float_format& storage) {
+  element_outcome o;
+  o.violation = blk.column(10)[i] == 1;
+  o.err = blk.column(6)[i], o.bound = blk.column(7)[i];
+  o.warning = !o.violation && o.err > blk.column(8)[i];
+  o.ulps = o.err / ulp_of(s, storage);
+  return o;
+}
 
 // Fills the input columns of elements [b0, b0 + cnt), the first at position pos (advanced past
 // the last).
@@ -164,25 +198,121 @@ void judge_range_by_interval(const judge_inputs<In, Out>& in, std::int64_t lo, s
   for (std::int64_t b0 = lo; b0 < hi; b0 += interval_block::size) {
     const std::int64_t cnt = std::min(interval_block::size, hi - b0);
     fill_block(in, b0, cnt, pos, tc, blk);
-    const interval_inputs inputs{in.est->s.data() + b0, blk.column(9), blk.column(0),
-                                 blk.column(1),         blk.column(2), blk.column(3),
-                                 blk.column(4),         blk.column(5)};
+    const interval_inputs inputs{in.est->s.data() + b0, blk.column(9), blk.column(9),
+                                 blk.column(0),         blk.column(1), blk.column(2),
+                                 blk.column(3),         blk.column(4), blk.column(5)};
     interval_judge(cnt, inputs, out);
     for (std::int64_t i = 0; i < cnt; ++i) {
       const std::int64_t f = b0 + i;
-      if (code[i] == 2) {
-        record(pt, f, judge_element(in, f, acc), max_listed);
-        continue;
-      }
-      element_outcome o;
-      o.violation = code[i] == 1;
-      o.err = blk.column(6)[i], o.bound = blk.column(7)[i];
-      o.warning = !o.violation && o.err > blk.column(8)[i];
-      o.ulps = o.err / ulp_of(in.est->s[static_cast<std::size_t>(f)], in.bm.storage);
-      record(pt, f, o, max_listed);
+      record(pt, f,
+             code[i] == 2
+                 ? judge_element(in, f, acc)
+                 : decided_outcome(blk, i, in.est->s[static_cast<std::size_t>(f)], in.bm.storage),
+             max_listed);
     }
   }
 }
+
+#if TCONV_CHECK_HAVE_CBLAS
+// Per output position (o0, o1, o2) of the layer, the index of its product count in `table`, the
+// coefficients of each distinct count (a handful): every row of every tile looks them up.
+struct position_coefficients {
+  std::vector<std::uint32_t> index;
+  std::vector<term_coefficients> table;
+
+  template <class In, class Out>
+  explicit position_coefficients(const judge_inputs<In, Out>& in) {
+    const geometry& g = in.g;
+    index.resize(static_cast<std::size_t>(g.out_volume));
+    std::array<std::vector<std::int64_t>, 3> taps;
+    for (int ax = 0; ax < 3; ++ax)
+      for (std::int64_t q = 0; q < g.out[ax]; ++q)
+        taps[static_cast<std::size_t>(ax)].push_back(g.taps(ax, q));
+    std::size_t o = 0;
+    for (const std::int64_t t0 : taps[0])
+      for (const std::int64_t t1 : taps[1])
+        for (const std::int64_t t2 : taps[2]) index[o++] = slot(g.cin_g * t0 * t1 * t2, in);
+  }
+
+ private:
+  template <class In, class Out>
+  std::uint32_t slot(std::int64_t n, const judge_inputs<In, Out>& in) {
+    for (std::size_t i = 0; i < table.size(); ++i)
+      if (table[i].n == n) return static_cast<std::uint32_t>(i);
+    table.emplace_back().set(n, in);
+    return static_cast<std::uint32_t>(table.size() - 1);
+  }
+};
+
+// Judges row (n, c) of tile t from its estimate (s, a: the tile's scratch at that row), a block at
+// a time with interval_judge; the elements it leaves in doubt are judged as --exact judges them
+// (in.est is null here).
+template <class Out>
+void judge_tile_row(const judge_inputs<float, Out>& in, const position_coefficients& pc,
+                    std::int64_t f0, const double* s, const double* a, interval_block& blk,
+                    partial& pt, superacc& acc, int max_listed) {
+  const geometry& g = in.g;
+  const double babs = in.b != nullptr ? std::fabs(static_cast<double>(in.b[g.channel(f0)])) : 0.0;
+  const interval_outputs out{blk.column(10), blk.column(6),  blk.column(7),
+                             blk.column(8),  blk.column(12), blk.column(13)};
+  const ulp_scale us{std::ldexp(1.0, 1 - in.bm.storage.precision),
+                     std::ldexp(1.0, in.bm.storage.min_exponent)};
+  const double *code = blk.column(10), *err = blk.column(6), *warn = blk.column(8);
+  const double *ratio = blk.column(12), *ulps = blk.column(13);
+  for (std::int64_t o0 = 0; o0 < g.out_volume; o0 += interval_block::size) {
+    const std::int64_t cnt = std::min(interval_block::size, g.out_volume - o0);
+    double *alo = blk.column(9), *ahi = blk.column(11);
+    for (std::int64_t i = 0; i < cnt; ++i) {
+      const term_coefficients& tc = pc.table[pc.index[static_cast<std::size_t>(o0 + i)]];
+      alo[i] = tconv::check::detail::dn(a[o0 + i] * tc.lo_f);
+      ahi[i] = tconv::check::detail::up(a[o0 + i] * tc.hi_f);
+      blk.column(0)[i] = babs;
+      blk.column(1)[i] = static_cast<double>(in.y[f0 + o0 + i]);
+      blk.column(2)[i] = tc.ge, blk.column(3)[i] = tc.gb, blk.column(4)[i] = tc.under;
+      blk.column(5)[i] = tc.pw;
+    }
+    interval_judge(cnt,
+                   {s + o0, alo, ahi, blk.column(0), blk.column(1), blk.column(2), blk.column(3),
+                    blk.column(4), blk.column(5)},
+                   out, us);
+    for (std::int64_t i = 0; i < cnt; ++i) {
+      const std::int64_t f = f0 + o0 + i;
+      if (code[i] == 0 && err[i] <= warn[i]) {
+        // within, no warning: only the worst ratio and ulps can change
+        if (ratio[i] > pt.max_ratio || (ratio[i] == pt.max_ratio && f < pt.max_ratio_f))
+          pt.max_ratio = ratio[i], pt.max_ratio_f = f;
+        if (ulps[i] > pt.max_ulps || (ulps[i] == pt.max_ulps && f < pt.max_ulps_f))
+          pt.max_ulps = ulps[i], pt.max_ulps_f = f;
+        continue;
+      }
+      record(pt, f,
+             code[i] == 2 ? judge_element(in, f, acc)
+                          : decided_outcome(blk, i, s[o0 + i], in.bm.storage),
+             max_listed);
+    }
+  }
+}
+
+// Judges every element through the tiled fast path (tiled.hpp), one partial per thread.
+template <class Out>
+[[nodiscard]] std::vector<partial> judge_all_tiled(const judge_inputs<float, Out>& in, int threads,
+                                                   int max_listed) {
+  std::vector<partial> parts(static_cast<std::size_t>(threads));
+  const geometry& g = in.g;
+  const position_coefficients pc(in);
+  for_each_tile(g, in.x, in.w, in.b, threads, [&](int part, const tile& t, tile_scratch& sc) {
+    thread_local interval_block blk;
+    superacc acc;
+    for (std::int64_t n = 0; n < g.batch; ++n)
+      for (std::int64_t c = 0; c < t.cn; ++c) {
+        const std::int64_t row = (n * t.cn + c) * g.out_volume;
+        judge_tile_row(in, pc, tile_row_start(g, t, n, c), sc.s.data() + row, sc.a.data() + row,
+                       blk, parts[static_cast<std::size_t>(part)], acc, max_listed);
+      }
+  });
+  return parts;
+}
+#endif
 
 // Judges every element on `threads` threads, one partial each; `interval`: through
 // interval_judge (rigorous mode, inputs exact, y in the accumulation's format, a fast estimate).
@@ -213,15 +343,21 @@ inline merged merge(const std::vector<partial>& parts, const geometry& g, const 
   report& rep = m.rep;
   rep.elements_checked = g.out_count();
   double mr = -1, mu = -1;
+  std::int64_t mrf = -1, muf = -1;
   for (const auto& pt : parts) {
     rep.violations += pt.violations, rep.warnings += pt.warnings;
     rep.exact_fallbacks += pt.exact, rep.unbounded += pt.unbounded, rep.overflowed += pt.overflowed;
-    if (pt.max_ratio > mr)
-      mr = pt.max_ratio, rep.max_ratio_index = full_index(g, p, pt.max_ratio_f);
-    if (pt.max_ulps > mu) mu = pt.max_ulps, rep.max_ulps_index = full_index(g, p, pt.max_ulps_f);
+    if (pt.max_ratio > mr || (pt.max_ratio == mr && pt.max_ratio_f < mrf))
+      mr = pt.max_ratio, mrf = pt.max_ratio_f;
+    if (pt.max_ulps > mu || (pt.max_ulps == mu && pt.max_ulps_f < muf))
+      mu = pt.max_ulps, muf = pt.max_ulps_f;
     m.viol.insert(m.viol.end(), pt.viol.begin(), pt.viol.end());
     m.warn.insert(m.warn.end(), pt.warn.begin(), pt.warn.end());
   }
+  if (mrf >= 0) rep.max_ratio_index = full_index(g, p, mrf);
+  if (muf >= 0) rep.max_ulps_index = full_index(g, p, muf);
+  std::sort(m.viol.begin(), m.viol.end());
+  std::sort(m.warn.begin(), m.warn.end());
   rep.max_error_to_bound = std::max(mr, 0.0);
   rep.max_ulps = std::max(mu, 0.0);
   rep.ok = rep.violations == 0;
@@ -275,9 +411,12 @@ report check_impl(const problem& p, op_kind op, const In* x, const In* w, const 
       tconv::detail::too_small_for_threads(work) ? 1 : tconv::detail::thread_count(opt.threads);
   constexpr bool float_data = std::is_same_v<In, float>;
   const bool fast = float_data && !opt.exact_everywhere;
+  const bool interval = fast && !opt.tolerance() && bm.inputs_exact && !bm.storage_coarser;
+  // the tiled path: the estimate a tile at a time, never whole (interval judge, BLAS layers)
+  const bool tiled = interval && uses_gemm(g);
   estimate est;
   if constexpr (float_data) {
-    if (fast) est = estimate_float(g, x, w, b, threads);
+    if (fast && !tiled) est = estimate_float(g, x, w, b, threads);
   }
   const gamma_table g53(g.max_terms, 0x1p-53), gacc(g.max_terms + 1, bm.m.u_acc);
   const judge_inputs<In, Out> in{.g = g,
@@ -285,15 +424,21 @@ report check_impl(const problem& p, op_kind op, const In* x, const In* w, const 
                                  .w = w,
                                  .b = b,
                                  .y = y,
-                                 .est = fast ? &est : nullptr,
+                                 .est = fast && !tiled ? &est : nullptr,
                                  .bm = bm,
                                  .g53 = g53,
                                  .gacc = gacc,
                                  .tolerance = opt.tolerance(),
                                  .rtol = std::max(opt.rtol, 0.0),
                                  .atol = std::max(opt.atol, 0.0)};
-  const bool interval = fast && !in.tolerance && bm.inputs_exact && !bm.storage_coarser;
-  merged m = detail::merge(judge_all(in, threads, interval, opt.max_listed), g, p);
+  std::vector<partial> parts;
+#if TCONV_CHECK_HAVE_CBLAS
+  if constexpr (float_data) {
+    if (tiled) parts = judge_all_tiled(in, threads, opt.max_listed);
+  }
+#endif
+  if (!tiled) parts = judge_all(in, threads, interval, opt.max_listed);
+  merged m = detail::merge(parts, g, p);
   report& rep = m.rep;
   rep.precision_name = name(prec);
   rep.flush_subnormals = opt.flush_subnormals && !in.tolerance;

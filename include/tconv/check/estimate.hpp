@@ -149,11 +149,12 @@ struct column_cursor {
   }
 };
 
-// Adds column block C[(c, k), j0 + jj] (c in the channel block [cb, cb + cn) of group grp) into
-// s[n, grp*cout_g + cb + c, o(k, i)] and a[n, c, o(k, i)] (col2im).
+// Where col2im adds C[(c, k), j] and |C|[(c, k), j] of input position (n, i): at
+// s[n * s_batch + c * out_volume + o(k, i)] and a[n * a_batch + c * out_volume + o(k, i)], s and a
+// pointing at the block's first channel.
 struct scatter_target {
-  std::int64_t grp, cb, cn;
   double *s, *a;
+  std::int64_t s_batch, a_batch;
 };
 
 // One row of C and |C| (channel c of the block, one kernel tap whose per-axis output positions
@@ -164,19 +165,20 @@ inline void scatter_row(const geometry& g, const scatter_target& t, std::int64_t
   for (std::int64_t jj = 0; jj < nc; ++jj, at.advance(g)) {
     const std::int64_t o0 = m[0][at.i0], o1 = m[1][at.i1], o2 = m[2][at.i2];
     if ((o0 | o1 | o2) >= 0) {
-      const std::int64_t o = (o0 * g.out[1] + o1) * g.out[2] + o2;
-      t.s[(at.n * g.out_channels + t.grp * g.cout_g + t.cb + c) * g.out_volume + o] += cr[jj];
-      t.a[(at.n * t.cn + c) * g.out_volume + o] += ar[jj];
+      const std::int64_t o = (o0 * g.out[1] + o1) * g.out[2] + o2 + c * g.out_volume;
+      t.s[at.n * t.s_batch + o] += cr[jj];
+      t.a[at.n * t.a_batch + o] += ar[jj];
     }
   }
 }
 
-// The col2im of one chunk, split over the block's channels so that threads never write the same
-// element.
-inline void gemm_scatter(const geometry& g, const scatter_target& t, std::int64_t j0,
-                         std::int64_t nc, const std::array<std::vector<std::int64_t>, 3>& om,
-                         const double* cm, const double* am, int threads) {
-  tconv::detail::parallel_for(t.cn, threads, [&](std::int64_t c0, std::int64_t c1) {
+// The col2im of one chunk of channels [0, cn), split over them so that threads never write the
+// same element.
+inline void gemm_scatter(const geometry& g, const scatter_target& t, std::int64_t cn,
+                         std::int64_t j0, std::int64_t nc,
+                         const std::array<std::vector<std::int64_t>, 3>& om, const double* cm,
+                         const double* am, int threads) {
+  tconv::detail::parallel_for(cn, threads, [&](std::int64_t c0, std::int64_t c1) {
     const column_cursor first(g, j0);
     for (std::int64_t c = c0; c < c1; ++c)
       for (std::int64_t k0 = 0; k0 < g.kernel[0]; ++k0)
@@ -273,8 +275,9 @@ inline void gemm_channel_block(const geometry& g, const float* x, const gemm_pla
                 sc.xm.data(), n, 0.0, sc.cm.data(), n);
     cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, m, n, kk, 1.0, sc.wa.data() + woff, lda,
                 sc.xa.data(), n, 0.0, sc.am.data(), n);
-    gemm_scatter(g, {grp, cb, cn, est.s.data(), sc.ab.data()}, j0, nc, om, sc.cm.data(),
-                 sc.am.data(), threads);
+    const scatter_target to{est.s.data() + (grp * g.cout_g + cb) * g.out_volume, sc.ab.data(),
+                            g.out_channels * g.out_volume, cn * g.out_volume};
+    gemm_scatter(g, to, cn, j0, nc, om, sc.cm.data(), sc.am.data(), threads);
   }
   gemm_magnitudes(g, grp, cb, cn, sc.ab, g53, est, threads);
 }

@@ -49,6 +49,7 @@ class scratch_buffer {
     advise_huge_pages(v_.get(), n * sizeof(T));
   }
   [[nodiscard]] T* data() { return v_.get(); }
+  [[nodiscard]] const T* data() const { return v_.get(); }
   [[nodiscard]] std::size_t size() const { return n_; }
   T& operator[](std::size_t i) { return v_[i]; }
 

@@ -1,6 +1,8 @@
 #pragma once
 // The interval judge: the verdicts of a block of elements from the fast estimate alone, decided
 // exactly where the estimate's interval allows it, branch-free so that it vectorises.
+#include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 
@@ -13,29 +15,38 @@ namespace detail {
 [[nodiscard]] inline double dn(double v) { return v * (1 - 0x1p-52) - 0x1p-1074; }
 }  // namespace detail
 
-/// Per-element inputs of interval_judge: the estimate s, a >= sum |x||w|, |b|, got, and per element
-/// the coefficients of its product count n: ge = gamma_n(2^-53), gb = gamma_{n+1}(u),
-/// under = n eta (1 + gb) rounded up, pw = lambda sqrt(n+1) u.
+/// Per-element inputs of interval_judge: the estimate s, a_lo <= A <= a_hi for A the magnitude sum
+/// the exact path uses (judge.hpp's magnitude_sum), |b|, got, and per element the coefficients of
+/// its product count n: ge = gamma_n(2^-53), gb = gamma_{n+1}(u), under = n eta (1 + gb) rounded
+/// up, pw = lambda sqrt(n+1) u.
 struct interval_inputs {
-  const double *s, *a, *babs, *got, *ge, *gb, *under, *pw;
+  const double *s, *a_lo, *a_hi, *babs, *got, *ge, *gb, *under, *pw;
 };
 /// Per-element verdicts of interval_judge.
 struct interval_outputs {
   double* code;  // 0 within the bound, 1 beyond it, 2 in doubt (decide exactly)
   double *err, *bound, *warn;
+  double* ratio = nullptr;  // err / bound (when not null)
+  double* ulps = nullptr;   // err in ulps of s in the storage format (when not null)
+};
+
+/// What interval_judge needs of the storage format for ulps: 2^(1-p) and its smallest ulp.
+struct ulp_scale {
+  double step = 0x1p-23, least = 0x1p-149;
 };
 
 /// The interval judge (rigorous mode, inputs exact in the precision under check, y not stored in
-/// a coarser format). With core = a + |b|, the estimate's error e = gamma_n(2^-53) core, the bound
-///   B = gamma_{n+1}(u) core + n eta (1 + gamma_{n+1}(u))
-/// and d = |got - s|: the element is within when d + e <= B, beyond when d - e > B, and in doubt
-/// otherwise, or when s, a, got or B is not finite. Every quantity is nonnegative and rounded
-/// upward by up() (lower ends by dn()), so B is at least the rigorous bound and the two decided
-/// verdicts are those of exact arithmetic. Branch-free over arrays of one width: vectorised.
+/// a coarser format). The exact path's bound B = gamma_{n+1}(u) (A + |b|) + n eta (1 +
+/// gamma_{n+1}(u)) lies in [B_lo, B_hi], B_lo from a_lo rounded down and B_hi from a_hi rounded up;
+/// the estimate's error is at most e = gamma_n(2^-53) (a_hi + |b|); with d = |got - s| the exact
+/// error lies in [d - e, d + e]. The element is within when d + e <= B_lo, beyond when d - e >
+/// B_hi, and in doubt otherwise, or when s, a, got or B is not finite: both decided verdicts are
+/// those of the exact path. Branch-free over arrays of one width: vectorised.
 inline void interval_judge(std::int64_t count, const interval_inputs& in,
-                           const interval_outputs& out) {
+                           const interval_outputs& out, ulp_scale us = {}) {
   const double* __restrict s = in.s;
-  const double* __restrict a = in.a;
+  const double* __restrict a_lo = in.a_lo;
+  const double* __restrict a_hi = in.a_hi;
   const double* __restrict babs = in.babs;
   const double* __restrict got = in.got;
   const double* __restrict ge = in.ge;
@@ -48,19 +59,31 @@ inline void interval_judge(std::int64_t count, const interval_inputs& in,
   double* __restrict warn = out.warn;
   using detail::dn, detail::up;
   for (std::int64_t i = 0; i < count; ++i) {
-    const double core = up(a[i] + babs[i]);
+    const double core = up(a_hi[i] + babs[i]);
+    const double core_lo = std::max(0.0, dn(a_lo[i] + babs[i]));
     const double e = up(ge[i] * core);
-    const double bound = up(up(gb[i] * core) + under[i]);
+    // the exact path rounds upward four times (bound_model::bounds): one up() more than it here
+    const double bound = up(up(up(gb[i] * core)) + under[i]);
+    const double bound_lo = dn(dn(gb[i] * core_lo) + under[i]);
     const double d = std::fabs(got[i] - s[i]);
     const double hi = up(up(d) + e), lo = dn(dn(d) - e);
-    const double probe = s[i] + a[i] + got[i] + bound;  // NaN or infinite when any is
+    const double probe = s[i] + a_hi[i] + got[i] + bound;  // NaN or infinite when any is
     const double finite = probe - probe == 0 ? 1.0 : 0.0;
-    // within: hi <= B (then lo <= B too); beyond: lo > B; else in doubt
-    const double decided = (hi <= bound ? 2.0 : 0.0) + (lo > bound ? 1.0 : 0.0);
+    // within: hi <= B_lo (then lo <= B_hi too); beyond: lo > B_hi; else in doubt
+    const double decided = (hi <= bound_lo ? 2.0 : 0.0) + (lo > bound ? 1.0 : 0.0);
     code[i] = 2.0 - finite * decided;
     err[i] = d;
     bnd[i] = bound;
     warn[i] = pw[i] * core + under[i];
+  }
+  if (out.ratio == nullptr) return;
+  double* __restrict ratio = out.ratio;
+  double* __restrict ulps = out.ulps;
+  for (std::int64_t i = 0; i < count; ++i) {
+    ratio[i] = err[i] / bnd[i];  // bnd >= 2^-1074 (up)
+    // ulp_of(s): 2^floor(log2 |s|) from the exponent bits, times 2^(1-p), at least the least ulp
+    const auto bits = std::bit_cast<std::uint64_t>(s[i]) & 0x7ff0000000000000ULL;
+    ulps[i] = err[i] / std::max(std::bit_cast<double>(bits) * us.step, us.least);
   }
 }
 

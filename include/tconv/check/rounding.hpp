@@ -68,8 +68,14 @@ class gamma_table {
 [[nodiscard]] inline double ulp_of(double t, const float_format& f) {
   const double a = std::fabs(t);
   int e = f.min_exponent + f.precision - 1;  // smallest normal exponent
-  if (a != 0 && std::isfinite(a)) e = std::max(std::ilogb(a), e);
-  return std::ldexp(1.0, e - f.precision + 1);
+  if (a != 0 && std::isfinite(a)) {
+    // ilogb from the exponent bits (subnormal doubles through ilogb): judged once per element
+    const auto biased = static_cast<int>(std::bit_cast<std::uint64_t>(a) >> 52);
+    e = std::max(biased == 0 ? std::ilogb(a) : biased - 1023, e);
+  }
+  const int q = e - f.precision + 1;
+  if (q < -1022) return std::ldexp(1.0, q);
+  return std::bit_cast<double>(static_cast<std::uint64_t>(q + 1023) << 52);
 }
 
 }  // namespace tconv::check

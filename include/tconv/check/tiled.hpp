@@ -1,0 +1,207 @@
+#pragma once
+// The tiled fast path of a float32 layer that goes through BLAS: one tile is a block of output
+// channels of one group, every batch item. Per tile, the estimate (s, the sum in double, and
+// a, the double sum of |x||w|) is computed by GEMM + col2im into per-thread scratch, consumed at
+// once (judged, or rounded), and the scratch is reused by the next tile. Nothing of the size of
+// the output is allocated besides the output itself, so memory stays O(inputs + outputs) and the
+// first touch of fresh pages (about 1 ms per MB on the VMs tconv runs on) is paid for a few MB
+// per thread, not for 12 bytes per output element; threads take whole tiles (GEMM, col2im and
+// judgement all run in parallel).
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "tconv/check/estimate.hpp"
+#include "tconv/check/geometry.hpp"
+#include "tconv/check/huge_pages.hpp"
+#include "tconv/detail/parallel.hpp"
+
+#if TCONV_CHECK_HAVE_CBLAS
+
+// OpenBLAS (pthreads): stops its worker threads, which otherwise spin in sched_yield for about
+// 0.1 s after each call (and from the start) on the cores the tiles run on; a later call that asks
+// for more than one thread starts them again.
+extern "C" int blas_thread_shutdown_(void);
+
+namespace tconv::check {
+
+/// A tile: output channels [cb, cb + cn) of group grp, every batch item.
+struct tile {
+  std::int64_t grp, cb, cn;
+};
+
+/// The tiles of a layer and the GEMM's blocking within one.
+struct tile_plan {
+  std::int64_t rows_per_channel;  // weight rows per output channel: K (kernel volume)
+  std::int64_t cols_total;        // GEMM columns (n, i): batch * in_volume
+  std::int64_t per_channel;       // output values per channel: batch * out_volume
+  std::int64_t block, chunk;      // output channels per tile; columns per GEMM chunk
+  std::vector<tile> tiles;
+};
+
+/// Tiles of at most 2^16 output values (s and a of a tile: 1 MB, about a core's L2) and GEMM chunks
+/// of at most 2^15 C entries, but at least min(columns, 64) columns per chunk (a large kernel
+/// streams its weights once per chunk), and at least two tiles per thread where there are channels
+/// enough.
+[[nodiscard]] inline tile_plan plan_tiles(const geometry& g, int threads) {
+  constexpr std::int64_t max_tile_values = std::int64_t{1} << 16;
+  constexpr std::int64_t max_chunk_values = std::int64_t{1} << 15;
+  tile_plan p;
+  p.rows_per_channel = g.kernel_volume;
+  p.cols_total = g.batch * g.in_volume;
+  p.per_channel = g.batch * g.out_volume;
+  const std::int64_t min_cols = std::min<std::int64_t>(p.cols_total, 64);
+  std::int64_t block =
+      std::min(max_tile_values / p.per_channel, max_chunk_values / (g.kernel_volume * min_cols));
+  const std::int64_t per_group = (2 * threads + g.groups - 1) / g.groups;
+  block = std::min(block, (g.cout_g + per_group - 1) / per_group);
+  p.block = std::clamp<std::int64_t>(block, 1, g.cout_g);
+  p.chunk = std::clamp<std::int64_t>(max_chunk_values / (p.block * g.kernel_volume), min_cols,
+                                     p.cols_total);
+  for (std::int64_t grp = 0; grp < g.groups; ++grp)
+    for (std::int64_t cb = 0; cb < g.cout_g; cb += p.block)
+      p.tiles.push_back({grp, cb, std::min(p.block, g.cout_g - cb)});
+  return p;
+}
+
+/// The GEMM's right factor, converted once for every tile: per input channel ci the row
+/// [(n, i)] of x (values and magnitudes, in double: exact), [C_in, batch * in_volume].
+struct tile_inputs {
+  scratch_buffer<double> xd, xa;
+  tile_inputs(const geometry& g, const float* x, int threads)
+      : xd(static_cast<std::size_t>(g.in_count())), xa(xd.size()) {
+    const std::int64_t cols = g.batch * g.in_volume;
+    tconv::detail::parallel_for(g.in_channels, threads, [&](std::int64_t lo, std::int64_t hi) {
+      for (std::int64_t ci = lo; ci < hi; ++ci)
+        for (std::int64_t n = 0; n < g.batch; ++n) {
+          const float* src = x + (n * g.in_channels + ci) * g.in_volume;
+          double* vd = xd.data() + ci * cols + n * g.in_volume;
+          double* va = xa.data() + ci * cols + n * g.in_volume;
+          for (std::int64_t i = 0; i < g.in_volume; ++i) {
+            vd[i] = static_cast<double>(src[i]);
+            va[i] = std::fabs(vd[i]);
+          }
+        }
+    });
+  }
+};
+
+/// One thread's scratch: the tile's weights (values and magnitudes, [cin_g, cn * K] in double),
+/// one chunk of C, and the tile's s and a ([batch, cn, out_volume]).
+struct tile_scratch {
+  scratch_buffer<double> wd, wa, cm, am, s, a;
+  tile_scratch(const geometry& g, const tile_plan& p)
+      : wd(static_cast<std::size_t>(g.cin_g * p.block * g.kernel_volume)),
+        wa(wd.size()),
+        cm(static_cast<std::size_t>(p.block * g.kernel_volume * p.chunk)),
+        am(cm.size()),
+        s(static_cast<std::size_t>(p.block * p.per_channel)),
+        a(s.size()) {}
+};
+
+namespace detail {
+
+// The tile's weights as the GEMM's left factor [cin_g, cn * K], row-major, in double.
+inline void tile_weights(const geometry& g, const float* w, const tile& t, tile_scratch& sc) {
+  const std::int64_t K = g.kernel_volume, cols = t.cn * K;
+  for (std::int64_t cl = 0; cl < g.cin_g; ++cl)
+    for (std::int64_t c = 0; c < t.cn; ++c) {
+      const std::int64_t co = t.cb + c;  // within the group
+      // conv_transpose w is [C_in, C_out/g, K...]; conv w is [C_out, C_in/g, K...]
+      const std::int64_t src = g.op == op_kind::conv_transpose
+                                   ? ((t.grp * g.cin_g + cl) * g.cout_g + co) * K
+                                   : ((t.grp * g.cout_g + co) * g.cin_g + cl) * K;
+      double* vd = sc.wd.data() + cl * cols + c * K;
+      double* va = sc.wa.data() + cl * cols + c * K;
+      for (std::int64_t k = 0; k < K; ++k) {
+        vd[k] = static_cast<double>(w[src + k]);
+        va[k] = std::fabs(vd[k]);
+      }
+    }
+}
+
+// C rows (c, k) of one chunk added into the tile's s and a at [n, c, o(k, i)] (col2im).
+inline void tile_scatter(const geometry& g, const tile& t, std::int64_t j0, std::int64_t nc,
+                         const std::array<std::vector<std::int64_t>, 3>& om, tile_scratch& sc) {
+  const scatter_target to{sc.s.data(), sc.a.data(), t.cn * g.out_volume, t.cn * g.out_volume};
+  const column_cursor first(g, j0);
+  for (std::int64_t c = 0; c < t.cn; ++c)
+    for (std::int64_t k0 = 0; k0 < g.kernel[0]; ++k0)
+      for (std::int64_t k1 = 0; k1 < g.kernel[1]; ++k1)
+        for (std::int64_t k2 = 0; k2 < g.kernel[2]; ++k2) {
+          const std::int64_t row = ((c * g.kernel[0] + k0) * g.kernel[1] + k1) * g.kernel[2] + k2;
+          const std::array<const std::int64_t*, 3> m{om[0].data() + k0 * g.in[0],
+                                                     om[1].data() + k1 * g.in[1],
+                                                     om[2].data() + k2 * g.in[2]};
+          scatter_row(g, to, c, m, sc.cm.data() + row * nc, sc.am.data() + row * nc, first, nc);
+        }
+}
+
+}  // namespace detail
+
+/// The estimate of one tile into sc.s and sc.a at [n, c, o]: s = the sum of the products and the
+/// bias in double, a = the double sum of |x||w| (bias excluded). Both are sums of exact products
+/// (float products are exact in double) in some order: |s - T| <= gamma_n(2^-53) (A + |b|) and
+/// |a - A| <= gamma_n(2^-53) A, A = sum |x||w|, n the element's products.
+inline void estimate_tile(const geometry& g, const tile_inputs& x, const float* w, const float* b,
+                          const tile_plan& p, const tile& t,
+                          const std::array<std::vector<std::int64_t>, 3>& om, tile_scratch& sc) {
+  detail::tile_weights(g, w, t, sc);
+  const std::int64_t values = t.cn * p.per_channel;
+  std::memset(sc.s.data(), 0, static_cast<std::size_t>(values) * sizeof(double));
+  std::memset(sc.a.data(), 0, static_cast<std::size_t>(values) * sizeof(double));
+  const int m = static_cast<int>(t.cn * g.kernel_volume), kk = static_cast<int>(g.cin_g);
+  for (std::int64_t j0 = 0; j0 < p.cols_total; j0 += p.chunk) {
+    const std::int64_t nc = std::min(p.chunk, p.cols_total - j0);
+    const int n = static_cast<int>(nc), ldb = static_cast<int>(p.cols_total);
+    const std::int64_t first = t.grp * g.cin_g * p.cols_total + j0;
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, m, n, kk, 1.0, sc.wd.data(), m,
+                x.xd.data() + first, ldb, 0.0, sc.cm.data(), n);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, m, n, kk, 1.0, sc.wa.data(), m,
+                x.xa.data() + first, ldb, 0.0, sc.am.data(), n);
+    detail::tile_scatter(g, t, j0, nc, om, sc);
+  }
+  if (b == nullptr) return;
+  for (std::int64_t n = 0; n < g.batch; ++n)
+    for (std::int64_t c = 0; c < t.cn; ++c) {
+      const double bv = static_cast<double>(b[t.grp * g.cout_g + t.cb + c]);
+      double* row = sc.s.data() + (n * t.cn + c) * g.out_volume;
+      for (std::int64_t o = 0; o < g.out_volume; ++o) row[o] += bv;
+    }
+}
+
+/// Runs consume(thread, tile, scratch) for every tile of the layer after its estimate, tiles
+/// taken by `threads` threads in turn (BLAS single-threaded in each).
+template <class Consume>
+void for_each_tile(const geometry& g, const float* x, const float* w, const float* b, int threads,
+                   Consume&& consume) {
+  const tile_plan p = plan_tiles(g, threads);
+  const auto om = detail::gemm_out_positions(g);
+  openblas_set_num_threads(1);
+  blas_thread_shutdown_();
+  const tile_inputs xs(g, x, threads);
+  std::atomic<std::size_t> next{0};
+  const int used =
+      static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads), p.tiles.size()));
+  tconv::detail::parallel_parts(used, used, [&](int part, std::int64_t, std::int64_t) {
+    tile_scratch sc(g, p);
+    for (std::size_t i = next++; i < p.tiles.size(); i = next++) {
+      estimate_tile(g, xs, w, b, p, p.tiles[i], om, sc);
+      consume(part, p.tiles[i], sc);
+    }
+  });
+}
+
+/// The flat output index of (n, c) of tile t, position 0: (n C_out + grp C_out/g + cb + c) * V.
+[[nodiscard]] inline std::int64_t tile_row_start(const geometry& g, const tile& t, std::int64_t n,
+                                                 std::int64_t c) {
+  return (n * g.out_channels + t.grp * g.cout_g + t.cb + c) * g.out_volume;
+}
+
+}  // namespace tconv::check
+
+#endif

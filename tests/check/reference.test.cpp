@@ -4,7 +4,9 @@
 // a layer large enough to take it) must bracket the exact value within its stated error.
 #include "tconv/check/reference.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <mutex>
 
 #include "rational.hpp"
 #include "tconv/conv.hpp"
@@ -198,8 +200,69 @@ TEST_CASE("the GEMM estimate brackets the exact sum of a forward conv with group
   const auto op = tconv::op_kind::conv;
   REQUIRE(tconv::is_valid(p, op));
   const tc::geometry geo(p, op);
-  require_estimate_brackets(geo, wide_values(geo, 16, 7));
+  const layer_values v = wide_values(geo, 16, 7);
+  require_estimate_brackets(geo, v);
+  std::vector<float> y(static_cast<std::size_t>(geo.out_count()));
+  (void)tc::reference_float(geo, v.x.data(), v.w.data(), v.b.data(), y.data(), 2);
+  tc::superacc acc;
+  for (std::int64_t f = 0; f < geo.out_count(); ++f) {
+    tc::exact_element(geo, f, v.x.data(), v.w.data(), v.b.data(), acc);
+    REQUIRE(y[static_cast<std::size_t>(f)] == static_cast<float>(acc.round_to(tc::binary32)));
+  }
 }
+
+#if TCONV_CHECK_HAVE_CBLAS
+TEST_CASE("each tile's estimate brackets the exact sums (tiled.hpp), on 1 and 2 threads",
+          "[reference]") {
+  // grouped, dilated, strided conv_transpose, batch 2: several tiles per group, several GEMM
+  // chunks per tile
+  tconv::problem p;
+  p.rank = 2, p.batch = 2, p.groups = 2, p.in_channels = 32, p.out_channels = 48,
+  p.input = {24, 20, 1};
+  p.kernel = {3, 4, 1}, p.dilation = {2, 1, 1}, p.stride = {3, 2, 1}, p.pad_begin = {1, 0, 0},
+  p.pad_end = {2, 1, 0};
+  p.has_bias = true;
+  const tc::geometry geo(p, tconv::op_kind::conv_transpose);
+  const layer_values v = wide_values(geo, 48, 11);
+  const tc::tile_plan plan = tc::plan_tiles(geo, 2);
+  REQUIRE(plan.tiles.size() > 2);
+  REQUIRE(plan.chunk < plan.cols_total);
+  for (int threads : {1, 2}) {
+    std::vector<char> seen(static_cast<std::size_t>(geo.out_count()), 0);
+    std::mutex m;
+    tc::for_each_tile(
+        geo, v.x.data(), v.w.data(), v.b.data(), threads,
+        [&](int, const tc::tile& t, tc::tile_scratch& sc) {
+          tc::superacc acc, mag;
+          for (std::int64_t n = 0; n < geo.batch; ++n)
+            for (std::int64_t c = 0; c < t.cn; ++c)
+              for (std::int64_t o = 0; o < geo.out_volume; ++o) {
+                const std::int64_t f = tc::tile_row_start(geo, t, n, c) + o;
+                const auto at = static_cast<std::size_t>((n * t.cn + c) * geo.out_volume + o);
+                tc::exact_element(geo, f, v.x.data(), v.w.data(), v.b.data(), acc);
+                mag.clear();
+                geo.for_each_term(f, [&](std::int64_t xi, std::int64_t wi) {
+                  mag.add_product(std::fabs(v.x[static_cast<std::size_t>(xi)]),
+                                  std::fabs(v.w[static_cast<std::size_t>(wi)]));
+                });
+                const double n_terms = static_cast<double>(geo.terms(f));
+                const double g = tc::gamma_up(n_terms, 0x1p-53) * 1.0000001;
+                const double a = sc.a[at];
+                const double babs = std::fabs(v.b[static_cast<std::size_t>(geo.channel(f))]);
+                tc::superacc d = acc, da = mag;
+                d.add(-sc.s[at]);
+                da.add(-a);
+                REQUIRE(std::fabs(d.round_to(tc::binary64)) <=
+                        g * (mag.round_to(tc::binary64) + babs));
+                REQUIRE(std::fabs(da.round_to(tc::binary64)) <= g * mag.round_to(tc::binary64));
+                const std::lock_guard<std::mutex> lock(m);
+                ++seen[static_cast<std::size_t>(f)];
+              }
+        });
+    CHECK(std::all_of(seen.begin(), seen.end(), [](char k) { return k == 1; }));
+  }
+}
+#endif
 
 TEST_CASE(
     "per-axis taps: the progression equals the brute-force enumeration, without tables for long "

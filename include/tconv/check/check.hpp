@@ -126,10 +126,11 @@ void judge_range(const judge_inputs<In, Out>& in, std::int64_t lo, std::int64_t 
 }
 
 // The coefficients of interval_judge for one product count n (consecutive elements share n), and
-// the factors that take a double sum a of the n magnitudes (any order) to a_lo <= A_exact <= a_hi
-// around the exact path's magnitude sum: a (1 - gamma_n) and a (1 + 4 gamma_n + 2^-48), gamma_n =
-// gamma_n(2^-53) (the two paths' sums are each within gamma_n of sum |x||w|; A_exact is one of
-// them times (1 + gamma_n), rounded up twice).
+// the factors that take the tiled estimate's magnitude sum a (a double sum of the n magnitudes in
+// some order, within ge = gamma_n(2^-53) of A = sum |x||w|) to a_lo <= A_exact <= a_hi around the
+// magnitude sum of the exact path, A_exact = a' (1 + ge) rounded up twice, a' another such sum:
+// a_lo = a (1 - ge), a_hi = a (1 + 4 ge + 2^-48), each rounded outward (valid for ge <= 2^-20;
+// beyond, a_hi is infinite and every element is decided exactly).
 struct term_coefficients {
   std::int64_t n = -1;
   double ge = 0, gb = 0, under = 0, pw = 0;  // gamma_n(2^-53), gamma_{n+1}(u), n eta (1+gb), level
@@ -142,17 +143,17 @@ struct term_coefficients {
     n = nt, ge = in.g53(nt), gb = in.gacc(nt + 1);
     under = in.bm.underflow(nd, gb);
     pw = in.bm.lambda * std::sqrt(nd + 1) * in.bm.m.u_acc;
-    lo_f = ge <= 0x1p-20 ? next_down(1 - ge) : 0.0;
-    hi_f = ge <= 0x1p-20 ? next_up(1 + next_up(4 * ge + 0x1p-48))
-                         : std::numeric_limits<double>::infinity();
+    const bool small = ge <= 0x1p-20;
+    lo_f = small ? next_down(1 - ge) : 0.0;
+    hi_f = small ? next_up(1 + next_up(4 * ge + 0x1p-48)) : std::numeric_limits<double>::infinity();
   }
 };
 
 // The interval judge's columns for one block of elements: 0 |b|, 1 got, 2-5 the coefficients,
-// 6 err, 7 bound, 8 warning level, 9 a (a_lo), 10 the verdict code, 11 a_hi, 12 ratio, 13 ulps.
+// 6 err, 7 bound, 8 warning level, 9 a (a_lo), 10 the verdict code, 11 a_hi, 12 ulp of s.
 struct interval_block {
   static constexpr std::int64_t size = 1024;
-  std::vector<double> scratch = std::vector<double>(static_cast<std::size_t>(size * 14));
+  std::vector<double> scratch = std::vector<double>(static_cast<std::size_t>(size * 13));
   [[nodiscard]] double* column(int k) { return scratch.data() + k * size; }
 };
 
@@ -214,56 +215,26 @@ void judge_range_by_interval(const judge_inputs<In, Out>& in, std::int64_t lo, s
 }
 
 #if TCONV_CHECK_HAVE_CBLAS
-// Per output position (o0, o1, o2) of the layer, the index of its product count in `table`, the
-// coefficients of each distinct count (a handful): every row of every tile looks them up.
-struct position_coefficients {
-  std::vector<std::uint32_t> index;
-  std::vector<term_coefficients> table;
-
-  template <class In, class Out>
-  explicit position_coefficients(const judge_inputs<In, Out>& in) {
-    const geometry& g = in.g;
-    index.resize(static_cast<std::size_t>(g.out_volume));
-    std::array<std::vector<std::int64_t>, 3> taps;
-    for (int ax = 0; ax < 3; ++ax)
-      for (std::int64_t q = 0; q < g.out[ax]; ++q)
-        taps[static_cast<std::size_t>(ax)].push_back(g.taps(ax, q));
-    std::size_t o = 0;
-    for (const std::int64_t t0 : taps[0])
-      for (const std::int64_t t1 : taps[1])
-        for (const std::int64_t t2 : taps[2]) index[o++] = slot(g.cin_g * t0 * t1 * t2, in);
-  }
-
- private:
-  template <class In, class Out>
-  std::uint32_t slot(std::int64_t n, const judge_inputs<In, Out>& in) {
-    for (std::size_t i = 0; i < table.size(); ++i)
-      if (table[i].n == n) return static_cast<std::uint32_t>(i);
-    table.emplace_back().set(n, in);
-    return static_cast<std::uint32_t>(table.size() - 1);
-  }
-};
-
 // Judges row (n, c) of tile t from its estimate (s, a: the tile's scratch at that row), a block at
 // a time with interval_judge; the elements it leaves in doubt are judged as --exact judges them
 // (in.est is null here).
 template <class Out>
-void judge_tile_row(const judge_inputs<float, Out>& in, const position_coefficients& pc,
+void judge_tile_row(const judge_inputs<float, Out>& in, const position_table<term_coefficients>& pc,
                     std::int64_t f0, const double* s, const double* a, interval_block& blk,
                     partial& pt, superacc& acc, int max_listed) {
   const geometry& g = in.g;
   const double babs = in.b != nullptr ? std::fabs(static_cast<double>(in.b[g.channel(f0)])) : 0.0;
-  const interval_outputs out{blk.column(10), blk.column(6),  blk.column(7),
-                             blk.column(8),  blk.column(12), blk.column(13)};
+  const interval_outputs out{blk.column(10), blk.column(6), blk.column(7), blk.column(8),
+                             blk.column(12)};
   const ulp_scale us{std::ldexp(1.0, 1 - in.bm.storage.precision),
                      std::ldexp(1.0, in.bm.storage.min_exponent)};
-  const double *code = blk.column(10), *err = blk.column(6), *warn = blk.column(8);
-  const double *ratio = blk.column(12), *ulps = blk.column(13);
+  const double *code = blk.column(10), *err = blk.column(6), *bound = blk.column(7);
+  const double *warn = blk.column(8), *ulp = blk.column(12);
   for (std::int64_t o0 = 0; o0 < g.out_volume; o0 += interval_block::size) {
     const std::int64_t cnt = std::min(interval_block::size, g.out_volume - o0);
     double *alo = blk.column(9), *ahi = blk.column(11);
     for (std::int64_t i = 0; i < cnt; ++i) {
-      const term_coefficients& tc = pc.table[pc.index[static_cast<std::size_t>(o0 + i)]];
+      const term_coefficients& tc = pc.at(o0 + i);
       alo[i] = tconv::check::detail::dn(a[o0 + i] * tc.lo_f);
       ahi[i] = tconv::check::detail::up(a[o0 + i] * tc.hi_f);
       blk.column(0)[i] = babs;
@@ -278,11 +249,19 @@ void judge_tile_row(const judge_inputs<float, Out>& in, const position_coefficie
     for (std::int64_t i = 0; i < cnt; ++i) {
       const std::int64_t f = f0 + o0 + i;
       if (code[i] == 0 && err[i] <= warn[i]) {
-        // within, no warning: only the worst ratio and ulps can change
-        if (ratio[i] > pt.max_ratio || (ratio[i] == pt.max_ratio && f < pt.max_ratio_f))
-          pt.max_ratio = ratio[i], pt.max_ratio_f = f;
-        if (ulps[i] > pt.max_ulps || (ulps[i] == pt.max_ulps && f < pt.max_ulps_f))
-          pt.max_ulps = ulps[i], pt.max_ulps_f = f;
+        // within, no warning: only the worst ratio and ulps can change, and the division is done
+        // only where the product says they may (bound and ulp are positive)
+        constexpr double slack = 1 - 0x1p-40;
+        if (err[i] >= pt.max_ratio * bound[i] * slack) {
+          const double ratio = err[i] / bound[i];
+          if (ratio > pt.max_ratio || (ratio == pt.max_ratio && f < pt.max_ratio_f))
+            pt.max_ratio = ratio, pt.max_ratio_f = f;
+        }
+        if (err[i] >= pt.max_ulps * ulp[i] * slack) {
+          const double ulps = err[i] / ulp[i];
+          if (ulps > pt.max_ulps || (ulps == pt.max_ulps && f < pt.max_ulps_f))
+            pt.max_ulps = ulps, pt.max_ulps_f = f;
+        }
         continue;
       }
       record(pt, f,
@@ -299,7 +278,11 @@ template <class Out>
                                                    int max_listed) {
   std::vector<partial> parts(static_cast<std::size_t>(threads));
   const geometry& g = in.g;
-  const position_coefficients pc(in);
+  const position_table<term_coefficients> pc(g, [&](std::int64_t n) {
+    term_coefficients tc;
+    tc.set(n, in);
+    return tc;
+  });
   for_each_tile(g, in.x, in.w, in.b, threads, [&](int part, const tile& t, tile_scratch& sc) {
     thread_local interval_block blk;
     superacc acc;

@@ -159,16 +159,27 @@ struct scatter_target {
 
 // One row of C and |C| (channel c of the block, one kernel tap whose per-axis output positions
 // are m[axis][i]) added at the output positions of columns [at, at + nc).
-inline void scatter_row(const geometry& g, const scatter_target& t, std::int64_t c,
-                        const std::array<const std::int64_t*, 3>& m, const double* cr,
-                        const double* ar, column_cursor at, std::int64_t nc) {
-  for (std::int64_t jj = 0; jj < nc; ++jj, at.advance(g)) {
-    const std::int64_t o0 = m[0][at.i0], o1 = m[1][at.i1], o2 = m[2][at.i2];
-    if ((o0 | o1 | o2) >= 0) {
-      const std::int64_t o = (o0 * g.out[1] + o1) * g.out[2] + o2 + c * g.out_volume;
-      t.s[at.n * t.s_batch + o] += cr[jj];
-      t.a[at.n * t.a_batch + o] += ar[jj];
+template <class Mag>
+void scatter_row(const geometry& g, const scatter_target& t, std::int64_t c,
+                 const std::array<const std::int64_t*, 3>& m, const double* cr, const Mag* ar,
+                 column_cursor at, std::int64_t nc) {
+  // a run of columns along the last axis at a time: o0 and o1 are fixed within it
+  for (std::int64_t jj = 0; jj < nc;) {
+    const std::int64_t run = std::min(nc - jj, g.in[2] - at.i2);
+    const std::int64_t o0 = m[0][at.i0], o1 = m[1][at.i1];
+    if ((o0 | o1) >= 0) {
+      const std::int64_t base = (o0 * g.out[1] + o1) * g.out[2] + c * g.out_volume;
+      double* srow = t.s + at.n * t.s_batch + base;
+      double* arow = t.a + at.n * t.a_batch + base;
+      const std::int64_t* m2 = m[2] + at.i2;
+      for (std::int64_t r = 0; r < run; ++r) {
+        const std::int64_t o2 = m2[r];
+        if (o2 >= 0) srow[o2] += cr[jj + r], arow[o2] += static_cast<double>(ar[jj + r]);
+      }
     }
+    jj += run;
+    at.i2 += run - 1;
+    at.advance(g);
   }
 }
 

@@ -6,6 +6,7 @@
 // rounding of the exact value; the others are summed exactly.
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <mutex>
 #include <vector>
 
@@ -13,11 +14,77 @@
 #include "tconv/check/geometry.hpp"
 #include "tconv/check/rounding.hpp"
 #include "tconv/check/superacc.hpp"
+#include "tconv/check/tiled.hpp"
 #include "tconv/detail/parallel.hpp"
 
 namespace tconv::check {
 
 using tconv::detail::thread_count;
+
+namespace detail {
+
+// y[f] from the estimate s within e of the exact value when every value of [s - e, s + e] rounds
+// to the same float; false (y[f] untouched) when the interval leaves the rounding in doubt.
+inline bool round_from_interval(double s, double e, float& y) {
+  const float r0 = to_float_rn(next_down(s - e)), r1 = to_float_rn(next_up(s + e));
+  if (!std::isfinite(s) || !std::isfinite(e) || r0 != r1) return false;
+  y = r0;
+  return true;
+}
+
+// Each element of the doubt list summed exactly and rounded once.
+inline void round_exactly(const geometry& g, const float* x, const float* w, const float* b,
+                          float* y, const std::vector<std::int64_t>& doubt, int threads) {
+  tconv::detail::parallel_for(static_cast<std::int64_t>(doubt.size()), threads,
+                              [&](std::int64_t lo, std::int64_t hi) {
+                                superacc acc;
+                                for (std::int64_t i = lo; i < hi; ++i) {
+                                  const std::int64_t f = doubt[static_cast<std::size_t>(i)];
+                                  exact_element(g, f, x, w, b, acc);
+                                  y[f] = static_cast<float>(acc.round_to(binary32));
+                                }
+                              });
+}
+
+#if TCONV_CHECK_HAVE_CBLAS
+// reference_float through the tiled estimate (tiled.hpp): each tile rounded as soon as it is
+// estimated, e = gamma_n(2^-53) (a_hi + |b|) with a_hi = a (1 + 2 gamma_n(2^-53)) rounded up >=
+// sum |x||w| (a: the tile's magnitude sum, a double sum of the n magnitudes in some order).
+inline std::int64_t reference_float_tiled(const geometry& g, const float* x, const float* w,
+                                          const float* b, float* y, int threads) {
+  struct factors {
+    double ge, hi_f;  // gamma_n(2^-53); the factor of a_hi
+  };
+  const position_table<factors> pt(g, [](std::int64_t n) {
+    const double ge = gamma_up(static_cast<double>(n), 0x1p-53);
+    return factors{
+        ge, ge <= 0x1p-20 ? next_up(1 + next_up(2 * ge)) : std::numeric_limits<double>::infinity()};
+  });
+  std::vector<std::vector<std::int64_t>> doubt(static_cast<std::size_t>(threads));
+  for_each_tile(g, x, w, b, threads, [&](int part, const tile& t, tile_scratch& sc) {
+    auto& mine = doubt[static_cast<std::size_t>(part)];
+    for (std::int64_t n = 0; n < g.batch; ++n)
+      for (std::int64_t c = 0; c < t.cn; ++c) {
+        const std::int64_t row = (n * t.cn + c) * g.out_volume, f0 = tile_row_start(g, t, n, c);
+        const double* s = sc.s.data() + row;
+        const double* a = sc.a.data() + row;
+        const double bb = b != nullptr ? std::fabs(static_cast<double>(b[g.channel(f0)])) : 0.0;
+        for (std::int64_t o = 0; o < g.out_volume; ++o) {
+          const factors& fc = pt.at(o);
+          const double a_hi = next_up(a[o] * fc.hi_f);
+          const double e = next_up(fc.ge * next_up(a_hi + bb));
+          if (!round_from_interval(s[o], e, y[f0 + o])) mine.push_back(f0 + o);
+        }
+      }
+  });
+  std::vector<std::int64_t> all;
+  for (const auto& d : doubt) all.insert(all.end(), d.begin(), d.end());
+  round_exactly(g, x, w, b, y, all, threads);
+  return static_cast<std::int64_t>(all.size());
+}
+#endif
+
+}  // namespace detail
 
 /// The correctly rounded float32 result (float data). Returns how many elements needed exact
 /// arithmetic.
@@ -26,6 +93,9 @@ inline std::int64_t reference_float(const geometry& g, const float* x, const flo
   if (tconv::detail::too_small_for_threads(static_cast<double>(g.out_count()) *
                                            static_cast<double>(g.cin_g)))
     threads = 1;
+#if TCONV_CHECK_HAVE_CBLAS
+  if (uses_gemm(g)) return detail::reference_float_tiled(g, x, w, b, y, threads);
+#endif
   const estimate est = estimate_float(g, x, w, b, threads);
   const std::int64_t total = g.out_count();
   std::vector<std::int64_t> doubt;
@@ -38,24 +108,12 @@ inline std::int64_t reference_float(const geometry& g, const float* x, const flo
       const double s = est.s[fi];
       const double bb = b != nullptr ? std::fabs(static_cast<double>(b[g.channel(f)])) : 0.0;
       const double e = next_up(g53(g.terms(f)) * next_up(est.a_up[fi] + bb));
-      const float r0 = to_float_rn(next_down(s - e)), r1 = to_float_rn(next_up(s + e));
-      if (std::isfinite(s) && std::isfinite(e) && r0 == r1)
-        y[f] = r0;
-      else
-        mine.push_back(f);
+      if (!detail::round_from_interval(s, e, y[f])) mine.push_back(f);
     }
     const std::lock_guard<std::mutex> lock(doubt_mutex);
     doubt.insert(doubt.end(), mine.begin(), mine.end());
   });
-  tconv::detail::parallel_for(static_cast<std::int64_t>(doubt.size()), threads,
-                              [&](std::int64_t lo, std::int64_t hi) {
-                                superacc acc;
-                                for (std::int64_t i = lo; i < hi; ++i) {
-                                  const std::int64_t f = doubt[static_cast<std::size_t>(i)];
-                                  exact_element(g, f, x, w, b, acc);
-                                  y[f] = static_cast<float>(acc.round_to(binary32));
-                                }
-                              });
+  detail::round_exactly(g, x, w, b, y, doubt, threads);
   return static_cast<std::int64_t>(doubt.size());
 }
 

@@ -196,6 +196,41 @@ void for_each_tile(const geometry& g, const float* x, const float* w, const floa
   });
 }
 
+/// Per output position (o0, o1, o2) of the layer, the index of its product count in `table`, and
+/// make(n) for each distinct count n (a handful): every row of every tile looks them up.
+template <class T>
+struct position_table {
+  std::vector<std::uint32_t> index;
+  std::vector<std::int64_t> counts;
+  std::vector<T> table;
+
+  template <class Make>
+  position_table(const geometry& g, Make&& make) {
+    index.resize(static_cast<std::size_t>(g.out_volume));
+    std::array<std::vector<std::int64_t>, 3> taps;
+    for (int ax = 0; ax < 3; ++ax)
+      for (std::int64_t q = 0; q < g.out[ax]; ++q)
+        taps[static_cast<std::size_t>(ax)].push_back(g.taps(ax, q));
+    std::size_t o = 0;
+    for (const std::int64_t t0 : taps[0])
+      for (const std::int64_t t1 : taps[1])
+        for (const std::int64_t t2 : taps[2]) index[o++] = slot(g.cin_g * t0 * t1 * t2, make);
+  }
+  [[nodiscard]] const T& at(std::int64_t o) const {
+    return table[index[static_cast<std::size_t>(o)]];
+  }
+
+ private:
+  template <class Make>
+  std::uint32_t slot(std::int64_t n, Make& make) {
+    for (std::size_t i = 0; i < counts.size(); ++i)
+      if (counts[i] == n) return static_cast<std::uint32_t>(i);
+    counts.push_back(n);
+    table.push_back(make(n));
+    return static_cast<std::uint32_t>(table.size() - 1);
+  }
+};
+
 /// The flat output index of (n, c) of tile t, position 0: (n C_out + grp C_out/g + cb + c) * V.
 [[nodiscard]] inline std::int64_t tile_row_start(const geometry& g, const tile& t, std::int64_t n,
                                                  std::int64_t c) {

@@ -212,6 +212,8 @@ TEST_CASE("the GEMM estimate brackets the exact sum of a forward conv with group
 }
 
 #if TCONV_CHECK_HAVE_CBLAS
+void require_tiles_bracket(const tc::geometry& geo, const layer_values& v);
+
 TEST_CASE("each tile's estimate brackets the exact sums (tiled.hpp), on 1 and 2 threads",
           "[reference]") {
   // grouped, dilated, strided conv_transpose, batch 2: several tiles per group, several GEMM
@@ -222,11 +224,24 @@ TEST_CASE("each tile's estimate brackets the exact sums (tiled.hpp), on 1 and 2 
   p.kernel = {3, 4, 1}, p.dilation = {2, 1, 1}, p.stride = {3, 2, 1}, p.pad_begin = {1, 0, 0},
   p.pad_end = {2, 1, 0};
   p.has_bias = true;
+  // and a kernel longer than the input on the last axis (col2im tap by tap, FCN-like)
+  tconv::problem q = p;
+  q.batch = 2, q.groups = 1, q.in_channels = 6, q.out_channels = 5, q.input = {5, 4, 1},
+  q.kernel = {6, 9, 1}, q.dilation = {1, 2, 1}, q.stride = {4, 3, 1};
+  q.pad_begin = {2, 1, 0}, q.pad_end = {1, 3, 0};
+  const tc::geometry long_kernel(q, tconv::op_kind::conv_transpose);
+  REQUIRE(long_kernel.kernel[1] > long_kernel.in[1]);
+  require_tiles_bracket(long_kernel, wide_values(long_kernel, 5, 12));
   const tc::geometry geo(p, tconv::op_kind::conv_transpose);
-  const layer_values v = wide_values(geo, 48, 11);
   const tc::tile_plan plan = tc::plan_tiles(geo, 2);
   REQUIRE(plan.tiles.size() > 2);
   REQUIRE(plan.chunk < plan.cols_total);
+  require_tiles_bracket(geo, wide_values(geo, 48, 11));
+}
+
+// Every tile's s and a (for_each_tile on 1 and 2 threads) within gamma_n(2^-53) of the exact
+// sums, and every output element in exactly one tile.
+void require_tiles_bracket(const tc::geometry& geo, const layer_values& v) {
   for (int threads : {1, 2}) {
     std::vector<char> seen(static_cast<std::size_t>(geo.out_count()), 0);
     std::mutex m;

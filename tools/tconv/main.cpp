@@ -2,6 +2,7 @@
 // The one place that turns an error into exit status 2.
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <new>
 #include <string_view>
@@ -10,6 +11,19 @@
 #include "tconv/problem.hpp"
 
 namespace {
+
+// OpenBLAS, linked into tconv statically, starts its worker threads in its own constructor from
+// OPENBLAS_NUM_THREADS, and they spin in sched_yield while tconv works (about 13 ms of a 55 ms
+// check on FCN here). tconv's checks run BLAS single-threaded in each of their own threads (more
+// are started by openblas_set_num_threads where a path asks for them), so unless the user set the
+// variable, OpenBLAS starts with one thread; the setting leaves the environment again before
+// main, so that the programs tconv runs (adapters, plugins' libraries) never see it.
+bool blas_threads_set_here = false;
+
+__attribute__((constructor(101))) void start_openblas_with_one_thread() {
+  if (std::getenv("OPENBLAS_NUM_THREADS") == nullptr && setenv("OPENBLAS_NUM_THREADS", "1", 0) == 0)
+    blas_threads_set_here = true;
+}
 
 // How a command's errors read. The engines' commands (explore, verify) always printed their
 // usage errors (explore: also invalid problems) as "tconv CMD: WHAT"; everything else, and a
@@ -52,6 +66,7 @@ int run(const tconv::cli::command& c) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (blas_threads_set_here) unsetenv("OPENBLAS_NUM_THREADS");
   CLI::App app{
       "tconv: verify a conv_transpose / conv implementation's output against the exact result.\n"
       "Exit status: 0 written / verified, 1 the output violates its bound, 2 usage or input "

@@ -157,28 +157,48 @@ struct scatter_target {
   std::int64_t s_batch, a_batch;
 };
 
+// The innermost axis of the layer that is not trivial (input or kernel extent above 1; axis 2 when
+// none is): rank-1 and rank-2 layers keep their last axes at extent 1.
+[[nodiscard]] inline int inner_axis(const geometry& g) {
+  for (int ax = 2; ax > 0; --ax)
+    if (g.in[ax] > 1 || g.kernel[ax] > 1) return ax;
+  return 0;
+}
+
 // One row of C and |C| (channel c of the block, one kernel tap whose per-axis output positions
 // are m[axis][i]) added at the output positions of columns [at, at + nc).
 template <class Mag>
 void scatter_row(const geometry& g, const scatter_target& t, std::int64_t c,
                  const std::array<const std::int64_t*, 3>& m, const double* cr, const Mag* ar,
                  column_cursor at, std::int64_t nc) {
-  // a run of columns along the last axis at a time: o0 and o1 are fixed within it
+  // a run of columns along the inner axis at a time: the other output positions are fixed in it
+  const int ia = inner_axis(g);
+  const std::array<std::int64_t, 3> stride{g.out[1] * g.out[2], g.out[2], 1};
   for (std::int64_t jj = 0; jj < nc;) {
-    const std::int64_t run = std::min(nc - jj, g.in[2] - at.i2);
-    const std::int64_t o0 = m[0][at.i0], o1 = m[1][at.i1];
-    if ((o0 | o1) >= 0) {
-      const std::int64_t base = (o0 * g.out[1] + o1) * g.out[2] + c * g.out_volume;
+    std::array<std::int64_t, 3> i{at.i0, at.i1, at.i2};
+    const auto u = static_cast<std::size_t>(ia);
+    const std::int64_t run = std::min(nc - jj, g.in[ia] - i[u]);
+    std::int64_t base = c * g.out_volume, outside = 0;
+    for (std::size_t ax = 0; ax < 3; ++ax) {
+      if (ax == u) continue;
+      const std::int64_t o = m[ax][i[ax]];
+      outside |= o;
+      base += o * stride[ax];
+    }
+    if (outside >= 0) {
       double* srow = t.s + at.n * t.s_batch + base;
       double* arow = t.a + at.n * t.a_batch + base;
-      const std::int64_t* m2 = m[2] + at.i2;
+      const std::int64_t* mi = m[u] + i[u];
+      const std::int64_t step = stride[u];
       for (std::int64_t r = 0; r < run; ++r) {
-        const std::int64_t o2 = m2[r];
-        if (o2 >= 0) srow[o2] += cr[jj + r], arow[o2] += static_cast<double>(ar[jj + r]);
+        const std::int64_t o = mi[r];
+        if (o >= 0) srow[o * step] += cr[jj + r], arow[o * step] += static_cast<double>(ar[jj + r]);
       }
     }
     jj += run;
-    at.i2 += run - 1;
+    if (ia == 0) at.i0 += run - 1;
+    if (ia == 1) at.i1 += run - 1;
+    if (ia == 2) at.i2 += run - 1;
     at.advance(g);
   }
 }

@@ -125,8 +125,57 @@ inline void tile_weights(const geometry& g, const float* w, const tile& t, tile_
 }
 
 // C rows (c, k) of one chunk added into the tile's s and a at [n, c, o(k, i)] (col2im).
+// The taps along the inner axis of each row group (c and the other taps) of one chunk, for every
+// column: the outputs they reach are consecutive, so for a kernel longer than the input (FCN's
+// k64 on 7 columns) this order writes runs of the output instead of scattering short runs.
+inline void tile_scatter_taps(const geometry& g, const tile& t, std::int64_t j0, std::int64_t nc,
+                              const std::array<std::vector<std::int64_t>, 3>& om,
+                              tile_scratch& sc) {
+  const int ia = inner_axis(g);
+  const auto u = static_cast<std::size_t>(ia);
+  const std::array<std::int64_t, 3> out_stride{g.out[1] * g.out[2], g.out[2], 1};
+  const std::array<std::int64_t, 3> row_stride{g.kernel[1] * g.kernel[2], g.kernel[2], 1};
+  const std::int64_t batch_stride = t.cn * g.out_volume, taps = g.kernel[ia];
+  // every tap of the other axes: k with k[ia] = 0
+  std::array<std::int64_t, 3> kmax{g.kernel[0], g.kernel[1], g.kernel[2]};
+  kmax[u] = 1;
+  for (std::int64_t c = 0; c < t.cn; ++c)
+    for (std::int64_t k0 = 0; k0 < kmax[0]; ++k0)
+      for (std::int64_t k1 = 0; k1 < kmax[1]; ++k1)
+        for (std::int64_t k2 = 0; k2 < kmax[2]; ++k2) {
+          const std::array<std::int64_t, 3> k{k0, k1, k2};
+          const std::int64_t row0 = ((c * g.kernel[0] + k0) * g.kernel[1] + k1) * g.kernel[2] + k2;
+          column_cursor at(g, j0);
+          for (std::int64_t jj = 0; jj < nc; ++jj, at.advance(g)) {
+            const std::array<std::int64_t, 3> i{at.i0, at.i1, at.i2};
+            std::int64_t base = at.n * batch_stride + c * g.out_volume, outside = 0;
+            for (std::size_t ax = 0; ax < 3; ++ax) {
+              if (ax == u) continue;
+              const std::int64_t o = om[ax][static_cast<std::size_t>(k[ax] * g.in[ax] + i[ax])];
+              outside |= o;
+              base += o * out_stride[ax];
+            }
+            if (outside < 0) continue;
+            double* srow = sc.s.data() + base;
+            double* arow = sc.a.data() + base;
+            const double* cr = sc.cm.data() + row0 * nc + jj;
+            const double* ar = sc.am.data() + row0 * nc + jj;
+            const std::int64_t* mi = om[u].data() + i[u];
+            const std::int64_t rs = row_stride[u] * nc, in_u = g.in[ia], os = out_stride[u];
+            for (std::int64_t kk = 0; kk < taps; ++kk) {
+              const std::int64_t o = mi[kk * in_u];
+              if (o >= 0) srow[o * os] += cr[kk * rs], arow[o * os] += ar[kk * rs];
+            }
+          }
+        }
+}
+
 inline void tile_scatter(const geometry& g, const tile& t, std::int64_t j0, std::int64_t nc,
                          const std::array<std::vector<std::int64_t>, 3>& om, tile_scratch& sc) {
+  if (g.kernel[inner_axis(g)] > g.in[inner_axis(g)]) {
+    tile_scatter_taps(g, t, j0, nc, om, sc);
+    return;
+  }
   const scatter_target to{sc.s.data(), sc.a.data(), t.cn * g.out_volume, t.cn * g.out_volume};
   const column_cursor first(g, j0);
   for (std::int64_t c = 0; c < t.cn; ++c)

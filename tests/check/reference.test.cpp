@@ -169,6 +169,17 @@ void require_estimate_brackets(const tc::geometry& geo, const layer_values& v) {
   }
 }
 
+// reference_float (the tiled path on a layer this large) is the exact sum rounded once.
+void require_correctly_rounded(const tc::geometry& geo, const layer_values& v) {
+  std::vector<float> y(static_cast<std::size_t>(geo.out_count()));
+  (void)tc::reference_float(geo, v.x.data(), v.w.data(), v.b.data(), y.data(), 2);
+  tc::superacc acc;
+  for (std::int64_t f = 0; f < geo.out_count(); ++f) {
+    tc::exact_element(geo, f, v.x.data(), v.w.data(), v.b.data(), acc);
+    REQUIRE(y[static_cast<std::size_t>(f)] == static_cast<float>(acc.round_to(tc::binary32)));
+  }
+}
+
 }  // namespace
 
 TEST_CASE("the GEMM estimate brackets the exact sum on a layer large enough to use it",
@@ -180,13 +191,7 @@ TEST_CASE("the GEMM estimate brackets the exact sum on a layer large enough to u
   const tc::geometry geo(p, tconv::op_kind::conv_transpose);
   const layer_values v = wide_values(geo, 32, 99);
   require_estimate_brackets(geo, v);
-  std::vector<float> y(static_cast<std::size_t>(geo.out_count()));
-  (void)tc::reference_float(geo, v.x.data(), v.w.data(), v.b.data(), y.data(), 2);
-  tc::superacc acc;
-  for (std::int64_t f = 0; f < geo.out_count(); ++f) {
-    tc::exact_element(geo, f, v.x.data(), v.w.data(), v.b.data(), acc);
-    REQUIRE(y[static_cast<std::size_t>(f)] == static_cast<float>(acc.round_to(tc::binary32)));
-  }
+  require_correctly_rounded(geo, v);
 }
 
 TEST_CASE("the GEMM estimate brackets the exact sum of a forward conv with groups and dilation",
@@ -202,13 +207,7 @@ TEST_CASE("the GEMM estimate brackets the exact sum of a forward conv with group
   const tc::geometry geo(p, op);
   const layer_values v = wide_values(geo, 16, 7);
   require_estimate_brackets(geo, v);
-  std::vector<float> y(static_cast<std::size_t>(geo.out_count()));
-  (void)tc::reference_float(geo, v.x.data(), v.w.data(), v.b.data(), y.data(), 2);
-  tc::superacc acc;
-  for (std::int64_t f = 0; f < geo.out_count(); ++f) {
-    tc::exact_element(geo, f, v.x.data(), v.w.data(), v.b.data(), acc);
-    REQUIRE(y[static_cast<std::size_t>(f)] == static_cast<float>(acc.round_to(tc::binary32)));
-  }
+  require_correctly_rounded(geo, v);
 }
 
 #if TCONV_CHECK_HAVE_CBLAS

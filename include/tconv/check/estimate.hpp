@@ -203,6 +203,24 @@ void scatter_row(const geometry& g, const scatter_target& t, std::int64_t c,
   }
 }
 
+// The col2im of channels [c0, c1) of one chunk (rows (c, k) of C and |C|, nc columns from j0).
+inline void scatter_channels(const geometry& g, const scatter_target& t, std::int64_t c0,
+                             std::int64_t c1, std::int64_t j0, std::int64_t nc,
+                             const std::array<std::vector<std::int64_t>, 3>& om, const double* cm,
+                             const double* am) {
+  const column_cursor first(g, j0);
+  for (std::int64_t c = c0; c < c1; ++c)
+    for (std::int64_t k0 = 0; k0 < g.kernel[0]; ++k0)
+      for (std::int64_t k1 = 0; k1 < g.kernel[1]; ++k1)
+        for (std::int64_t k2 = 0; k2 < g.kernel[2]; ++k2) {
+          const std::int64_t row = ((c * g.kernel[0] + k0) * g.kernel[1] + k1) * g.kernel[2] + k2;
+          const std::array<const std::int64_t*, 3> m{om[0].data() + k0 * g.in[0],
+                                                     om[1].data() + k1 * g.in[1],
+                                                     om[2].data() + k2 * g.in[2]};
+          scatter_row(g, t, c, m, cm + row * nc, am + row * nc, first, nc);
+        }
+}
+
 // The col2im of one chunk of channels [0, cn), split over them so that threads never write the
 // same element.
 inline void gemm_scatter(const geometry& g, const scatter_target& t, std::int64_t cn,
@@ -210,17 +228,7 @@ inline void gemm_scatter(const geometry& g, const scatter_target& t, std::int64_
                          const std::array<std::vector<std::int64_t>, 3>& om, const double* cm,
                          const double* am, int threads) {
   tconv::detail::parallel_for(cn, threads, [&](std::int64_t c0, std::int64_t c1) {
-    const column_cursor first(g, j0);
-    for (std::int64_t c = c0; c < c1; ++c)
-      for (std::int64_t k0 = 0; k0 < g.kernel[0]; ++k0)
-        for (std::int64_t k1 = 0; k1 < g.kernel[1]; ++k1)
-          for (std::int64_t k2 = 0; k2 < g.kernel[2]; ++k2) {
-            const std::int64_t row = ((c * g.kernel[0] + k0) * g.kernel[1] + k1) * g.kernel[2] + k2;
-            const std::array<const std::int64_t*, 3> m{om[0].data() + k0 * g.in[0],
-                                                       om[1].data() + k1 * g.in[1],
-                                                       om[2].data() + k2 * g.in[2]};
-            scatter_row(g, t, c, m, cm + row * nc, am + row * nc, first, nc);
-          }
+    scatter_channels(g, t, c0, c1, j0, nc, om, cm, am);
   });
 }
 

@@ -177,17 +177,7 @@ inline void tile_scatter(const geometry& g, const tile& t, std::int64_t j0, std:
     return;
   }
   const scatter_target to{sc.s.data(), sc.a.data(), t.cn * g.out_volume, t.cn * g.out_volume};
-  const column_cursor first(g, j0);
-  for (std::int64_t c = 0; c < t.cn; ++c)
-    for (std::int64_t k0 = 0; k0 < g.kernel[0]; ++k0)
-      for (std::int64_t k1 = 0; k1 < g.kernel[1]; ++k1)
-        for (std::int64_t k2 = 0; k2 < g.kernel[2]; ++k2) {
-          const std::int64_t row = ((c * g.kernel[0] + k0) * g.kernel[1] + k1) * g.kernel[2] + k2;
-          const std::array<const std::int64_t*, 3> m{om[0].data() + k0 * g.in[0],
-                                                     om[1].data() + k1 * g.in[1],
-                                                     om[2].data() + k2 * g.in[2]};
-          scatter_row(g, to, c, m, sc.cm.data() + row * nc, sc.am.data() + row * nc, first, nc);
-        }
+  scatter_channels(g, to, 0, t.cn, j0, nc, om, sc.cm.data(), sc.am.data());
 }
 
 }  // namespace detail

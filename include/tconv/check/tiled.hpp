@@ -124,7 +124,6 @@ inline void tile_weights(const geometry& g, const float* w, const tile& t, tile_
     }
 }
 
-// C rows (c, k) of one chunk added into the tile's s and a at [n, c, o(k, i)] (col2im).
 // The taps along the inner axis of each row group (c and the other taps) of one chunk, for every
 // column: the outputs they reach are consecutive, so for a kernel longer than the input (FCN's
 // k64 on 7 columns) this order writes runs of the output instead of scattering short runs.
@@ -170,6 +169,7 @@ inline void tile_scatter_taps(const geometry& g, const tile& t, std::int64_t j0,
         }
 }
 
+// C rows (c, k) of one chunk added into the tile's s and a at [n, c, o(k, i)] (col2im).
 inline void tile_scatter(const geometry& g, const tile& t, std::int64_t j0, std::int64_t nc,
                          const std::array<std::vector<std::int64_t>, 3>& om, tile_scratch& sc) {
   if (g.kernel[inner_axis(g)] > g.in[inner_axis(g)]) {

@@ -96,6 +96,15 @@ inline void keep_smallest(std::vector<std::int64_t>& listed, std::int64_t f, int
   if (worst != listed.end() && f < *worst) *worst = f;
 }
 
+// Element f's error/bound ratio and ulps offered to pt's worst: the largest wins, a tie goes to
+// the smaller flat index (elements may come in any order).
+inline void offer_worst(partial& pt, std::int64_t f, double ratio, double ulps) {
+  if (ratio > pt.max_ratio || (ratio == pt.max_ratio && f < pt.max_ratio_f))
+    pt.max_ratio = ratio, pt.max_ratio_f = f;
+  if (ulps > pt.max_ulps || (ulps == pt.max_ulps && f < pt.max_ulps_f))
+    pt.max_ulps = ulps, pt.max_ulps_f = f;
+}
+
 // Adds element f's outcome to pt; lists the max_listed first (smallest) violations and warnings;
 // the worst element is the first of those with the largest ratio (ulps).
 inline void record(partial& pt, std::int64_t f, const element_outcome& o, int max_listed) {
@@ -104,10 +113,7 @@ inline void record(partial& pt, std::int64_t f, const element_outcome& o, int ma
   if (o.overflowed) ++pt.overflowed;
   const double ratio =
       o.bound > 0 ? o.err / o.bound : (o.err > 0 ? std::numeric_limits<double>::infinity() : 0.0);
-  if (ratio > pt.max_ratio || (ratio == pt.max_ratio && f < pt.max_ratio_f))
-    pt.max_ratio = ratio, pt.max_ratio_f = f;
-  if (o.ulps > pt.max_ulps || (o.ulps == pt.max_ulps && f < pt.max_ulps_f))
-    pt.max_ulps = o.ulps, pt.max_ulps_f = f;
+  offer_worst(pt, f, ratio, o.ulps);
   if (o.violation) {
     ++pt.violations;
     keep_smallest(pt.viol, f, max_listed);
@@ -252,16 +258,8 @@ void judge_tile_row(const judge_inputs<float, Out>& in, const position_table<ter
         // within, no warning: only the worst ratio and ulps can change, and the division is done
         // only where the product says they may (bound and ulp are positive)
         constexpr double slack = 1 - 0x1p-40;
-        if (err[i] >= pt.max_ratio * bound[i] * slack) {
-          const double ratio = err[i] / bound[i];
-          if (ratio > pt.max_ratio || (ratio == pt.max_ratio && f < pt.max_ratio_f))
-            pt.max_ratio = ratio, pt.max_ratio_f = f;
-        }
-        if (err[i] >= pt.max_ulps * ulp[i] * slack) {
-          const double ulps = err[i] / ulp[i];
-          if (ulps > pt.max_ulps || (ulps == pt.max_ulps && f < pt.max_ulps_f))
-            pt.max_ulps = ulps, pt.max_ulps_f = f;
-        }
+        if (err[i] >= pt.max_ratio * bound[i] * slack || err[i] >= pt.max_ulps * ulp[i] * slack)
+          offer_worst(pt, f, err[i] / bound[i], err[i] / ulp[i]);
         continue;
       }
       record(pt, f,

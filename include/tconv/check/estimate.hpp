@@ -167,10 +167,9 @@ struct scatter_target {
 
 // One row of C and |C| (channel c of the block, one kernel tap whose per-axis output positions
 // are m[axis][i]) added at the output positions of columns [at, at + nc).
-template <class Mag>
-void scatter_row(const geometry& g, const scatter_target& t, std::int64_t c,
-                 const std::array<const std::int64_t*, 3>& m, const double* cr, const Mag* ar,
-                 column_cursor at, std::int64_t nc) {
+inline void scatter_row(const geometry& g, const scatter_target& t, std::int64_t c,
+                        const std::array<const std::int64_t*, 3>& m, const double* cr,
+                        const double* ar, column_cursor at, std::int64_t nc) {
   // a run of columns along the inner axis at a time: the other output positions are fixed in it
   const int ia = inner_axis(g);
   const std::array<std::int64_t, 3> stride{g.out[1] * g.out[2], g.out[2], 1};
@@ -192,7 +191,7 @@ void scatter_row(const geometry& g, const scatter_target& t, std::int64_t c,
       const std::int64_t step = stride[u];
       for (std::int64_t r = 0; r < run; ++r) {
         const std::int64_t o = mi[r];
-        if (o >= 0) srow[o * step] += cr[jj + r], arow[o * step] += static_cast<double>(ar[jj + r]);
+        if (o >= 0) srow[o * step] += cr[jj + r], arow[o * step] += ar[jj + r];
       }
     }
     jj += run;

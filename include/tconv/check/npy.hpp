@@ -18,9 +18,7 @@
 #include <vector>
 
 #if defined(__linux__)
-#include <fcntl.h>
 #include <sys/mman.h>
-#include <unistd.h>
 #endif
 
 #include "tconv/check/huge_pages.hpp"
@@ -467,19 +465,17 @@ namespace detail {
 // The whole file mapped read-only and populated (a page-cache file maps at memory speed, where
 // reading into fresh memory costs a page fault per page: 4-5 ms per MB on the VMs tconv runs on),
 // or null when mapping fails.
-inline std::shared_ptr<const void> map_file(const std::string& file, std::int64_t fsize) {
+inline std::shared_ptr<const void> map_file(std::FILE* in, std::int64_t fsize) {
 #if defined(__linux__)
-  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return nullptr;
+  // the descriptor whose header was just read: the same file, not a second open of its name
   void* p = ::mmap(nullptr, static_cast<std::size_t>(fsize), PROT_READ, MAP_PRIVATE | MAP_POPULATE,
-                   fd, 0);
-  ::close(fd);
+                   ::fileno(in), 0);
   if (p == MAP_FAILED) return nullptr;
   const auto bytes = static_cast<std::size_t>(fsize);
   return std::shared_ptr<const void>(
       p, [bytes](const void* q) { ::munmap(const_cast<void*>(q), bytes); });
 #else
-  (void)file, (void)fsize;
+  (void)in, (void)fsize;
   return nullptr;
 #endif
 }
@@ -492,17 +488,14 @@ inline std::shared_ptr<const void> map_file(const std::string& file, std::int64_
 [[nodiscard]] inline npy_array map_npy(const std::string& file,
                                        std::int64_t max_elements = max_npy_elements) {
   const std::int64_t fsize = detail::regular_file_size(file);
-  detail::npy_header hd;
-  {
-    const std::unique_ptr<std::FILE, detail::file_closer> in(std::fopen(file.c_str(), "rb"));
-    if (!in) throw npy_error(file + ": cannot open for reading");
-    hd = detail::read_header(in.get(), fsize, max_elements, file);
-  }
+  const std::unique_ptr<std::FILE, detail::file_closer> in(std::fopen(file.c_str(), "rb"));
+  if (!in) throw npy_error(file + ": cannot open for reading");
+  const detail::npy_header hd = detail::read_header(in.get(), fsize, max_elements, file);
   const bool in_place = hd.dtype == npy_dtype::float32 && hd.item == 4 && !hd.big &&
                         (!hd.fortran || hd.shape.size() < 2) && hd.data_offset % 4 == 0 &&
                         hd.count > 0;
   if (in_place) {
-    if (auto m = detail::map_file(file, fsize)) {
+    if (auto m = detail::map_file(in.get(), fsize)) {
       npy_array a;
       a.dtype = hd.dtype, a.shape = hd.shape, a.mapped_count = hd.count;
       a.mapped = reinterpret_cast<const float*>(static_cast<const unsigned char*>(m.get()) +

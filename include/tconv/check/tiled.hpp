@@ -36,10 +36,9 @@ struct tile {
 
 /// The tiles of a layer and the GEMM's blocking within one.
 struct tile_plan {
-  std::int64_t rows_per_channel;  // weight rows per output channel: K (kernel volume)
-  std::int64_t cols_total;        // GEMM columns (n, i): batch * in_volume
-  std::int64_t per_channel;       // output values per channel: batch * out_volume
-  std::int64_t block, chunk;      // output channels per tile; columns per GEMM chunk
+  std::int64_t cols_total;    // GEMM columns (n, i): batch * in_volume
+  std::int64_t per_channel;   // output values per channel: batch * out_volume
+  std::int64_t block, chunk;  // output channels per tile; columns per GEMM chunk
   std::vector<tile> tiles;
 };
 
@@ -51,7 +50,6 @@ struct tile_plan {
   constexpr std::int64_t max_tile_values = std::int64_t{1} << 16;
   constexpr std::int64_t max_chunk_values = std::int64_t{1} << 15;
   tile_plan p;
-  p.rows_per_channel = g.kernel_volume;
   p.cols_total = g.batch * g.in_volume;
   p.per_channel = g.batch * g.out_volume;
   const std::int64_t min_cols = std::min<std::int64_t>(p.cols_total, 64);

@@ -14,8 +14,8 @@ namespace {
 
 constexpr i64 cap = i64{1} << 30;  // every count and extent, as problem.hpp's bound
 
-[[noreturn]] void reject(const std::string& where, const std::string& key, const std::string& rule,
-                         const json& got) {
+[[noreturn]] void reject_form(const std::string& where, const std::string& key,
+                              const std::string& rule, const json& got) {
   throw usage_error(where + ": \"convention\"." + key + ": " + rule + " (got " +
                     protocol::shown(got.dump(-1, ' ', false, json::error_handler_t::replace)) +
                     ")");
@@ -23,10 +23,10 @@ constexpr i64 cap = i64{1} << 30;  // every count and extent, as problem.hpp's b
 
 i64 integer(const json& v, const std::string& where, const std::string& key, i64 lo) {
   const std::string rule = "must be an integer in [" + std::to_string(lo) + ", 2^30]";
-  if (!v.is_number_integer()) reject(where, key, rule, v);
+  if (!v.is_number_integer()) reject_form(where, key, rule, v);
   if (v.is_number_unsigned() ? v.get<std::uint64_t>() > static_cast<std::uint64_t>(cap)
                              : v.get<i64>() < lo || v.get<i64>() > cap)
-    reject(where, key, rule, v);
+    reject_form(where, key, rule, v);
   return v.get<i64>();
 }
 
@@ -34,7 +34,7 @@ i64 integer(const json& v, const std::string& where, const std::string& key, i64
 std::vector<i64> integers(const json& v, const std::string& where, const std::string& key, i64 lo,
                           std::size_t min_n, std::size_t max_n) {
   if (!v.is_array() || v.size() < min_n || v.size() > max_n)
-    reject(
+    reject_form(
         where, key,
         "must be a list of " + std::to_string(min_n) + " to " + std::to_string(max_n) + " integers",
         v);
@@ -44,7 +44,7 @@ std::vector<i64> integers(const json& v, const std::string& where, const std::st
 }
 
 std::string text(const json& v, const std::string& where, const std::string& key) {
-  if (!v.is_string()) reject(where, key, "must be a string", v);
+  if (!v.is_string()) reject_form(where, key, "must be a string", v);
   return v.get<std::string>();
 }
 
@@ -56,12 +56,12 @@ struct axis_count {
              const json& v) {
     if (rank == 0 && n % per_axis == 0) rank = n / per_axis;
     if (n != rank * per_axis)
-      reject(where, key,
-             "must hold " + std::to_string(per_axis) +
-                 " value(s) per spatial axis, as the other "
-                 "lists do (rank " +
-                 std::to_string(rank) + ")",
-             v);
+      reject_form(where, key,
+                  "must hold " + std::to_string(per_axis) +
+                      " value(s) per spatial axis, as the other "
+                      "lists do (rank " +
+                      std::to_string(rank) + ")",
+                  v);
   }
 };
 
@@ -88,13 +88,14 @@ void onnx_key(onnx_form& o, const std::string& key, const json& v, const std::st
     axes.check(o.output_shape->size(), 1, where, key, v);
   } else if (key == "weights") {
     const std::string w = text(v, where, key);
-    if (w != "initializer" && w != "input") reject(where, key, "must be initializer or input", v);
+    if (w != "initializer" && w != "input")
+      reject_form(where, key, "must be initializer or input", v);
     o.weights_initializer = w == "initializer";
   } else {
-    reject(where, key,
-           "unknown key (an ONNX form has kind, auto_pad, strides, dilations, group, "
-           "kernel_shape, pads, output_padding, output_shape, weights)",
-           v);
+    reject_form(where, key,
+                "unknown key (an ONNX form has kind, auto_pad, strides, dilations, group, "
+                "kernel_shape, pads, output_padding, output_shape, weights)",
+                v);
   }
 }
 
@@ -102,10 +103,11 @@ void onnx_key(onnx_form& o, const std::string& key, const json& v, const std::st
 std::vector<std::pair<i64, i64>> pairs(const json& v, const std::string& where) {
   const std::string key = "explicit_paddings";
   if (!v.is_array() || v.empty() || v.size() > 3)
-    reject(where, key, "must be a list of 1 to 3 [begin, end] pairs", v);
+    reject_form(where, key, "must be a list of 1 to 3 [begin, end] pairs", v);
   std::vector<std::pair<i64, i64>> out;
   for (const auto& e : v) {
-    if (!e.is_array() || e.size() != 2) reject(where, key, "each entry must be [begin, end]", e);
+    if (!e.is_array() || e.size() != 2)
+      reject_form(where, key, "each entry must be [begin, end]", e);
     out.emplace_back(integer(e[0], where, key, 0), integer(e[1], where, key, 0));
   }
   return out;
@@ -126,17 +128,17 @@ void tensorflow_key(tensorflow_form& t, const std::string& key, const json& v,
     t.output_shape = integers(v, where, key, 1, 3, 5);  // [N, *spatial, C_out]
     axes.check(t.output_shape.size() - 2, 1, where, key, v);
   } else {
-    reject(where, key,
-           "unknown key (a TensorFlow form has kind, padding, explicit_paddings, strides, "
-           "dilations, output_shape)",
-           v);
+    reject_form(where, key,
+                "unknown key (a TensorFlow form has kind, padding, explicit_paddings, strides, "
+                "dilations, output_shape)",
+                v);
   }
 }
 
 // The attribute `key` of j: given exactly when `given` says it must be.
 void presence(const json& j, const std::string& key, bool given, const std::string& rule,
               const std::string& where) {
-  if (j.contains(key) != given) reject(where, key, rule, j.contains(key) ? j[key] : json());
+  if (j.contains(key) != given) reject_form(where, key, rule, j.contains(key) ? j[key] : json());
 }
 
 // What the kind itself states: its auto_pad / padding mode and the attributes it needs or omits.
@@ -148,14 +150,14 @@ void check_kind(const convention_form& f, const json& j, const std::string& wher
     presence(j, "strides", true, "is required in a TensorFlow form", where);
     presence(j, "output_shape", true, "is required in a TensorFlow form", where);
     if (f.tensorflow.padding != want)
-      reject(where, "padding", "must be " + want + " for kind " + k, j["padding"]);
+      reject_form(where, "padding", "must be " + want + " for kind " + k, j["padding"]);
     presence(j, "explicit_paddings", want == "EXPLICIT",
              "is given with padding EXPLICIT, and only then", where);
     return;
   }
   if (f.onnx.auto_pad != want)
-    reject(where, "auto_pad", "must be " + want + " for kind " + k + " (absent: NOTSET)",
-           j.contains("auto_pad") ? j["auto_pad"] : json());
+    reject_form(where, "auto_pad", "must be " + want + " for kind " + k + " (absent: NOTSET)",
+                j.contains("auto_pad") ? j["auto_pad"] : json());
   if (f.kind == form_kind::onnx_pads_no_kernel_shape)
     presence(j, "kernel_shape", false, "must be absent for kind " + k, where);
   presence(j, "output_shape", f.kind == form_kind::onnx_output_shape,
@@ -197,13 +199,13 @@ convention_form form_from_json(const json& j, const std::string& where) {
     throw usage_error(where + ": \"convention\" must be a JSON object (got " +
                       protocol::shown(j.dump(-1, ' ', false, json::error_handler_t::replace)) +
                       ")");
-  if (!j.contains("kind")) reject(where, "kind", "is required", j);
+  if (!j.contains("kind")) reject_form(where, "kind", "is required", j);
   const auto kind = form_kind_named(text(j["kind"], where, "kind"));
   if (!kind)
-    reject(where, "kind",
-           "must name a form kind (onnx_pads, onnx_pads_no_kernel_shape, onnx_output_shape, "
-           "onnx_valid, onnx_same_upper, onnx_same_lower, tf_explicit, tf_valid, tf_same)",
-           j["kind"]);
+    reject_form(where, "kind",
+                "must name a form kind (onnx_pads, onnx_pads_no_kernel_shape, onnx_output_shape, "
+                "onnx_valid, onnx_same_upper, onnx_same_lower, tf_explicit, tf_valid, tf_same)",
+                j["kind"]);
   convention_form f;
   f.kind = *kind;
   axis_count axes;

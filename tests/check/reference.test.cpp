@@ -5,7 +5,10 @@
 #include "tconv/check/reference.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <limits>
 #include <mutex>
 
 #include "rational.hpp"
@@ -59,6 +62,37 @@ tconv::tensor<cpp_rational> exact_result(const tconv::problem& p, tconv::op_kind
 }
 
 }  // namespace
+
+TEST_CASE("round_interval: the one float of [s - e, s + e], NaN when in doubt", "[reference]") {
+  using tc::detail::round_interval;
+  const auto bits = [](float f) { return std::bit_cast<std::uint32_t>(f); };
+  const auto doubt = [](float f) { return std::isnan(f); };
+  CHECK(bits(round_interval(1.0, 0.0)) == bits(1.0f));
+  CHECK(bits(round_interval(-3.5, 0x1p-30)) == bits(-3.5f));
+  // within (1, 1 + 2^-24): rounds to 1; the midpoint itself (a tie) and anything across it: doubt
+  CHECK(bits(round_interval(1 + 0x1p-25, 0x1p-26)) == bits(1.0f));
+  CHECK(doubt(round_interval(1 + 0x1p-24, 0.0)));
+  CHECK(doubt(round_interval(1 + 0x1p-25, 0x1p-25)));
+  // an exact zero is +0, which only the exact path gives; a negative value that rounds to -0 is -0
+  CHECK(doubt(round_interval(0.0, 0.0)));
+  CHECK(bits(round_interval(-0x1p-160, 0x1p-170)) == bits(-0.0f));
+  CHECK(bits(round_interval(0x1p-149, 0x1p-160)) == bits(0x1p-149f));
+  // overflow: beyond FLT_MAX + half an ulp both ends are inf; across the threshold, doubt
+  CHECK(bits(round_interval(1e300, 1.0)) == bits(std::numeric_limits<float>::infinity()));
+  CHECK(bits(round_interval(-1e300, 1.0)) == bits(-std::numeric_limits<float>::infinity()));
+  CHECK(doubt(round_interval(0x1.ffffffp127, 0x1p90)));
+  CHECK(bits(round_interval(0x1.fffffep127, 0x1p90)) == bits(std::numeric_limits<float>::max()));
+  // not finite
+  CHECK(doubt(round_interval(std::nan(""), 0.0)));
+  CHECK(doubt(round_interval(1.0, std::numeric_limits<double>::infinity())));
+  CHECK(doubt(round_interval(std::numeric_limits<double>::infinity(), 0.0)));
+  // a wrong rounding rule (the ends not moved outward) is caught by the tie above: it would say 1
+  const auto inward = [](double s, double e) {
+    const auto r0 = static_cast<float>(s - e), r1 = static_cast<float>(s + e);
+    return r0 == r1 ? r0 : std::nanf("");
+  };
+  CHECK_FALSE(doubt(inward(1 + 0x1p-24, 0.0)));
+}
 
 TEST_CASE("reference_float is the correctly rounded exact result", "[reference]") {
   std::mt19937_64 g(777);

@@ -26,16 +26,14 @@ int run_body(const run_flags& f) {
   const int threads = check::thread_count(f.threads);
   const auto shape = output_shape(d.p, d.op);
   std::int64_t exact = g.out_count();
-  std::vector<float> yf;
-  std::vector<double> yd;
-  if (d.doubles) {
-    check::resize_on_huge_pages(yd, static_cast<std::size_t>(g.out_count()));
+  // every element is written by the reference
+  check::scratch_buffer<float> yf(d.doubles ? 0 : static_cast<std::size_t>(g.out_count()));
+  check::scratch_buffer<double> yd(d.doubles ? static_cast<std::size_t>(g.out_count()) : 0);
+  if (d.doubles)
     check::reference_double(g, d.xd.data(), d.wd.data(), d.has_bias ? d.bd.data() : nullptr,
                             yd.data(), threads);
-  } else {
-    check::resize_on_huge_pages(yf, static_cast<std::size_t>(g.out_count()));
+  else
     exact = check::reference_float(g, d.xf(), d.wf(), d.bf(), yf.data(), threads);
-  }
   const auto t2 = clock::now();
   try {
     if (d.doubles)

@@ -222,50 +222,61 @@ void judge_range_by_interval(const judge_inputs<In, Out>& in, std::int64_t lo, s
 
 #if TCONV_CHECK_HAVE_CBLAS
 // Judges row (n, c) of tile t from its estimate (s, a: the tile's scratch at that row), a block at
-// a time with interval_judge; the elements it leaves in doubt are judged as --exact judges them
-// (in.est is null here).
+// a time: judge_interval per element, its coefficients gathered from the position table, in one
+// vectorised loop that also marks the elements that can change the partial (not within, a
+// warning, or the worst ratio or ulps so far within reach: the partial's worst only grows, so the
+// block's first values mark a superset); the elements it leaves in doubt are judged as --exact
+// judges them (in.est is null here).
 template <class Out>
 void judge_tile_row(const judge_inputs<float, Out>& in, const position_table<term_coefficients>& pc,
                     std::int64_t f0, const double* s, const double* a, interval_block& blk,
                     partial& pt, superacc& acc, int max_listed) {
   const geometry& g = in.g;
   const double babs = in.b != nullptr ? std::fabs(static_cast<double>(in.b[g.channel(f0)])) : 0.0;
-  const interval_outputs out{blk.column(10), blk.column(6), blk.column(7), blk.column(8),
-                             blk.column(12)};
   const ulp_scale us{std::ldexp(1.0, 1 - in.bm.storage.precision),
                      std::ldexp(1.0, in.bm.storage.min_exponent)};
-  const double *code = blk.column(10), *err = blk.column(6), *bound = blk.column(7);
-  const double *warn = blk.column(8), *ulp = blk.column(12);
+  double* __restrict code = blk.column(10);
+  double* __restrict err = blk.column(6);
+  double* __restrict bound = blk.column(7);
+  double* __restrict warn = blk.column(8);
+  double* __restrict ulp = blk.column(12);
+  double* __restrict mark = blk.column(0);
+  const term_coefficients* __restrict tab = pc.table.data();
+  constexpr double slack = 1 - 0x1p-40;  // the worst ratio (ulps) is offered from err >= it * slack
   for (std::int64_t o0 = 0; o0 < g.out_volume; o0 += interval_block::size) {
     const std::int64_t cnt = std::min(interval_block::size, g.out_volume - o0);
-    double *alo = blk.column(9), *ahi = blk.column(11);
+    const std::uint32_t* __restrict slot = pc.index.data() + o0;
+    const double* __restrict sb = s + o0;
+    const double* __restrict ab = a + o0;
+    const Out* __restrict yb = in.y + f0 + o0;
+    const double ratio_at = pt.max_ratio * slack, ulps_at = pt.max_ulps * slack;
+#pragma GCC ivdep
     for (std::int64_t i = 0; i < cnt; ++i) {
-      const term_coefficients& tc = pc.at(o0 + i);
-      alo[i] = tconv::check::detail::dn(a[o0 + i] * tc.lo_f);
-      ahi[i] = tconv::check::detail::up(a[o0 + i] * tc.hi_f);
-      blk.column(0)[i] = babs;
-      blk.column(1)[i] = static_cast<double>(in.y[f0 + o0 + i]);
-      blk.column(2)[i] = tc.ge, blk.column(3)[i] = tc.gb, blk.column(4)[i] = tc.under;
-      blk.column(5)[i] = tc.pw;
+      const term_coefficients& tc = tab[slot[i]];
+      const interval_verdict v =
+          judge_interval(sb[i], tconv::check::detail::dn(ab[i] * tc.lo_f),
+                         tconv::check::detail::up(ab[i] * tc.hi_f), babs,
+                         static_cast<double>(yb[i]), tc.ge, tc.gb, tc.under, tc.pw);
+      const double u = ulp_in(sb[i], us);
+      code[i] = v.code, err[i] = v.err, bound[i] = v.bound, warn[i] = v.warn, ulp[i] = u;
+      const bool quiet =
+          (v.code == 0) & (v.err <= v.warn) & (v.err < ratio_at * v.bound) & (v.err < ulps_at * u);
+      mark[i] = quiet ? 0.0 : 1.0;
     }
-    interval_judge(cnt,
-                   {s + o0, alo, ahi, blk.column(0), blk.column(1), blk.column(2), blk.column(3),
-                    blk.column(4), blk.column(5)},
-                   out, us);
     for (std::int64_t i = 0; i < cnt; ++i) {
+      if (mark[i] == 0) continue;
       const std::int64_t f = f0 + o0 + i;
       if (code[i] == 0 && err[i] <= warn[i]) {
         // within, no warning: only the worst ratio and ulps can change, and the division is done
         // only where the product says they may (bound and ulp are positive)
-        constexpr double slack = 1 - 0x1p-40;
         if (err[i] >= pt.max_ratio * bound[i] * slack || err[i] >= pt.max_ulps * ulp[i] * slack)
           offer_worst(pt, f, err[i] / bound[i], err[i] / ulp[i]);
         continue;
       }
-      record(pt, f,
-             code[i] == 2 ? judge_element(in, f, acc)
-                          : decided_outcome(blk, i, s[o0 + i], in.bm.storage),
-             max_listed);
+      record(
+          pt, f,
+          code[i] == 2 ? judge_element(in, f, acc) : decided_outcome(blk, i, sb[i], in.bm.storage),
+          max_listed);
     }
   }
 }

@@ -34,13 +34,45 @@ struct ulp_scale {
   double step = 0x1p-23, least = 0x1p-149;
 };
 
-/// The interval judge (rigorous mode, inputs exact in the precision under check, y not stored in
-/// a coarser format). The exact path's bound B = gamma_{n+1}(u) (A + |b|) + n eta (1 +
-/// gamma_{n+1}(u)) lies in [B_lo, B_hi], B_lo from a_lo rounded down and B_hi from a_hi rounded up;
-/// the estimate's error is at most e = gamma_n(2^-53) (a_hi + |b|); with d = |got - s| the exact
-/// error lies in [d - e, d + e]. The element is within when d + e <= B_lo, beyond when d - e >
-/// B_hi, and in doubt otherwise, or when s, a, got or B is not finite: both decided verdicts are
-/// those of the exact path. Branch-free over arrays of one width: vectorised.
+/// One element's verdict from the interval: code 0 within the bound, 1 beyond it, 2 in doubt.
+struct interval_verdict {
+  double code, err, bound, warn;
+};
+
+/// The interval judge of one element (rigorous mode, inputs exact in the precision under check, y
+/// not stored in a coarser format). The exact path's bound B = gamma_{n+1}(u) (A + |b|) + n eta (1
+/// + gamma_{n+1}(u)) lies in [B_lo, B_hi], B_lo from a_lo rounded down and B_hi from a_hi rounded
+/// up; the estimate's error is at most e = gamma_n(2^-53) (a_hi + |b|); with d = |got - s| the
+/// exact error lies in [d - e, d + e]. The element is within when d + e <= B_lo, beyond when d - e
+/// > B_hi, and in doubt otherwise, or when s, a, got or B is not finite: both decided verdicts are
+/// those of the exact path. Branch-free: a loop of it vectorises.
+[[nodiscard]] inline interval_verdict judge_interval(double s, double a_lo, double a_hi,
+                                                     double babs, double got, double ge, double gb,
+                                                     double under, double pw) {
+  using detail::dn, detail::up;
+  const double core = up(a_hi + babs);
+  const double core_lo = std::max(0.0, dn(a_lo + babs));
+  const double e = up(ge * core);
+  // the exact path rounds upward four times (bound_model::bounds): one up() more than it here
+  const double bound = up(up(up(gb * core)) + under);
+  const double bound_lo = dn(dn(gb * core_lo) + under);
+  const double d = std::fabs(got - s);
+  const double hi = up(up(d) + e), lo = dn(dn(d) - e);
+  const double probe = s + a_hi + got + bound;  // NaN or infinite when any is
+  const double finite = probe - probe == 0 ? 1.0 : 0.0;
+  // within: hi <= B_lo (then lo <= B_hi too); beyond: lo > B_hi; else in doubt
+  const double decided = (hi <= bound_lo ? 2.0 : 0.0) + (lo > bound ? 1.0 : 0.0);
+  return {2.0 - finite * decided, d, bound, pw * core + under};
+}
+
+/// One ulp of s in the storage format: 2^floor(log2 |s|) from the exponent bits, times 2^(1-p),
+/// at least the least ulp (no libm call: vectorises).
+[[nodiscard]] inline double ulp_in(double s, ulp_scale us) {
+  const auto bits = std::bit_cast<std::uint64_t>(s) & 0x7ff0000000000000ULL;
+  return std::max(std::bit_cast<double>(bits) * us.step, us.least);
+}
+
+/// judge_interval over arrays of one width (and ulp_in of s where out.ulp is not null).
 inline void interval_judge(std::int64_t count, const interval_inputs& in,
                            const interval_outputs& out, ulp_scale us = {}) {
   const double* __restrict s = in.s;
@@ -56,35 +88,17 @@ inline void interval_judge(std::int64_t count, const interval_inputs& in,
   double* __restrict err = out.err;
   double* __restrict bnd = out.bound;
   double* __restrict warn = out.warn;
-  using detail::dn, detail::up;
   // the arrays never overlap: said again here, since GCC does not vectorise on __restrict alone
 #pragma GCC ivdep
   for (std::int64_t i = 0; i < count; ++i) {
-    const double core = up(a_hi[i] + babs[i]);
-    const double core_lo = std::max(0.0, dn(a_lo[i] + babs[i]));
-    const double e = up(ge[i] * core);
-    // the exact path rounds upward four times (bound_model::bounds): one up() more than it here
-    const double bound = up(up(up(gb[i] * core)) + under[i]);
-    const double bound_lo = dn(dn(gb[i] * core_lo) + under[i]);
-    const double d = std::fabs(got[i] - s[i]);
-    const double hi = up(up(d) + e), lo = dn(dn(d) - e);
-    const double probe = s[i] + a_hi[i] + got[i] + bound;  // NaN or infinite when any is
-    const double finite = probe - probe == 0 ? 1.0 : 0.0;
-    // within: hi <= B_lo (then lo <= B_hi too); beyond: lo > B_hi; else in doubt
-    const double decided = (hi <= bound_lo ? 2.0 : 0.0) + (lo > bound ? 1.0 : 0.0);
-    code[i] = 2.0 - finite * decided;
-    err[i] = d;
-    bnd[i] = bound;
-    warn[i] = pw[i] * core + under[i];
+    const interval_verdict v =
+        judge_interval(s[i], a_lo[i], a_hi[i], babs[i], got[i], ge[i], gb[i], under[i], pw[i]);
+    code[i] = v.code, err[i] = v.err, bnd[i] = v.bound, warn[i] = v.warn;
   }
   if (out.ulp == nullptr) return;
   double* __restrict ulp = out.ulp;
 #pragma GCC ivdep
-  for (std::int64_t i = 0; i < count; ++i) {
-    // ulp_of(s): 2^floor(log2 |s|) from the exponent bits, times 2^(1-p), at least the least ulp
-    const auto bits = std::bit_cast<std::uint64_t>(s[i]) & 0x7ff0000000000000ULL;
-    ulp[i] = std::max(std::bit_cast<double>(bits) * us.step, us.least);
-  }
+  for (std::int64_t i = 0; i < count; ++i) ulp[i] = ulp_in(s[i], us);
 }
 
 }  // namespace tconv::check

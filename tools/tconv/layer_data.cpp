@@ -2,9 +2,9 @@
 
 namespace tconv::cli {
 
-check::npy_array load_npy(const std::string& path, const std::string& flag, bool in_place) {
+check::npy_array load_npy(const std::string& path, const std::string& flag, bool direct) {
   try {
-    return in_place ? check::map_npy(path) : check::read_npy(path);
+    return direct ? check::read_npy_direct(path) : check::read_npy(path);
   } catch (const check::npy_error& e) {
     throw usage_error(flag + " " + e.what());
   }

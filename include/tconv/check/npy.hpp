@@ -5,6 +5,7 @@
 // allocation, so a lying or truncated file ends in npy_error, never in a huge allocation.
 #include <algorithm>
 #include <bit>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -18,7 +19,7 @@
 #include <vector>
 
 #if defined(__linux__)
-#include <sys/mman.h>
+#include <unistd.h>
 #endif
 
 #include "tconv/check/huge_pages.hpp"
@@ -66,19 +67,19 @@ struct npy_array {
   std::vector<std::int64_t> shape;
   std::vector<float> f;   // float16, float32
   std::vector<double> d;  // float64, int32, int64 (ints only when exact in double)
-  // map_npy only: float32 values read in place from a read-only mapping of the file (f is empty)
-  std::shared_ptr<const void> mapping;
-  const float* mapped = nullptr;
-  std::int64_t mapped_count = 0;
-  /// True for float16 and float32 (held in f, or mapped).
+  // read_npy_direct only: the float32 values read straight into whole 2 MiB pages (f is empty)
+  std::shared_ptr<const scratch_buffer<float>> storage;
+  const float* direct = nullptr;
+  std::int64_t direct_count = 0;
+  /// True for float16 and float32 (held in f, or read directly).
   [[nodiscard]] bool is_float() const {
     return dtype == npy_dtype::float16 || dtype == npy_dtype::float32;
   }
   /// The float values (float16 and float32), wherever they are held.
-  [[nodiscard]] const float* floats() const { return mapped != nullptr ? mapped : f.data(); }
+  [[nodiscard]] const float* floats() const { return direct != nullptr ? direct : f.data(); }
   /// The number of values.
   [[nodiscard]] std::int64_t size() const {
-    if (mapped != nullptr) return mapped_count;
+    if (direct != nullptr) return direct_count;
     return static_cast<std::int64_t>(is_float() ? f.size() : d.size());
   }
   /// The values as double (exact: every held value is a double).
@@ -462,45 +463,49 @@ inline std::int64_t regular_file_size(const std::string& file) {
 }
 
 namespace detail {
-// The whole file mapped read-only and populated (a page-cache file maps at memory speed, where
-// reading into fresh memory costs a page fault per page: 4-5 ms per MB on the VMs tconv runs on),
-// or null when mapping fails.
-inline std::shared_ptr<const void> map_file(std::FILE* in, std::int64_t fsize) {
+// count float32 values at byte `offset` of the open file, read straight into whole 2 MiB pages
+// (scratch_buffer): no per-element work, and no 4 KiB page touched for the first time later (on
+// the VMs tconv runs on that costs about 10 us a page, even for a populated mapping of the file:
+// reading is about twice as fast as mapping, docs/performance.md). Null when the file ends early.
+inline std::shared_ptr<const scratch_buffer<float>> read_floats(std::FILE* in, std::int64_t offset,
+                                                                std::int64_t count) {
 #if defined(__linux__)
-  // the descriptor whose header was just read: the same file, not a second open of its name
-  void* p = ::mmap(nullptr, static_cast<std::size_t>(fsize), PROT_READ, MAP_PRIVATE | MAP_POPULATE,
-                   ::fileno(in), 0);
-  if (p == MAP_FAILED) return nullptr;
-  const auto bytes = static_cast<std::size_t>(fsize);
-  return std::shared_ptr<const void>(
-      p, [bytes](const void* q) { ::munmap(const_cast<void*>(q), bytes); });
+  auto buf = std::make_shared<scratch_buffer<float>>(static_cast<std::size_t>(count));
+  auto* dst = reinterpret_cast<unsigned char*>(buf->data());
+  const std::int64_t bytes = count * 4;
+  for (std::int64_t done = 0; done < bytes;) {
+    const ::ssize_t k = ::pread(::fileno(in), dst + done, static_cast<std::size_t>(bytes - done),
+                                static_cast<::off_t>(offset + done));
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) return nullptr;
+    done += k;
+  }
+  return buf;
 #else
-  (void)in, (void)fsize;
+  (void)in, (void)offset, (void)count;
   return nullptr;
 #endif
 }
 }  // namespace detail
 
-/// read_npy, with native little-endian C-order float32 data read in place from a read-only mapping
-/// of the file instead of copied (the header checked as read_npy checks it; any other data, or a
-/// file that cannot be mapped, is read by read_npy). The values are then `floats()`, `f` is empty.
-/// The file must not be truncated while the array lives.
-[[nodiscard]] inline npy_array map_npy(const std::string& file,
-                                       std::int64_t max_elements = max_npy_elements) {
+/// read_npy, with native little-endian C-order float32 data read straight into whole 2 MiB pages
+/// as the file's bytes (the header checked as read_npy checks it; any other data, or a file that
+/// ends early, is read by read_npy, which says what is wrong). The values are then `floats()`, `f`
+/// is empty.
+[[nodiscard]] inline npy_array read_npy_direct(const std::string& file,
+                                               std::int64_t max_elements = max_npy_elements) {
   const std::int64_t fsize = detail::regular_file_size(file);
   const std::unique_ptr<std::FILE, detail::file_closer> in(std::fopen(file.c_str(), "rb"));
   if (!in) throw npy_error(file + ": cannot open for reading");
   const detail::npy_header hd = detail::read_header(in.get(), fsize, max_elements, file);
-  const bool in_place = hd.dtype == npy_dtype::float32 && hd.item == 4 && !hd.big &&
-                        (!hd.fortran || hd.shape.size() < 2) && hd.data_offset % 4 == 0 &&
-                        hd.count > 0;
-  if (in_place) {
-    if (auto m = detail::map_file(in.get(), fsize)) {
+  const bool native = hd.dtype == npy_dtype::float32 && hd.item == 4 && !hd.big &&
+                      (!hd.fortran || hd.shape.size() < 2) && hd.count > 0;
+  if (native) {
+    if (auto v = detail::read_floats(in.get(), hd.data_offset, hd.count)) {
       npy_array a;
-      a.dtype = hd.dtype, a.shape = hd.shape, a.mapped_count = hd.count;
-      a.mapped = reinterpret_cast<const float*>(static_cast<const unsigned char*>(m.get()) +
-                                                hd.data_offset);
-      a.mapping = std::move(m);
+      a.dtype = hd.dtype, a.shape = hd.shape, a.direct_count = hd.count;
+      a.direct = v->data();
+      a.storage = std::move(v);
       return a;
     }
   }

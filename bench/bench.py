@@ -8,9 +8,10 @@ Usage: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/bench
 command only; they pin OpenBLAS's kernel choice on some machines and are left alone elsewhere.)
 
 Per layer and thread count:
-  torch op   PyTorch's conv_transpose call alone (best of --reps, torch.set_num_threads(t)); its
-             GMAC/s is printed as a plausibility check (and its output is what tconv checks)
-  np load    numpy.load of x, w, b and y (the files `tconv check` reads), best of --reps
+  torch op   PyTorch's conv_transpose call alone (torch.set_num_threads(t)), best of
+             max(20, 4 x --reps) calls when one takes under 0.1 s, else of --reps; its GMAC/s is
+             printed as a plausibility check (and its output is what tconv checks)
+  np load    numpy.load of x, w, b and y (the files `tconv check` reads), best of as many
   run        `tconv run --timing`: compute time (best of --reps), and the whole process
   check      the whole `tconv check` process, wall time (best of --reps), its peak RSS (wait4)
 Ratios: check / (torch op + np load) (goal <= 3), run compute / torch op (goal <= 5), and peak
@@ -87,7 +88,10 @@ def bench_layer(a, np, torch, tmp, layer, threads):
         f(x, w, b, **kw)
         return time.perf_counter() - t
 
-    op_s = best(a.reps, op)
+    # the anchor measured at least as carefully as tconv: a short call is timed more often (one
+    # descheduled call on this shared VM can double a figure), a long one --reps times
+    anchor_reps = max(20, 4 * a.reps) if op() < 0.1 else a.reps
+    op_s = best(anchor_reps, op)
     macs = x.numel() * ws[1] * int(torch.tensor(ws[2:]).prod())
     paths = {k: os.path.join(tmp, k + ".npy") for k in ("x", "w", "b", "y", "ref")}
     for k, v in (("x", x), ("w", w), ("b", b), ("y", y)):
@@ -99,7 +103,7 @@ def bench_layer(a, np, torch, tmp, layer, threads):
             np.load(paths[k])
         return time.perf_counter() - t
 
-    load_s = best(a.reps, load)
+    load_s = best(anchor_reps, load)
     hyper = []
     for k, v in kw.items():
         hyper += ["--" + k.replace("_", "-"), str(v)]

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "tconv/check/check.hpp"
+#include "tconv/check/report_json.hpp"
 #include "tconv/conv.hpp"
 #include "tconv/conv_transpose.hpp"
 
@@ -105,6 +106,28 @@ TEST_CASE("tiled path and --exact: same verdicts, worst elements and listed viol
       for (int u = 0; u < ulps; ++u) v = std::nextafter(v, 1e30f);
     }
     same_report(l, y);
+  }
+}
+
+TEST_CASE("the judge's AVX2 and baseline builds give the same report, bit for bit",
+          "[check][tiled]") {
+  std::mt19937_64 g(11);
+  for (const auto& a : {dcgan_like, fcn_like, unet_like}) {
+    const layer l = make(a, 4);
+    auto y = implementation(l);
+    for (int k = 0; k < 12; ++k) {
+      auto& v = y[g() % y.size()];
+      const int ulps = static_cast<int>(g() % 64);
+      for (int u = 0; u < ulps; ++u) v = std::nextafter(v, 1e30f);
+    }
+    const auto simd = check(l, y, false);
+    tc::detail::baseline_simd_only = true;
+    const auto base = check(l, y, false);
+    tc::detail::baseline_simd_only = false;
+    CHECK(tc::to_json(simd).dump() == tc::to_json(base).dump());
+    // and the comparison can fail: one element far off changes the report
+    y[y.size() / 2] = y[y.size() / 2] * 1.5f + 1.0f;
+    CHECK(tc::to_json(check(l, y, false)).dump() != tc::to_json(base).dump());
   }
 }
 

@@ -11,6 +11,7 @@
 // check_output runs in named steps: prepare_bounds (bound.hpp) -> judge_all (each element by
 // judge_element, judge.hpp, or a block at a time by interval_judge) -> merge -> describe.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -221,12 +222,89 @@ void judge_range_by_interval(const judge_inputs<In, Out>& in, std::int64_t lo, s
 }
 
 #if TCONV_CHECK_HAVE_CBLAS
+// One block of a tile row: s, a, y and the position table's slots at the block's first element.
+template <class Out>
+struct tile_block {
+  const double *s, *a;
+  const Out* y;
+  const std::uint32_t* slot;
+  const term_coefficients* tab;
+  double babs, ratio_at, ulps_at;  // |b|; the worst ratio and ulps so far, times the slack
+  ulp_scale us;
+};
+
+// The block's columns 10 code, 6 err, 7 bound, 8 warning level, 12 ulp by judge_interval, its
+// coefficients gathered from the position table, and 0 a mark: 1 where the element can change the
+// partial (not within, a warning, or within reach of the worst ratio or ulps so far).
+template <class Out>
+[[gnu::always_inline]] inline void judge_tile_block_impl(std::int64_t cnt,
+                                                         const tile_block<Out>& in,
+                                                         interval_block& blk) {
+  double* __restrict code = blk.column(10);
+  double* __restrict err = blk.column(6);
+  double* __restrict bound = blk.column(7);
+  double* __restrict warn = blk.column(8);
+  double* __restrict ulp = blk.column(12);
+  double* __restrict mark = blk.column(0);
+  const double* __restrict s = in.s;
+  const double* __restrict a = in.a;
+  const Out* __restrict y = in.y;
+  const std::uint32_t* __restrict slot = in.slot;
+  const term_coefficients* __restrict tab = in.tab;
+#pragma GCC ivdep
+  for (std::int64_t i = 0; i < cnt; ++i) {
+    const term_coefficients& tc = tab[slot[i]];
+    const interval_verdict v = judge_interval(
+        s[i], tconv::check::detail::dn(a[i] * tc.lo_f), tconv::check::detail::up(a[i] * tc.hi_f),
+        in.babs, static_cast<double>(y[i]), tc.ge, tc.gb, tc.under, tc.pw);
+    const double u = ulp_in(s[i], in.us);
+    code[i] = v.code, err[i] = v.err, bound[i] = v.bound, warn[i] = v.warn, ulp[i] = u;
+    const bool quiet = (v.code == 0) & (v.err <= v.warn) & (v.err < in.ratio_at * v.bound) &
+                       (v.err < in.ulps_at * u);
+    mark[i] = quiet ? 0.0 : 1.0;
+  }
+}
+
+// judge_tile_block_impl compiled twice: AVX2 (four doubles an instruction) where the CPU has it,
+// baseline x86-64 otherwise or while `baseline_simd_only` is set (tests compare the two). Not FMA:
+// every operation keeps the one rounding the bound's analysis counts.
+inline std::atomic<bool> baseline_simd_only{false};
+inline void judge_tile_block_baseline(std::int64_t cnt, const tile_block<float>& in,
+                                      interval_block& blk) {
+  judge_tile_block_impl(cnt, in, blk);
+}
+inline void judge_tile_block_baseline(std::int64_t cnt, const tile_block<double>& in,
+                                      interval_block& blk) {
+  judge_tile_block_impl(cnt, in, blk);
+}
+#if defined(__x86_64__) && defined(__GNUC__)
+[[gnu::target("avx2")]] inline void judge_tile_block_avx2(std::int64_t cnt,
+                                                          const tile_block<float>& in,
+                                                          interval_block& blk) {
+  judge_tile_block_impl(cnt, in, blk);
+}
+[[gnu::target("avx2")]] inline void judge_tile_block_avx2(std::int64_t cnt,
+                                                          const tile_block<double>& in,
+                                                          interval_block& blk) {
+  judge_tile_block_impl(cnt, in, blk);
+}
+#endif
+template <class Out>
+void judge_tile_block(std::int64_t cnt, const tile_block<Out>& in, interval_block& blk) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  if (avx2 && !baseline_simd_only.load(std::memory_order_relaxed)) {
+    judge_tile_block_avx2(cnt, in, blk);
+    return;
+  }
+#endif
+  judge_tile_block_baseline(cnt, in, blk);
+}
+
 // Judges row (n, c) of tile t from its estimate (s, a: the tile's scratch at that row), a block at
-// a time: judge_interval per element, its coefficients gathered from the position table, in one
-// vectorised loop that also marks the elements that can change the partial (not within, a
-// warning, or the worst ratio or ulps so far within reach: the partial's worst only grows, so the
-// block's first values mark a superset); the elements it leaves in doubt are judged as --exact
-// judges them (in.est is null here).
+// a time: judge_tile_block marks the elements that can change the partial (its worst only grows,
+// so the block's first values mark a superset); the others are within, unremarkable, and skipped.
+// The elements it leaves in doubt are judged as --exact judges them (in.est is null here).
 template <class Out>
 void judge_tile_row(const judge_inputs<float, Out>& in, const position_table<term_coefficients>& pc,
                     std::int64_t f0, const double* s, const double* a, interval_block& blk,
@@ -235,34 +313,16 @@ void judge_tile_row(const judge_inputs<float, Out>& in, const position_table<ter
   const double babs = in.b != nullptr ? std::fabs(static_cast<double>(in.b[g.channel(f0)])) : 0.0;
   const ulp_scale us{std::ldexp(1.0, 1 - in.bm.storage.precision),
                      std::ldexp(1.0, in.bm.storage.min_exponent)};
-  double* __restrict code = blk.column(10);
-  double* __restrict err = blk.column(6);
-  double* __restrict bound = blk.column(7);
-  double* __restrict warn = blk.column(8);
-  double* __restrict ulp = blk.column(12);
-  double* __restrict mark = blk.column(0);
-  const term_coefficients* __restrict tab = pc.table.data();
+  const double *code = blk.column(10), *err = blk.column(6), *bound = blk.column(7);
+  const double *warn = blk.column(8), *ulp = blk.column(12), *mark = blk.column(0);
   constexpr double slack = 1 - 0x1p-40;  // the worst ratio (ulps) is offered from err >= it * slack
   for (std::int64_t o0 = 0; o0 < g.out_volume; o0 += interval_block::size) {
     const std::int64_t cnt = std::min(interval_block::size, g.out_volume - o0);
-    const std::uint32_t* __restrict slot = pc.index.data() + o0;
-    const double* __restrict sb = s + o0;
-    const double* __restrict ab = a + o0;
-    const Out* __restrict yb = in.y + f0 + o0;
-    const double ratio_at = pt.max_ratio * slack, ulps_at = pt.max_ulps * slack;
-#pragma GCC ivdep
-    for (std::int64_t i = 0; i < cnt; ++i) {
-      const term_coefficients& tc = tab[slot[i]];
-      const interval_verdict v =
-          judge_interval(sb[i], tconv::check::detail::dn(ab[i] * tc.lo_f),
-                         tconv::check::detail::up(ab[i] * tc.hi_f), babs,
-                         static_cast<double>(yb[i]), tc.ge, tc.gb, tc.under, tc.pw);
-      const double u = ulp_in(sb[i], us);
-      code[i] = v.code, err[i] = v.err, bound[i] = v.bound, warn[i] = v.warn, ulp[i] = u;
-      const bool quiet =
-          (v.code == 0) & (v.err <= v.warn) & (v.err < ratio_at * v.bound) & (v.err < ulps_at * u);
-      mark[i] = quiet ? 0.0 : 1.0;
-    }
+    judge_tile_block(
+        cnt,
+        tile_block<Out>{s + o0, a + o0, in.y + f0 + o0, pc.index.data() + o0, pc.table.data(), babs,
+                        pt.max_ratio * slack, pt.max_ulps * slack, us},
+        blk);
     for (std::int64_t i = 0; i < cnt; ++i) {
       if (mark[i] == 0) continue;
       const std::int64_t f = f0 + o0 + i;
@@ -273,10 +333,10 @@ void judge_tile_row(const judge_inputs<float, Out>& in, const position_table<ter
           offer_worst(pt, f, err[i] / bound[i], err[i] / ulp[i]);
         continue;
       }
-      record(
-          pt, f,
-          code[i] == 2 ? judge_element(in, f, acc) : decided_outcome(blk, i, sb[i], in.bm.storage),
-          max_listed);
+      record(pt, f,
+             code[i] == 2 ? judge_element(in, f, acc)
+                          : decided_outcome(blk, i, s[o0 + i], in.bm.storage),
+             max_listed);
     }
   }
 }

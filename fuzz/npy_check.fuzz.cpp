@@ -30,7 +30,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // the same values, bit for bit (NaN payloads included)
   if (read &&
       (a.shape != b.shape || a.dtype != b.dtype || a.size() != b.size() ||
-       (a.is_float() && std::memcmp(a.floats(), b.floats(), a.f.size() * 4) != 0) ||
+       (a.is_float() && a.size() > 0 &&
+        std::memcmp(a.floats(), b.floats(), static_cast<std::size_t>(a.size()) * 4) != 0) ||
        (!a.is_float() && a.d != b.d && std::memcmp(a.d.data(), b.d.data(), a.d.size() * 8) != 0)))
     std::abort();
   return 0;

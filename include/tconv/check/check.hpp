@@ -269,23 +269,10 @@ template <class Out>
 // baseline x86-64 otherwise or while `baseline_simd_only` is set (tests compare the two). Not FMA:
 // every operation keeps the one rounding the bound's analysis counts.
 inline std::atomic<bool> baseline_simd_only{false};
-inline void judge_tile_block_baseline(std::int64_t cnt, const tile_block<float>& in,
-                                      interval_block& blk) {
-  judge_tile_block_impl(cnt, in, blk);
-}
-inline void judge_tile_block_baseline(std::int64_t cnt, const tile_block<double>& in,
-                                      interval_block& blk) {
-  judge_tile_block_impl(cnt, in, blk);
-}
 #if defined(__x86_64__) && defined(__GNUC__)
-[[gnu::target("avx2")]] inline void judge_tile_block_avx2(std::int64_t cnt,
-                                                          const tile_block<float>& in,
-                                                          interval_block& blk) {
-  judge_tile_block_impl(cnt, in, blk);
-}
-[[gnu::target("avx2")]] inline void judge_tile_block_avx2(std::int64_t cnt,
-                                                          const tile_block<double>& in,
-                                                          interval_block& blk) {
+template <class Out>
+[[gnu::target("avx2")]] void judge_tile_block_avx2(std::int64_t cnt, const tile_block<Out>& in,
+                                                   interval_block& blk) {
   judge_tile_block_impl(cnt, in, blk);
 }
 #endif
@@ -298,7 +285,7 @@ void judge_tile_block(std::int64_t cnt, const tile_block<Out>& in, interval_bloc
     return;
   }
 #endif
-  judge_tile_block_baseline(cnt, in, blk);
+  judge_tile_block_impl(cnt, in, blk);
 }
 
 // Judges row (n, c) of tile t from its estimate (s, a: the tile's scratch at that row), a block at

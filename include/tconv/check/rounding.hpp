@@ -56,14 +56,6 @@ class gamma_table {
   return f;
 }
 
-/// Rounds a double to the nearest float (ties to even), overflowing to +-inf as IEEE does.
-[[nodiscard]] inline float to_float_rn(double v) {
-  constexpr double limit = 0x1.ffffffp127;  // FLT_MAX + half an ulp: rounds to inf
-  if (v >= limit) return std::numeric_limits<float>::infinity();
-  if (v <= -limit) return -std::numeric_limits<float>::infinity();
-  return static_cast<float>(v);
-}
-
 /// One ulp of t in format f: 2^(max(ilogb|t|, emin) - p + 1), emin the smallest normal exponent.
 [[nodiscard]] inline double ulp_of(double t, const float_format& f) {
   const double a = std::fabs(t);

@@ -234,7 +234,8 @@ void for_each_tile(const geometry& g, const float* x, const float* w, const floa
 }
 
 /// Per output position (o0, o1, o2) of the layer, the index of its product count in `table`, and
-/// make(n) for each distinct count n (a handful): every row of every tile looks them up.
+/// make(n) for each distinct count n (a handful): every row of every tile gathers
+/// table[index[o]].
 template <class T>
 struct position_table {
   std::vector<std::uint32_t> index;
@@ -252,9 +253,6 @@ struct position_table {
     for (const std::int64_t t0 : taps[0])
       for (const std::int64_t t1 : taps[1])
         for (const std::int64_t t2 : taps[2]) index[o++] = slot(g.cin_g * t0 * t1 * t2, make);
-  }
-  [[nodiscard]] const T& at(std::int64_t o) const {
-    return table[index[static_cast<std::size_t>(o)]];
   }
 
  private:

@@ -164,13 +164,13 @@ struct interval_block {
   [[nodiscard]] double* column(int k) { return scratch.data() + k * size; }
 };
 
-// The outcome of an element interval_judge decided (code 0 or 1), from its columns.
-inline element_outcome decided_outcome(interval_block& blk, std::int64_t i, double s,
+// The outcome of an element interval_judge decided (code 0 or 1), from its verdict.
+inline element_outcome decided_outcome(const interval_verdict& v, double s,
                                        const float_format& storage) {
   element_outcome o;
-  o.violation = blk.column(10)[i] == 1;
-  o.err = blk.column(6)[i], o.bound = blk.column(7)[i];
-  o.warning = !o.violation && o.err > blk.column(8)[i];
+  o.violation = v.code == 1;
+  o.err = v.err, o.bound = v.bound;
+  o.warning = !o.violation && o.err > v.warn;
   o.ulps = o.err / ulp_of(s, storage);
   return o;
 }
@@ -213,9 +213,9 @@ void judge_range_by_interval(const judge_inputs<In, Out>& in, std::int64_t lo, s
     for (std::int64_t i = 0; i < cnt; ++i) {
       const std::int64_t f = b0 + i;
       record(pt, f,
-             code[i] == 2
-                 ? judge_element(in, f, acc)
-                 : decided_outcome(blk, i, in.est->s[static_cast<std::size_t>(f)], in.bm.storage),
+             code[i] == 2 ? judge_element(in, f, acc)
+                          : decided_outcome({code[i], out.err[i], out.bound[i], out.warn[i]},
+                                            in.est->s[static_cast<std::size_t>(f)], in.bm.storage),
              max_listed);
     }
   }
@@ -233,63 +233,79 @@ struct tile_block {
   ulp_scale us;
 };
 
-// The block's columns 10 code, 6 err, 7 bound, 8 warning level, 12 ulp by judge_interval, its
-// coefficients gathered from the position table, and 0 a mark: 1 where the element can change the
-// partial (not within, a warning, or within reach of the worst ratio or ulps so far).
+// One element of a tile block judged from its estimate: judge_interval's verdict and one ulp of s.
+struct tile_verdict {
+  interval_verdict v;
+  double ulp;
+};
+
 template <class Out>
-[[gnu::always_inline]] inline void judge_tile_block_impl(std::int64_t cnt,
-                                                         const tile_block<Out>& in,
-                                                         interval_block& blk) {
-  double* __restrict code = blk.column(10);
-  double* __restrict err = blk.column(6);
-  double* __restrict bound = blk.column(7);
-  double* __restrict warn = blk.column(8);
-  double* __restrict ulp = blk.column(12);
-  double* __restrict mark = blk.column(0);
-  const double* __restrict s = in.s;
-  const double* __restrict a = in.a;
-  const Out* __restrict y = in.y;
-  const std::uint32_t* __restrict slot = in.slot;
+[[gnu::always_inline]] inline tile_verdict judge_tile_element(const tile_block<Out>& in,
+                                                              std::int64_t i,
+                                                              const term_coefficients& tc) {
+  using tconv::check::detail::dn, tconv::check::detail::up;
+  const double s = in.s[i], a = in.a[i];
+  return {judge_interval(s, dn(a * tc.lo_f), up(a * tc.hi_f), in.babs, static_cast<double>(in.y[i]),
+                         tc.ge, tc.gb, tc.under, tc.pw),
+          ulp_in(s, in.us)};
+}
+
+// Whether an element cannot change the partial: within, no warning, and short of the worst ratio
+// and ulps so far (those only grow, so the block's first values make a superset of the others).
+[[gnu::always_inline]] inline bool quiet(const tile_verdict& t, double ratio_at, double ulps_at) {
+  const interval_verdict& v = t.v;
+  return (v.code == 0) & (v.err <= v.warn) & (v.err < ratio_at * v.bound) &
+         (v.err < ulps_at * t.ulp);
+}
+
+// mark[i] = 1 where element i of the block is not quiet, else 0: the only store of the loop, and
+// with Uniform (every element of the block has the same product count) no gather either.
+template <class Out, bool Uniform>
+[[gnu::always_inline]] inline void mark_tile_block_impl(std::int64_t cnt, const tile_block<Out>& in,
+                                                        double* __restrict mark) {
   const term_coefficients* __restrict tab = in.tab;
+  const std::uint32_t* __restrict slot = in.slot;
+  const term_coefficients first = tab[slot[0]];
 #pragma GCC ivdep
   for (std::int64_t i = 0; i < cnt; ++i) {
-    const term_coefficients& tc = tab[slot[i]];
-    const interval_verdict v = judge_interval(
-        s[i], tconv::check::detail::dn(a[i] * tc.lo_f), tconv::check::detail::up(a[i] * tc.hi_f),
-        in.babs, static_cast<double>(y[i]), tc.ge, tc.gb, tc.under, tc.pw);
-    const double u = ulp_in(s[i], in.us);
-    code[i] = v.code, err[i] = v.err, bound[i] = v.bound, warn[i] = v.warn, ulp[i] = u;
-    const bool quiet = (v.code == 0) & (v.err <= v.warn) & (v.err < in.ratio_at * v.bound) &
-                       (v.err < in.ulps_at * u);
-    mark[i] = quiet ? 0.0 : 1.0;
+    const term_coefficients& tc = Uniform ? first : tab[slot[i]];
+    mark[i] = quiet(judge_tile_element(in, i, tc), in.ratio_at, in.ulps_at) ? 0.0 : 1.0;
   }
 }
 
-// judge_tile_block_impl compiled twice: AVX2 (four doubles an instruction) where the CPU has it,
+// mark_tile_block_impl compiled twice: AVX2 (four doubles an instruction) where the CPU has it,
 // baseline x86-64 otherwise or while `baseline_simd_only` is set (tests compare the two). Not FMA:
 // every operation keeps the one rounding the bound's analysis counts.
 inline std::atomic<bool> baseline_simd_only{false};
 #if defined(__x86_64__) && defined(__GNUC__)
-template <class Out>
-[[gnu::target("avx2")]] void judge_tile_block_avx2(std::int64_t cnt, const tile_block<Out>& in,
-                                                   interval_block& blk) {
-  judge_tile_block_impl(cnt, in, blk);
+template <class Out, bool Uniform>
+[[gnu::target("avx2")]] void mark_tile_block_avx2(std::int64_t cnt, const tile_block<Out>& in,
+                                                  double* mark) {
+  mark_tile_block_impl<Out, Uniform>(cnt, in, mark);
 }
 #endif
-template <class Out>
-void judge_tile_block(std::int64_t cnt, const tile_block<Out>& in, interval_block& blk) {
+template <class Out, bool Uniform>
+void mark_tile_block_of(std::int64_t cnt, const tile_block<Out>& in, double* mark) {
 #if defined(__x86_64__) && defined(__GNUC__)
   static const bool avx2 = __builtin_cpu_supports("avx2");
   if (avx2 && !baseline_simd_only.load(std::memory_order_relaxed)) {
-    judge_tile_block_avx2(cnt, in, blk);
+    mark_tile_block_avx2<Out, Uniform>(cnt, in, mark);
     return;
   }
 #endif
-  judge_tile_block_impl(cnt, in, blk);
+  mark_tile_block_impl<Out, Uniform>(cnt, in, mark);
+}
+template <class Out>
+void mark_tile_block(std::int64_t cnt, const tile_block<Out>& in, double* mark) {
+  const std::uint32_t s0 = in.slot[0];
+  if (std::all_of(in.slot, in.slot + cnt, [s0](std::uint32_t v) { return v == s0; }))
+    mark_tile_block_of<Out, true>(cnt, in, mark);
+  else
+    mark_tile_block_of<Out, false>(cnt, in, mark);
 }
 
 // Judges row (n, c) of tile t from its estimate (s, a: the tile's scratch at that row), a block at
-// a time: judge_tile_block marks the elements that can change the partial (its worst only grows,
+// a time: mark_tile_block marks the elements that can change the partial (its worst only grows,
 // so the block's first values mark a superset); the others are within, unremarkable, and skipped.
 // The elements it leaves in doubt are judged as --exact judges them (in.est is null here).
 template <class Out>
@@ -300,29 +316,35 @@ void judge_tile_row(const judge_inputs<float, Out>& in, const position_table<ter
   const double babs = in.b != nullptr ? std::fabs(static_cast<double>(in.b[g.channel(f0)])) : 0.0;
   const ulp_scale us{std::ldexp(1.0, 1 - in.bm.storage.precision),
                      std::ldexp(1.0, in.bm.storage.min_exponent)};
-  const double *code = blk.column(10), *err = blk.column(6), *bound = blk.column(7);
-  const double *warn = blk.column(8), *ulp = blk.column(12), *mark = blk.column(0);
+  double* mark = blk.column(0);
   constexpr double slack = 1 - 0x1p-40;  // the worst ratio (ulps) is offered from err >= it * slack
   for (std::int64_t o0 = 0; o0 < g.out_volume; o0 += interval_block::size) {
     const std::int64_t cnt = std::min(interval_block::size, g.out_volume - o0);
-    judge_tile_block(
-        cnt,
-        tile_block<Out>{s + o0, a + o0, in.y + f0 + o0, pc.index.data() + o0, pc.table.data(), babs,
-                        pt.max_ratio * slack, pt.max_ulps * slack, us},
-        blk);
+    const tile_block<Out> tb{s + o0,
+                             a + o0,
+                             in.y + f0 + o0,
+                             pc.index.data() + o0,
+                             pc.table.data(),
+                             babs,
+                             pt.max_ratio * slack,
+                             pt.max_ulps * slack,
+                             us};
+    mark_tile_block(cnt, tb, mark);
     for (std::int64_t i = 0; i < cnt; ++i) {
       if (mark[i] == 0) continue;
+      // the few marked elements judged again, one at a time, by the same operations
+      const tile_verdict t = judge_tile_element(tb, i, pc.table[tb.slot[i]]);
+      const interval_verdict& v = t.v;
       const std::int64_t f = f0 + o0 + i;
-      if (code[i] == 0 && err[i] <= warn[i]) {
+      if (v.code == 0 && v.err <= v.warn) {
         // within, no warning: only the worst ratio and ulps can change, and the division is done
         // only where the product says they may (bound and ulp are positive)
-        if (err[i] >= pt.max_ratio * bound[i] * slack || err[i] >= pt.max_ulps * ulp[i] * slack)
-          offer_worst(pt, f, err[i] / bound[i], err[i] / ulp[i]);
+        if (v.err >= pt.max_ratio * v.bound * slack || v.err >= pt.max_ulps * t.ulp * slack)
+          offer_worst(pt, f, v.err / v.bound, v.err / t.ulp);
         continue;
       }
       record(pt, f,
-             code[i] == 2 ? judge_element(in, f, acc)
-                          : decided_outcome(blk, i, s[o0 + i], in.bm.storage),
+             v.code == 2 ? judge_element(in, f, acc) : decided_outcome(v, s[o0 + i], in.bm.storage),
              max_listed);
     }
   }

@@ -204,13 +204,18 @@ void require_estimate_brackets(const tc::geometry& geo, const layer_values& v) {
 }
 
 // reference_float (the tiled path on a layer this large) is the exact sum rounded once.
+// reference_float, its loops built for AVX2 (where the CPU has it) and for baseline x86-64
 void require_correctly_rounded(const tc::geometry& geo, const layer_values& v) {
-  std::vector<float> y(static_cast<std::size_t>(geo.out_count()));
-  (void)tc::reference_float(geo, v.x.data(), v.w.data(), v.b.data(), y.data(), 2);
-  tc::superacc acc;
-  for (std::int64_t f = 0; f < geo.out_count(); ++f) {
-    tc::exact_element(geo, f, v.x.data(), v.w.data(), v.b.data(), acc);
-    REQUIRE(y[static_cast<std::size_t>(f)] == static_cast<float>(acc.round_to(tc::binary32)));
+  for (const bool baseline : {false, true}) {
+    std::vector<float> y(static_cast<std::size_t>(geo.out_count()));
+    tc::detail::baseline_simd_only = baseline;
+    (void)tc::reference_float(geo, v.x.data(), v.w.data(), v.b.data(), y.data(), 2);
+    tc::detail::baseline_simd_only = false;
+    tc::superacc acc;
+    for (std::int64_t f = 0; f < geo.out_count(); ++f) {
+      tc::exact_element(geo, f, v.x.data(), v.w.data(), v.b.data(), acc);
+      REQUIRE(y[static_cast<std::size_t>(f)] == static_cast<float>(acc.round_to(tc::binary32)));
+    }
   }
 }
 
@@ -270,6 +275,19 @@ TEST_CASE("each tile's estimate brackets the exact sums (tiled.hpp), on 1 and 2 
   REQUIRE(plan.tiles.size() > 2);
   REQUIRE(plan.chunk < plan.cols_total);
   require_tiles_bracket(geo, wide_values(geo, 48, 11));
+  // taps apart on axis 0 (k2 d2 < s5), thin channel tiles: slabs of axis 0, the first and last
+  // clamped by the padding, gaps between the input rows' outputs
+  tconv::problem r;
+  r.rank = 3, r.batch = 2, r.groups = 1, r.in_channels = 8, r.out_channels = 8;
+  r.input = {9, 10, 12}, r.kernel = {2, 2, 2}, r.dilation = {2, 1, 1}, r.stride = {5, 2, 2};
+  r.pad_begin = {3, 0, 0}, r.pad_end = {2, 0, 0}, r.has_bias = true;
+  const tc::geometry slabs(r, tconv::op_kind::conv_transpose);
+  const tc::tile_plan sp = tc::plan_tiles(slabs, 2);
+  REQUIRE(std::any_of(sp.tiles.begin(), sp.tiles.end(),
+                      [&](const tc::tile& t) { return t.q1 - t.q0 < slabs.out[0]; }));
+  const layer_values sv = wide_values(slabs, 8, 13);
+  require_tiles_bracket(slabs, sv);
+  require_correctly_rounded(slabs, sv);
 }
 
 // Every tile's s and a (for_each_tile on 1 and 2 threads) within gamma_n(2^-53) of the exact
@@ -282,11 +300,12 @@ void require_tiles_bracket(const tc::geometry& geo, const layer_values& v) {
         geo, v.x.data(), v.w.data(), v.b.data(), threads,
         [&](int, const tc::tile& t, tc::tile_scratch& sc) {
           tc::superacc acc, mag;
+          const tc::tile_span sp = tc::span_of(geo, t);
           for (std::int64_t n = 0; n < geo.batch; ++n)
             for (std::int64_t c = 0; c < t.cn; ++c)
-              for (std::int64_t o = 0; o < geo.out_volume; ++o) {
-                const std::int64_t f = tc::tile_row_start(geo, t, n, c) + o;
-                const auto at = static_cast<std::size_t>((n * t.cn + c) * geo.out_volume + o);
+              for (std::int64_t o = 0; o < sp.count; ++o) {
+                const std::int64_t f = tc::tile_row_start(geo, t, n, c) + sp.begin + o;
+                const auto at = static_cast<std::size_t>((n * t.cn + c) * sp.count + o);
                 tc::exact_element(geo, f, v.x.data(), v.w.data(), v.b.data(), acc);
                 mag.clear();
                 geo.for_each_term(f, [&](std::int64_t xi, std::int64_t wi) {

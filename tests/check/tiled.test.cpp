@@ -3,6 +3,7 @@
 // dilated conv): the same verdicts, the same worst elements and the same listed violations. Wrong
 // outputs are rejected by both (one element off, a dropped input channel), and elements placed at
 // the bound within the estimate's uncertainty are decided exactly, as --exact decides them.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
@@ -81,20 +82,47 @@ const shape_args dcgan_like{2, 8, 128, 32, 4, 4, 2, 1};
 const shape_args fcn_like{2, 1, 21, 21, 7, 32, 16, 8};
 const shape_args unet_like{3, 1, 32, 8, 8, 2, 2, 0};
 const shape_args grouped_conv{2, 4, 32, 32, 32, 3, 1, 2, 4, 2, op_kind::conv};
+// taps apart on axis 0, channel tiles too thin for the GEMM: slabs of axis 0 (tiled.hpp)
+const shape_args unet_slabs{3, 4, 16, 16, 8, 2, 2, 0};
+const shape_args gapped_slabs{2, 4, 16, 16, 12, 2, 3, 1, 1, 2};  // k2 d2 s3 p1: gaps, clamped ends
 
 }  // namespace
 
 TEST_CASE("the tiled path is the one these layers take", "[check][tiled]") {
-  for (const auto& a : {dcgan_like, fcn_like, unet_like, grouped_conv}) {
+  for (const auto& a : {dcgan_like, fcn_like, unet_like, grouped_conv, unet_slabs, gapped_slabs}) {
     const layer l = make(a, 1);
     CHECK(tc::uses_gemm(tc::geometry(l.p, l.op)));
   }
+  // the slab layers are cut along axis 0, the others are not
+  auto slabs = [](const shape_args& a) {
+    const layer l = make(a, 1);
+    const tc::geometry geo(l.p, l.op);
+    const tc::tile_plan plan = tc::plan_tiles(geo, 2);
+    return std::any_of(plan.tiles.begin(), plan.tiles.end(),
+                       [&](const tc::tile& t) { return t.q1 - t.q0 < geo.out[0]; });
+  };
+  // and every output element is in exactly one tile: per channel block, the slabs partition axis 0
+  for (const auto& a : {dcgan_like, fcn_like, unet_like, grouped_conv, unet_slabs, gapped_slabs}) {
+    const layer l = make(a, 1);
+    const tc::geometry geo(l.p, l.op);
+    std::vector<int> seen(static_cast<std::size_t>(geo.groups * geo.cout_g * geo.out[0]), 0);
+    for (const tc::tile& t : tc::plan_tiles(geo, 2).tiles)
+      for (std::int64_t c = t.cb; c < t.cb + t.cn; ++c)
+        for (std::int64_t q = t.q0; q < t.q1; ++q)
+          ++seen[static_cast<std::size_t>((t.grp * geo.cout_g + c) * geo.out[0] + q)];
+    CHECK(std::all_of(seen.begin(), seen.end(), [](int k) { return k == 1; }));
+  }
+  CHECK(slabs(unet_slabs));
+  CHECK(slabs(gapped_slabs));
+  CHECK_FALSE(slabs(dcgan_like));
+  CHECK_FALSE(slabs(fcn_like));
+  CHECK_FALSE(slabs(grouped_conv));
 }
 
 TEST_CASE("tiled path and --exact: same verdicts, worst elements and listed violations",
           "[check][tiled]") {
   std::mt19937_64 g(7);
-  for (const auto& a : {dcgan_like, fcn_like, unet_like, grouped_conv}) {
+  for (const auto& a : {dcgan_like, fcn_like, unet_like, grouped_conv, unet_slabs, gapped_slabs}) {
     const layer l = make(a, 2);
     auto y = implementation(l);
     same_report(l, y);  // a correct implementation

@@ -33,6 +33,7 @@
 #include "tconv/check/report.hpp"
 #include "tconv/check/report_text.hpp"
 #include "tconv/check/rounding.hpp"
+#include "tconv/check/simd.hpp"
 #include "tconv/check/superacc.hpp"
 #include "tconv/check/tiled.hpp"
 #include "tconv/detail/parallel.hpp"
@@ -273,35 +274,15 @@ template <class Out, bool Uniform>
   }
 }
 
-// mark_tile_block_impl compiled twice: AVX2 (four doubles an instruction) where the CPU has it,
-// baseline x86-64 otherwise or while `baseline_simd_only` is set (tests compare the two). Not FMA:
-// every operation keeps the one rounding the bound's analysis counts.
-inline std::atomic<bool> baseline_simd_only{false};
-#if defined(__x86_64__) && defined(__GNUC__)
-template <class Out, bool Uniform>
-[[gnu::target("avx2")]] void mark_tile_block_avx2(std::int64_t cnt, const tile_block<Out>& in,
-                                                  double* mark) {
-  mark_tile_block_impl<Out, Uniform>(cnt, in, mark);
-}
-#endif
-template <class Out, bool Uniform>
-void mark_tile_block_of(std::int64_t cnt, const tile_block<Out>& in, double* mark) {
-#if defined(__x86_64__) && defined(__GNUC__)
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  if (avx2 && !baseline_simd_only.load(std::memory_order_relaxed)) {
-    mark_tile_block_avx2<Out, Uniform>(cnt, in, mark);
-    return;
-  }
-#endif
-  mark_tile_block_impl<Out, Uniform>(cnt, in, mark);
-}
 template <class Out>
 void mark_tile_block(std::int64_t cnt, const tile_block<Out>& in, double* mark) {
   const std::uint32_t s0 = in.slot[0];
   if (std::all_of(in.slot, in.slot + cnt, [s0](std::uint32_t v) { return v == s0; }))
-    mark_tile_block_of<Out, true>(cnt, in, mark);
+    with_widest_simd(
+        [&] [[gnu::always_inline]] { mark_tile_block_impl<Out, true>(cnt, in, mark); });
   else
-    mark_tile_block_of<Out, false>(cnt, in, mark);
+    with_widest_simd(
+        [&] [[gnu::always_inline]] { mark_tile_block_impl<Out, false>(cnt, in, mark); });
 }
 
 // Judges row (n, c) of tile t from its estimate (s, a: the tile's scratch at that row), a block at
@@ -310,20 +291,22 @@ void mark_tile_block(std::int64_t cnt, const tile_block<Out>& in, double* mark) 
 // The elements it leaves in doubt are judged as --exact judges them (in.est is null here).
 template <class Out>
 void judge_tile_row(const judge_inputs<float, Out>& in, const position_table<term_coefficients>& pc,
-                    std::int64_t f0, const double* s, const double* a, interval_block& blk,
-                    partial& pt, superacc& acc, int max_listed) {
+                    std::int64_t f0, tile_span sp, const double* s, const double* a,
+                    interval_block& blk, partial& pt, superacc& acc, int max_listed) {
   const geometry& g = in.g;
   const double babs = in.b != nullptr ? std::fabs(static_cast<double>(in.b[g.channel(f0)])) : 0.0;
   const ulp_scale us{std::ldexp(1.0, 1 - in.bm.storage.precision),
                      std::ldexp(1.0, in.bm.storage.min_exponent)};
+  const std::uint32_t* slots = pc.index.data() + sp.begin;
+  f0 += sp.begin;
   double* mark = blk.column(0);
   constexpr double slack = 1 - 0x1p-40;  // the worst ratio (ulps) is offered from err >= it * slack
-  for (std::int64_t o0 = 0; o0 < g.out_volume; o0 += interval_block::size) {
-    const std::int64_t cnt = std::min(interval_block::size, g.out_volume - o0);
+  for (std::int64_t o0 = 0; o0 < sp.count; o0 += interval_block::size) {
+    const std::int64_t cnt = std::min(interval_block::size, sp.count - o0);
     const tile_block<Out> tb{s + o0,
                              a + o0,
                              in.y + f0 + o0,
-                             pc.index.data() + o0,
+                             slots + o0,
                              pc.table.data(),
                              babs,
                              pt.max_ratio * slack,
@@ -364,10 +347,11 @@ template <class Out>
   for_each_tile(g, in.x, in.w, in.b, threads, [&](int part, const tile& t, tile_scratch& sc) {
     thread_local interval_block blk;
     superacc acc;
+    const tile_span sp = span_of(g, t);
     for (std::int64_t n = 0; n < g.batch; ++n)
       for (std::int64_t c = 0; c < t.cn; ++c) {
-        const std::int64_t row = (n * t.cn + c) * g.out_volume;
-        judge_tile_row(in, pc, tile_row_start(g, t, n, c), sc.s.data() + row, sc.a.data() + row,
+        const std::int64_t row = (n * t.cn + c) * sp.count;
+        judge_tile_row(in, pc, tile_row_start(g, t, n, c), sp, sc.s.data() + row, sc.a.data() + row,
                        blk, parts[static_cast<std::size_t>(part)], acc, max_listed);
       }
   });

@@ -155,6 +155,7 @@ struct column_cursor {
 struct scatter_target {
   double *s, *a;
   std::int64_t s_batch, a_batch;
+  std::int64_t channel;  // between channels: out_volume, or a slab's volume (tiled.hpp)
 };
 
 // The innermost axis of the layer that is not trivial (input or kernel extent above 1; axis 2 when
@@ -177,7 +178,7 @@ inline void scatter_row(const geometry& g, const scatter_target& t, std::int64_t
     std::array<std::int64_t, 3> i{at.i0, at.i1, at.i2};
     const auto u = static_cast<std::size_t>(ia);
     const std::int64_t run = std::min(nc - jj, g.in[ia] - i[u]);
-    std::int64_t base = c * g.out_volume, outside = 0;
+    std::int64_t base = c * t.channel, outside = 0;
     for (std::size_t ax = 0; ax < 3; ++ax) {
       if (ax == u) continue;
       const std::int64_t o = m[ax][i[ax]];
@@ -314,7 +315,7 @@ inline void gemm_channel_block(const geometry& g, const float* x, const gemm_pla
     cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, m, n, kk, 1.0, sc.wa.data() + woff, lda,
                 sc.xa.data(), n, 0.0, sc.am.data(), n);
     const scatter_target to{est.s.data() + (grp * g.cout_g + cb) * g.out_volume, sc.ab.data(),
-                            g.out_channels * g.out_volume, cn * g.out_volume};
+                            g.out_channels * g.out_volume, cn * g.out_volume, g.out_volume};
     gemm_scatter(g, to, cn, j0, nc, om, sc.cm.data(), sc.am.data(), threads);
   }
   gemm_magnitudes(g, grp, cb, cn, sc.ab, g53, est, threads);

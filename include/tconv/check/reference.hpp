@@ -4,6 +4,7 @@
 // and rounded once. For float data the fast estimate decides most elements: the float32 rounding
 // of every value in [s - e, s + e] is the same, e = gamma_n(2^-53) (a_up + |b|), so it is the
 // rounding of the exact value; the others are summed exactly.
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include "tconv/check/geometry.hpp"
 #include "tconv/check/interval_judge.hpp"
 #include "tconv/check/rounding.hpp"
+#include "tconv/check/simd.hpp"
 #include "tconv/check/superacc.hpp"
 #include "tconv/check/tiled.hpp"
 #include "tconv/detail/parallel.hpp"
@@ -68,40 +70,63 @@ inline void round_exactly(const geometry& g, const float* x, const float* w, con
 }
 
 #if TCONV_CHECK_HAVE_CBLAS
+// The factors of one product count n: gamma_n(2^-53), and a_hi = a hi_f rounded up.
+struct round_factors {
+  double ge, hi_f;
+};
+
+// y[o] = round_interval(s[o], e), e = gamma_n(2^-53) (a_hi + |b|) rounded upward (up:
+// interval_judge.hpp), the factors of y[o]'s count at fs[slot[o]] (fs[slot[0]] for all, Uniform).
+template <bool Uniform>
+[[gnu::always_inline]] inline void round_tile_row(std::int64_t count, const double* __restrict s,
+                                                  const double* __restrict a,
+                                                  const std::uint32_t* __restrict slot,
+                                                  const round_factors* __restrict fs, double bb,
+                                                  float* __restrict y) {
+  using tconv::check::detail::up;
+  const round_factors first = fs[slot[0]];
+#pragma GCC ivdep
+  for (std::int64_t o = 0; o < count; ++o) {
+    const round_factors& fc = Uniform ? first : fs[slot[o]];
+    const double a_hi = up(a[o] * fc.hi_f);
+    y[o] = round_interval(s[o], up(fc.ge * up(a_hi + bb)));
+  }
+}
+
 // reference_float through the tiled estimate (tiled.hpp): each tile rounded as soon as it is
 // estimated, e = gamma_n(2^-53) (a_hi + |b|) with a_hi = a (1 + 2 gamma_n(2^-53)) rounded up >=
 // sum |x||w| (a: the tile's magnitude sum, a double sum of the n magnitudes in some order).
 inline std::int64_t reference_float_tiled(const geometry& g, const float* x, const float* w,
                                           const float* b, float* y, int threads) {
-  struct factors {
-    double ge, hi_f;  // gamma_n(2^-53); the factor of a_hi
-  };
-  const position_table<factors> pt(g, [](std::int64_t n) {
+  const position_table<round_factors> pt(g, [](std::int64_t n) {
     const double ge = gamma_up(static_cast<double>(n), 0x1p-53);
-    return factors{
+    return round_factors{
         ge, ge <= 0x1p-20 ? next_up(1 + next_up(2 * ge)) : std::numeric_limits<double>::infinity()};
   });
   std::vector<std::vector<std::int64_t>> doubt(static_cast<std::size_t>(threads));
   for_each_tile(g, x, w, b, threads, [&](int part, const tile& t, tile_scratch& sc) {
     auto& mine = doubt[static_cast<std::size_t>(part)];
+    const tile_span sp = span_of(g, t);
+    const std::uint32_t* slot = pt.index.data() + sp.begin;
+    const bool uniform =
+        std::all_of(slot, slot + sp.count, [&](std::uint32_t v) { return v == slot[0]; });
     for (std::int64_t n = 0; n < g.batch; ++n)
       for (std::int64_t c = 0; c < t.cn; ++c) {
-        const std::int64_t row = (n * t.cn + c) * g.out_volume, f0 = tile_row_start(g, t, n, c);
-        const double* __restrict s = sc.s.data() + row;
-        const double* __restrict a = sc.a.data() + row;
-        const std::uint32_t* __restrict slot = pt.index.data();
-        const factors* __restrict fs = pt.table.data();
-        float* __restrict yr = y + f0;
+        const std::int64_t row = (n * t.cn + c) * sp.count;
+        const std::int64_t f0 = tile_row_start(g, t, n, c) + sp.begin;
+        const double* s = sc.s.data() + row;
+        const double* a = sc.a.data() + row;
+        float* yr = y + f0;
         const double bb = b != nullptr ? std::fabs(static_cast<double>(b[g.channel(f0)])) : 0.0;
-        // e = gamma_n(2^-53) (a_hi + |b|), rounded upward (up: interval_judge.hpp)
-        using tconv::check::detail::up;
-#pragma GCC ivdep
-        for (std::int64_t o = 0; o < g.out_volume; ++o) {
-          const factors& fc = fs[slot[o]];
-          const double a_hi = up(a[o] * fc.hi_f);
-          yr[o] = round_interval(s[o], up(fc.ge * up(a_hi + bb)));
-        }
-        for (std::int64_t o = 0; o < g.out_volume; ++o)
+        if (uniform)
+          with_widest_simd([&] [[gnu::always_inline]] {
+            round_tile_row<true>(sp.count, s, a, slot, pt.table.data(), bb, yr);
+          });
+        else
+          with_widest_simd([&] [[gnu::always_inline]] {
+            round_tile_row<false>(sp.count, s, a, slot, pt.table.data(), bb, yr);
+          });
+        for (std::int64_t o = 0; o < sp.count; ++o)
           if (yr[o] != yr[o]) mine.push_back(f0 + o);
       }
   });

@@ -24,8 +24,8 @@ namespace tconv::check {
 /// The fast estimate of a float32 layer: s = the sum in double (products exact) and a_up >= sum
 /// |x||w| (bias excluded), per output element.
 struct estimate {
-  std::vector<double> s;
-  std::vector<float> a_up;  // rounded upward to float: 12 bytes per output element in all
+  huge_vector<double> s;
+  huge_vector<float> a_up;  // rounded upward to float: 12 bytes per output element in all
   bool used_gemm = false;
 };
 
@@ -251,7 +251,7 @@ inline void gemm_columns(const geometry& g, const float* x, std::int64_t grp, st
 // a_up of the channel block [cb, cb + cn) of group grp from ab, a double sum of n exact
 // nonnegative products: a_up = ab (1 + gamma_n(2^-53)), rounded up, stored as a float rounded up.
 inline void gemm_magnitudes(const geometry& g, std::int64_t grp, std::int64_t cb, std::int64_t cn,
-                            const std::vector<double>& ab, const gamma_table& g53, estimate& est,
+                            const huge_vector<double>& ab, const gamma_table& g53, estimate& est,
                             int threads) {
   tconv::detail::parallel_for(g.batch * cn, threads, [&](std::int64_t lo, std::int64_t hi) {
     for (std::int64_t nc_ = lo; nc_ < hi; ++nc_) {
@@ -285,7 +285,7 @@ inline void add_bias(const geometry& g, const float* b, estimate& est, int threa
 // C and |C|, and the magnitude sums of one channel block.
 struct gemm_scratch {
   scratch_buffer<double> wd, wa, xm, xa, cm, am;
-  std::vector<double> ab;
+  huge_vector<double> ab;
   gemm_scratch(const geometry& g, const gemm_plan& p)
       : wd(static_cast<std::size_t>(g.weight_count())),
         wa(wd.size()),
@@ -305,7 +305,7 @@ inline void gemm_channel_block(const geometry& g, const float* x, const gemm_pla
   const auto [grp, cb, cn] = grp_cb_cn;
   const int m = static_cast<int>(cn * g.kernel_volume), kk = static_cast<int>(g.cin_g);
   const auto woff = static_cast<std::size_t>(grp * g.cin_g * p.rows + cb * g.kernel_volume);
-  resize_on_huge_pages(sc.ab, static_cast<std::size_t>(cn * p.per_channel));
+  sc.ab.assign(static_cast<std::size_t>(cn * p.per_channel), 0.0);
   for (std::int64_t j0 = 0; j0 < p.cols_total; j0 += p.chunk) {
     const std::int64_t nc = std::min(p.chunk, p.cols_total - j0);
     gemm_columns(g, x, grp, j0, nc, sc.xm.data(), sc.xa.data(), threads);
@@ -372,8 +372,8 @@ inline constexpr std::int64_t max_gemm_axis_table = std::int64_t{1} << 22;
                                              const float* b, int threads) {
   estimate est;
   const auto total = static_cast<std::size_t>(g.out_count());
-  resize_on_huge_pages(est.s, total);
-  resize_on_huge_pages(est.a_up, total);
+  est.s.assign(total, 0.0);
+  est.a_up.assign(total, 0.0f);
 #if TCONV_CHECK_HAVE_CBLAS
   if (uses_gemm(g)) {
     est.used_gemm = true;

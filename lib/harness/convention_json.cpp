@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/convention.hpp"
+#include "harness/json_reject.hpp"
 #include "harness/protocol.hpp"
 #include "harness/usage_error.hpp"
 
@@ -16,9 +17,7 @@ constexpr i64 cap = i64{1} << 30;  // every count and extent, as problem.hpp's b
 
 [[noreturn]] void reject_form(const std::string& where, const std::string& key,
                               const std::string& rule, const json& got) {
-  throw usage_error(where + ": \"convention\"." + key + ": " + rule + " (got " +
-                    protocol::shown(got.dump(-1, ' ', false, json::error_handler_t::replace)) +
-                    ")");
+  reject_json(where, "\"convention\"." + key, rule, got);
 }
 
 i64 integer(const json& v, const std::string& where, const std::string& key, i64 lo) {

@@ -5,6 +5,7 @@
 
 #include "harness/campaign.hpp"
 #include "harness/generate.hpp"
+#include "harness/json_reject.hpp"
 #include "harness/protocol.hpp"
 
 namespace tconv::harness {
@@ -27,9 +28,7 @@ constexpr std::array<std::pair<std::string_view, op_rule>, 3> op_names{
 
 [[noreturn]] void reject(const std::string& where, const std::string& key, const std::string& rule,
                          const json& got) {
-  throw usage_error(where + ": \"" + key + "\": " + rule + " (got " +
-                    protocol::shown(got.dump(-1, ' ', false, json::error_handler_t::replace)) +
-                    ")");
+  reject_json(where, "\"" + key + "\"", rule, got);
 }
 
 // A limit key: true (no limit: 0), false (only 1) or an integer n >= 1 (at most n).

@@ -288,6 +288,23 @@ TEST_CASE("each tile's estimate brackets the exact sums (tiled.hpp), on 1 and 2 
   const layer_values sv = wide_values(slabs, 8, 13);
   require_tiles_bracket(slabs, sv);
   require_correctly_rounded(slabs, sv);
+  // a slab of one input row whose outputs all fall in the end padding (p_end 2 > (k - 1) d): no
+  // tile for it, and the other slabs still cover every output
+  tconv::problem e;
+  e.rank = 3, e.batch = 1, e.groups = 1, e.in_channels = 8, e.out_channels = 16;
+  e.input = {4, 16, 16}, e.kernel = {2, 2, 2}, e.dilation = {1, 1, 1}, e.stride = {3, 2, 2};
+  e.pad_begin = {0, 0, 0}, e.pad_end = {2, 0, 0}, e.has_bias = true;
+  REQUIRE(tconv::is_valid(e, tconv::op_kind::conv_transpose));
+  const tc::geometry padded(e, tconv::op_kind::conv_transpose);
+  const tc::tile_plan ep = tc::plan_tiles(padded, 2);
+  REQUIRE(std::all_of(ep.tiles.begin(), ep.tiles.end(), [&](const tc::tile& t) {
+    return t.q1 - t.q0 <= padded.stride[0] && t.q1 > t.q0;
+  }));
+  REQUIRE(std::none_of(ep.tiles.begin(), ep.tiles.end(),
+                       [&](const tc::tile& t) { return t.i0 == padded.in[0] - 1; }));
+  const layer_values pv = wide_values(padded, 16, 17);
+  require_tiles_bracket(padded, pv);
+  require_correctly_rounded(padded, pv);
 }
 
 // Every tile's s and a (for_each_tile on 1 and 2 threads) within gamma_n(2^-53) of the exact

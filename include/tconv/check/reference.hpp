@@ -84,6 +84,7 @@ template <bool Uniform>
                                                   const round_factors* __restrict fs, double bb,
                                                   float* __restrict y) {
   using tconv::check::detail::up;
+  if (count == 0) return;
   const round_factors first = fs[slot[0]];
 #pragma GCC ivdep
   for (std::int64_t o = 0; o < count; ++o) {

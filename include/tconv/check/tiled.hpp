@@ -123,8 +123,10 @@ namespace detail {
         const auto row_at = [&](std::int64_t i) {
           return std::clamp<std::int64_t>(i * g.stride[0] - g.pad_begin[0], 0, g.out[0]);
         };
-        p.tiles.push_back(
-            {grp, cb, cn, i0 == 0 ? 0 : row_at(i0), i1 == g.in[0] ? g.out[0] : row_at(i1), i0, i1});
+        const std::int64_t q0 = i0 == 0 ? 0 : row_at(i0),
+                           q1 = i1 == g.in[0] ? g.out[0] : row_at(i1);
+        // rows whose outputs all fall in the padding: no tile (their products reach no output)
+        if (q1 > q0) p.tiles.push_back({grp, cb, cn, q0, q1, i0, i1});
       }
     }
   for (const tile& t : p.tiles)

@@ -22,8 +22,7 @@ Per layer and thread count:
   in-proc    the same runs' read + check time from `--timing` (best of --reps): check without
              process start and exit, what the header-only library costs called in a process
 Ratios: check / (torch op + np load) (goal <= 3; also against the warm load), run compute /
-torch op (goal <= 5), and peak
-RSS against 3 x (input + output file sizes) + 64 MB. First, the floor under every whole-process
+torch op (goal <= 5), and peak RSS against 3 x (input + output file sizes) + 64 MB. First, the floor under every whole-process
 figure: /bin/true and `tconv --help` started the same way.
 """
 import argparse, os, re, subprocess, sys, tempfile, time

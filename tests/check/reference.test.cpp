@@ -203,8 +203,8 @@ void require_estimate_brackets(const tc::geometry& geo, const layer_values& v) {
   }
 }
 
-// reference_float (the tiled path on a layer this large) is the exact sum rounded once.
-// reference_float, its loops built for AVX2 (where the CPU has it) and for baseline x86-64
+// reference_float (the tiled path on a layer this large) is the exact sum rounded once, its loops
+// built for AVX2 (where the CPU has it) and for baseline x86-64 alike.
 void require_correctly_rounded(const tc::geometry& geo, const layer_values& v) {
   for (const bool baseline : {false, true}) {
     std::vector<float> y(static_cast<std::size_t>(geo.out_count()));

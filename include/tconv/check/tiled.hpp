@@ -75,15 +75,16 @@ namespace detail {
 // tiles would give the GEMM fewer than 64 rows (the 3D U-Net's k2 s2: two channels, 16 rows, X
 // packed again for every tile): a tile is then many channels over a slab of whole input rows,
 // [i0, i1) -> output rows [i0 s - p, i1 s - p) clamped to the output, with no halo to recompute.
-// Returns the input rows per slab, or 0 where slabs do not apply or do not help.
+// Returns the input rows per slab (row_values: the outputs of one input row per channel), or 0
+// where slabs do not apply or do not help.
 [[nodiscard]] inline std::int64_t slab_rows(const geometry& g, std::int64_t block,
-                                            std::int64_t slab_block, std::int64_t max_values) {
+                                            std::int64_t slab_block, std::int64_t row_values,
+                                            std::int64_t max_values) {
   const bool apart = (g.kernel[0] - 1) * g.dilation[0] < g.stride[0];
   if (g.op != op_kind::conv_transpose || !apart || g.in[0] < 2 || block * g.kernel_volume >= 64 ||
       slab_block <= block)
     return 0;
-  const std::int64_t per_row = slab_block * g.batch * g.stride[0] * (g.out_volume / g.out[0]);
-  return std::max<std::int64_t>(1, max_values / per_row);
+  return std::max<std::int64_t>(1, max_values / (slab_block * row_values));
 }
 
 }  // namespace detail
@@ -102,15 +103,14 @@ namespace detail {
   p.block =
       detail::channel_block(g, p.per_channel, max_tile_values, max_chunk_values, min_cols, threads);
   // a slab's channels: as many as one input row's outputs and a chunk allow
-  const std::int64_t row_values = g.batch * g.stride[0] * (g.out_volume / g.out[0]);
+  const std::int64_t inner = g.out_volume / g.out[0], row_values = g.batch * g.stride[0] * inner;
   const std::int64_t slab_block = std::clamp<std::int64_t>(
       std::min(max_tile_values / row_values, max_chunk_values / (g.kernel_volume * min_cols)), 1,
       g.cout_g);
-  const std::int64_t rows = detail::slab_rows(g, p.block, slab_block, max_tile_values);
+  const std::int64_t rows = detail::slab_rows(g, p.block, slab_block, row_values, max_tile_values);
   if (rows > 0) p.block = slab_block;
   p.chunk = std::clamp<std::int64_t>(max_chunk_values / (p.block * g.kernel_volume), min_cols,
                                      p.cols_total);
-  const std::int64_t inner = g.out_volume / g.out[0];
   for (std::int64_t grp = 0; grp < g.groups; ++grp)
     for (std::int64_t cb = 0; cb < g.cout_g; cb += p.block) {
       const std::int64_t cn = std::min(p.block, g.cout_g - cb);
